@@ -1,0 +1,112 @@
+import type { Provider } from "ethers";
+import type { TributaryContracts } from "./contracts.js";
+import { RpcError } from "./errors.js";
+import { SETTLEMENT_TOPICS, compareEvents, decodeEvent, type TributaryEvent } from "./events.js";
+
+/** How to read logs. */
+export interface IndexEventsParameters {
+  /** First block to read; defaults to the deployment block. */
+  fromBlock?: number;
+  /** Last block to read; defaults to the head minus `confirmations`. */
+  toBlock?: number;
+  /** Blocks behind the head that are considered final. Default 0 (a dev chain). */
+  confirmations?: number;
+  /** Blocks per `eth_getLogs` request. Default 5 000. */
+  chunkSize?: number;
+  /** Attempts per request before giving up. Default 6. */
+  retries?: number;
+  /** First backoff delay in ms, doubled on each retry. Default 100. */
+  backoffMs?: number;
+  /** Called after each chunk. */
+  onProgress?: (progress: { fromBlock: number; toBlock: number; doneBlock: number; events: number }) => void;
+}
+
+/** Decoded events in canonical order, and the block range they cover. */
+export interface IndexEventsResult {
+  events: TributaryEvent[];
+  fromBlock: number;
+  toBlock: number;
+  /** Timestamp of `toBlock`. */
+  toBlockTimestamp: bigint;
+}
+
+/**
+ * Reads every Tributary event with chunked `eth_getLogs`, retrying each failed request with
+ * exponential backoff. A chunk the node refuses as too large is split in two.
+ * @example
+ * const { events } = await indexEvents(tributary, { confirmations: 12 });
+ */
+export async function indexEvents(
+  tributary: TributaryContracts,
+  parameters: IndexEventsParameters = {},
+): Promise<IndexEventsResult> {
+  const provider = providerOf(tributary);
+  const retry = <T>(what: string, fn: () => Promise<T>) =>
+    withRetry(what, fn, parameters.retries ?? 6, parameters.backoffMs ?? 100);
+  const head = await retry("eth_blockNumber", () => provider.getBlockNumber());
+  const fromBlock = parameters.fromBlock ?? tributary.deployment.deployBlock;
+  const toBlock = parameters.toBlock ?? head - (parameters.confirmations ?? 0);
+  const { registry, ledger, distributor } = tributary.deployment;
+  const address = [registry, ledger, distributor];
+  const events: TributaryEvent[] = [];
+  let chunk = Math.max(1, parameters.chunkSize ?? 5_000);
+
+  let start = fromBlock;
+  while (start <= toBlock) {
+    const end = Math.min(toBlock, start + chunk - 1);
+    let logs;
+    try {
+      logs = await retry(`eth_getLogs ${start}-${end}`, () =>
+        provider.getLogs({ address, topics: [SETTLEMENT_TOPICS], fromBlock: start, toBlock: end }),
+      );
+    } catch (error) {
+      if (end > start && isRangeTooLarge(error)) {
+        chunk = Math.max(1, Math.floor((end - start + 1) / 2));
+        continue;
+      }
+      throw error;
+    }
+    for (const log of logs) {
+      const event = decodeEvent(log, { registry, ledger, distributor });
+      if (event) events.push(event);
+    }
+    parameters.onProgress?.({ fromBlock, toBlock, doneBlock: end, events: events.length });
+    start = end + 1;
+  }
+  events.sort(compareEvents);
+  const block = await retry(`eth_getBlockByNumber ${toBlock}`, () => provider.getBlock(Math.max(toBlock, 0)));
+  if (!block) throw new RpcError(`block ${toBlock} is not available from the node`);
+  return { events, fromBlock, toBlock, toBlockTimestamp: BigInt(block.timestamp) };
+}
+
+/** The provider behind a runner, or a clear error if it has none. */
+export function providerOf(tributary: TributaryContracts): Provider {
+  const provider = tributary.runner.provider;
+  if (!provider)
+    throw new RpcError("the signer is not connected to a provider; connect it to a JSON-RPC provider first");
+  return provider;
+}
+
+/** Runs `fn`, retrying with exponential backoff; throws an {@link RpcError} after `retries` attempts. */
+export async function withRetry<T>(what: string, fn: () => Promise<T>, retries = 6, backoffMs = 100): Promise<T> {
+  let delay = backoffMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= retries || isRangeTooLarge(error)) {
+        if (isRangeTooLarge(error)) throw error;
+        throw new RpcError(`${what} failed after ${attempt} attempts: ${(error as Error)?.message ?? String(error)}`, {
+          cause: error,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}
+
+function isRangeTooLarge(error: unknown): boolean {
+  const message = String((error as Error)?.message ?? error).toLowerCase();
+  return message.includes("block range") || message.includes("too many") || message.includes("limit exceeded");
+}

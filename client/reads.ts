@@ -1,0 +1,99 @@
+import type { TributaryContracts } from "./contracts.js";
+import { ContributionStatus } from "./events.js";
+import { withRetry } from "./indexer.js";
+import { requireAddress, requireEpoch } from "./validation.js";
+
+/** Human-readable contribution statuses, indexed by the registry's enum value. */
+export const CONTRIBUTION_STATUS_NAMES = ["None", "Pending", "Accepted", "Rejected", "Withdrawn"] as const;
+export type ContributionStatusName = (typeof CONTRIBUTION_STATUS_NAMES)[number];
+
+/** One contribution, as the registry and its registration event describe it. */
+export interface ContributionView {
+  id: bigint;
+  contributor: string;
+  datanetId: bigint;
+  contentHash: string;
+  uri: string;
+  status: ContributionStatusName;
+}
+
+/**
+ * Lists contributions, optionally only `contributor`'s, with their current status.
+ * @example
+ * const mine = await listContributions(tributary, { contributor: await signer.getAddress() });
+ */
+export async function listContributions(
+  tributary: TributaryContracts,
+  parameters: { contributor?: string; status?: ContributionStatusName } = {},
+): Promise<ContributionView[]> {
+  const contributor = parameters.contributor ? requireAddress(parameters.contributor, "contributor") : undefined;
+  const filter = tributary.registry.filters.ContributionRegistered(undefined, contributor);
+  const logs = await withRetry("eth_getLogs ContributionRegistered", () =>
+    tributary.registry.queryFilter(filter, tributary.deployment.deployBlock),
+  );
+  const views: ContributionView[] = [];
+  for (const log of logs) {
+    const record = await tributary.registry.contributions(log.args.id);
+    const status = CONTRIBUTION_STATUS_NAMES[Number(record.status)] ?? "None";
+    if (parameters.status && status !== parameters.status) continue;
+    views.push({
+      id: log.args.id,
+      contributor: log.args.contributor,
+      datanetId: log.args.datanetId,
+      contentHash: log.args.contentHash,
+      uri: log.args.uri,
+      status,
+    });
+  }
+  return views;
+}
+
+/** Lists contributions still waiting for votes. */
+export async function listPendingContributions(tributary: TributaryContracts): Promise<ContributionView[]> {
+  return listContributions(tributary, { status: "Pending" });
+}
+
+/** An epoch as a dapp shows it. */
+export interface EpochView {
+  epoch: bigint;
+  funded: bigint;
+  state: "open" | "closed" | "pending" | "active";
+  root?: string;
+  activatesAt?: bigint;
+}
+
+/** Funding and settlement state of `epoch`. */
+export async function readEpoch(
+  tributary: TributaryContracts,
+  epochInput: bigint | number | string,
+): Promise<EpochView> {
+  const epoch = requireEpoch(epochInput);
+  const { distributor } = tributary;
+  const [funded, current, next, latest] = await Promise.all([
+    distributor.fundedInEpoch(epoch),
+    distributor.currentEpoch(),
+    distributor.nextEpochToSettle(),
+    distributor.latestSettlement(),
+  ]);
+  if (epoch >= current) return { epoch, funded, state: "open" };
+  if (epoch >= next) return { epoch, funded, state: "closed" };
+  const [settlement, pending] = latest;
+  if (settlement.epoch === epoch) {
+    return {
+      epoch,
+      funded,
+      state: pending ? "pending" : "active",
+      root: settlement.root,
+      activatesAt: settlement.activatesAt,
+    };
+  }
+  return { epoch, funded, state: "active" };
+}
+
+/** Status name of contribution `id`. */
+export async function contributionStatus(tributary: TributaryContracts, id: bigint): Promise<ContributionStatusName> {
+  const record = await tributary.registry.contributions(id);
+  return CONTRIBUTION_STATUS_NAMES[Number(record.status)] ?? "None";
+}
+
+export { ContributionStatus };

@@ -1,0 +1,519 @@
+import { getAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
+import { computeSettlement, type AllocationParams, type SettlementComputation } from "./allocation.js";
+import type { TributaryContracts } from "./contracts.js";
+import { InvalidInputError, NotFoundError, SettlementError, wrapCall } from "./errors.js";
+import { indexEvents, providerOf, withRetry, type IndexEventsParameters, type IndexEventsResult } from "./indexer.js";
+import { SettlementTree } from "./merkle.js";
+import type { ArtifactAmount, SettleJournal, SettlementArtifact, SettlementStore } from "./store.js";
+import { requireAddress, requireEpoch } from "./validation.js";
+
+/** The EIP-712 `Settlement` message validators sign. */
+export interface SettlementMessage {
+  epoch: bigint;
+  root: string;
+  cumulativeTotal: bigint;
+  dataUriHash: string;
+  deadline: bigint;
+}
+
+const SETTLEMENT_TYPES = {
+  Settlement: [
+    { name: "epoch", type: "uint256" },
+    { name: "root", type: "bytes32" },
+    { name: "cumulativeTotal", type: "uint256" },
+    { name: "dataUriHash", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** Store key of an epoch's journal and artifact. */
+export function settlementKey(tributary: TributaryContracts, epoch: bigint): string {
+  const { chainId, distributor } = tributary.deployment;
+  return `chain-${chainId}/${distributor.toLowerCase()}/epoch-${epoch}`;
+}
+
+/** The default data URI of a settlement: deterministic, so every settler signs the same thing. */
+export function defaultDataUri(tributary: TributaryContracts, epoch: bigint, root: string): string {
+  const { chainId, distributor } = tributary.deployment;
+  return `tributary:settlement:${chainId}:${distributor.toLowerCase()}:${epoch}:${root}`;
+}
+
+/**
+ * A validator signs a settlement (EIP-712, through any ethers Signer).
+ * @example
+ * const signature = await signSettlement(tributary, validatorSigner, { epoch, root, cumulativeTotal, dataUriHash, deadline });
+ */
+export async function signSettlement(
+  tributary: TributaryContracts,
+  signer: Signer,
+  message: SettlementMessage,
+): Promise<string> {
+  const [, name, version, chainId, verifyingContract] = await tributary.distributor.eip712Domain();
+  return signer.signTypedData({ name, version, chainId, verifyingContract }, SETTLEMENT_TYPES, message);
+}
+
+/** The settlement of an epoch as recomputed from the chain. */
+export interface EpochSettlement {
+  epoch: bigint;
+  index: IndexEventsResult;
+  computation: SettlementComputation;
+  tree: SettlementTree;
+}
+
+/**
+ * Indexes the chain and recomputes the cumulative settlement through `epoch`.
+ * Refuses an epoch that has not closed at the confirmed head.
+ */
+export async function computeEpochSettlement(
+  tributary: TributaryContracts,
+  epochInput: bigint | number | string,
+  index: IndexEventsParameters = {},
+): Promise<EpochSettlement> {
+  const epoch = requireEpoch(epochInput);
+  const indexed = await indexEvents(tributary, index);
+  const [genesis, duration] = await Promise.all([
+    tributary.distributor.GENESIS(),
+    tributary.distributor.EPOCH_DURATION(),
+  ]);
+  const closesAt = genesis + (epoch + 1n) * duration;
+  if (indexed.toBlockTimestamp < closesAt) {
+    throw new SettlementError(
+      `epoch ${epoch} closes at ${closesAt} but the confirmed head is at ${indexed.toBlockTimestamp}; wait for it to close`,
+    );
+  }
+  const params = await fetchAllocationParams(tributary, epoch);
+  const computation = computeSettlement(indexed.events, epoch, (e) => params[Number(e)]!);
+  if (computation.cumulative.size === 0) {
+    throw new SettlementError(`nothing has been funded through epoch ${epoch}, so there is no tree to settle`);
+  }
+  const tree = SettlementTree.build(computation.cumulative);
+  return { epoch, index: indexed, computation, tree };
+}
+
+async function fetchAllocationParams(tributary: TributaryContracts, through: bigint): Promise<AllocationParams[]> {
+  const out: AllocationParams[] = [];
+  for (let e = 0n; e <= through; e++) {
+    const p = await withRetry(`allocationParamsAt(${e})`, () => tributary.distributor.allocationParamsAt(e));
+    out.push({ protocolFeeBps: p.protocolFeeBps, validatorShareBps: p.validatorShareBps, treasury: p.treasury });
+  }
+  return out;
+}
+
+/** Steps of {@link settle}, in order. */
+export type SettleStep = "indexed" | "tree" | "signed" | "submitted" | "artifact";
+
+/** Parameters of {@link settle}. */
+export interface SettleParameters {
+  epoch: bigint | number | string;
+  /** Validators' signers; enough of them (by stake) are used to reach quorum. */
+  validators: Signer[];
+  /** Where the journal and artifact are kept. */
+  store: SettlementStore;
+  /** The data URI validators sign; defaults to {@link defaultDataUri}. */
+  dataUri?: string;
+  /** Lifetime of the validators' signatures. Default one day. */
+  signatureLifetimeSeconds?: number;
+  index?: IndexEventsParameters;
+  onProgress?: (step: SettleStep, detail: string) => void;
+  /** Called after each step completes; a throw here behaves like a crash (used by resume tests). */
+  afterStep?: (step: SettleStep) => void | Promise<void>;
+}
+
+/** Result of {@link settle}. */
+export interface SettleResult {
+  epoch: bigint;
+  root: string;
+  cumulativeTotal: bigint;
+  dataUri: string;
+  /** Where the artifact was written. */
+  artifactLocation: string;
+  artifact: SettlementArtifact;
+  /** The transaction that submitted the settlement. */
+  submissionTransaction?: string;
+  /** False when an earlier run had already submitted it. */
+  submittedNow: boolean;
+  computation: SettlementComputation;
+}
+
+/**
+ * Settles `epoch`: index, allocate, build the tree, gather signatures, submit, write the artifact.
+ * Every step is journaled; running it again after a crash at any point resumes, never submits
+ * twice (the submission reuses one nonce), and ends with the same root.
+ * @example
+ * const result = await settle(tributary, { epoch: 0n, validators: [v1, v2, v3], store: new FileSettlementStore("settlements") });
+ */
+export async function settle(tributary: TributaryContracts, parameters: SettleParameters): Promise<SettleResult> {
+  const epoch = requireEpoch(parameters.epoch);
+  const { store } = parameters;
+  const progress = parameters.onProgress ?? (() => {});
+  const after = parameters.afterStep ?? (() => {});
+  const key = settlementKey(tributary, epoch);
+  const provider = providerOf(tributary);
+
+  const next = await tributary.distributor.nextEpochToSettle();
+  if (epoch > next) throw new SettlementError(`epoch ${next} must be settled before epoch ${epoch}`);
+
+  progress("indexed", `indexing events for epoch ${epoch}`);
+  const settlement = await computeEpochSettlement(tributary, epoch, parameters.index);
+  const { computation, tree } = settlement;
+  progress(
+    "indexed",
+    `${settlement.index.events.length} events in blocks ${settlement.index.fromBlock}-${settlement.index.toBlock}`,
+  );
+  await after("indexed");
+
+  const root = tree.root;
+  const dataUri = parameters.dataUri ?? defaultDataUri(tributary, epoch, root);
+  let journal = await store.readJournal(key);
+  if (journal && (journal.root !== root || journal.cumulativeTotal !== computation.cumulativeTotal.toString())) {
+    throw new SettlementError(
+      `the journal for epoch ${epoch} records root ${journal.root} but the chain now gives ${root}; a reorg or a different deployment? Inspect ${key}`,
+    );
+  }
+  journal ??= {
+    version: 1,
+    epoch: epoch.toString(),
+    chainId: tributary.deployment.chainId.toString(),
+    distributor: tributary.deployment.distributor,
+    root,
+    cumulativeTotal: computation.cumulativeTotal.toString(),
+    dataUri,
+  };
+  await store.writeJournal(key, journal);
+  progress("tree", `root ${root} over ${tree.length} accounts, cumulative total ${computation.cumulativeTotal}`);
+  await after("tree");
+
+  let submittedNow = false;
+  let onChain = await onChainSettlement(tributary, epoch);
+  if (onChain && onChain.root !== root) {
+    throw new SettlementError(
+      `epoch ${epoch} is already settled on chain with root ${onChain.root}, not ${root}; run verify`,
+    );
+  }
+  if (!onChain) {
+    if (epoch !== (await tributary.distributor.nextEpochToSettle())) {
+      throw new SettlementError(`epoch ${epoch} is not the next epoch to settle`);
+    }
+    journal = await gatherSignatures(tributary, journal, parameters);
+    await store.writeJournal(key, journal);
+    progress("signed", `${journal.signatures!.signers.length} validator signatures`);
+    await after("signed");
+
+    journal = await submitOnce(tributary, journal, store, key, progress);
+    submittedNow = true;
+    onChain = await onChainSettlement(tributary, epoch);
+    if (!onChain || onChain.root !== root) throw new SettlementError(`the submission for epoch ${epoch} did not land`);
+  } else {
+    progress("submitted", `epoch ${epoch} was already submitted with this root`);
+  }
+  await after("submitted");
+
+  const artifact = buildArtifact(tributary, settlement, dataUri, onChain.transactionHash);
+  const artifactLocation = await store.writeArtifact(key, artifact);
+  progress("artifact", `artifact written to ${artifactLocation}`);
+  await after("artifact");
+  void provider;
+  return {
+    epoch,
+    root,
+    cumulativeTotal: computation.cumulativeTotal,
+    dataUri,
+    artifactLocation,
+    artifact,
+    submissionTransaction: onChain.transactionHash,
+    submittedNow,
+    computation,
+  };
+}
+
+async function gatherSignatures(
+  tributary: TributaryContracts,
+  journal: SettleJournal,
+  parameters: SettleParameters,
+): Promise<SettleJournal> {
+  const provider = providerOf(tributary);
+  const head = await provider.getBlock("latest");
+  const now = BigInt(head?.timestamp ?? Math.floor(Date.now() / 1000));
+  if (journal.signatures && BigInt(journal.signatures.deadline) > now + 300n) return journal;
+
+  const candidates: { signer: Signer; address: string; stake: bigint }[] = [];
+  for (const signer of parameters.validators) {
+    const address = getAddress(await signer.getAddress());
+    const stake = await tributary.staking.activeStakeOf(address);
+    if (stake > 0n && !candidates.some((c) => c.address === address)) candidates.push({ signer, address, stake });
+  }
+  const quorum = await tributary.staking.quorumStake();
+  candidates.sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : a.address < b.address ? -1 : 1));
+  const chosen: typeof candidates = [];
+  let signed = 0n;
+  for (const c of candidates) {
+    if (signed >= quorum && signed > 0n) break;
+    chosen.push(c);
+    signed += c.stake;
+  }
+  if (signed < quorum || signed === 0n) {
+    throw new SettlementError(`the given validators hold ${signed} active stake, short of the quorum of ${quorum}`);
+  }
+  chosen.sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+  const deadline = now + BigInt(parameters.signatureLifetimeSeconds ?? 86_400);
+  const message: SettlementMessage = {
+    epoch: BigInt(journal.epoch),
+    root: journal.root,
+    cumulativeTotal: BigInt(journal.cumulativeTotal),
+    dataUriHash: keccak256(toUtf8Bytes(journal.dataUri)),
+    deadline,
+  };
+  const signatures: string[] = [];
+  for (const c of chosen) signatures.push(await signSettlement(tributary, c.signer, message));
+  return {
+    ...journal,
+    signatures: { deadline: deadline.toString(), signers: chosen.map((c) => c.address), signatures },
+  };
+}
+
+/** Sends the submission with one fixed nonce, so however often this runs, at most one lands. */
+async function submitOnce(
+  tributary: TributaryContracts,
+  journal: SettleJournal,
+  store: SettlementStore,
+  key: string,
+  progress: (step: SettleStep, detail: string) => void,
+): Promise<SettleJournal> {
+  const runner = tributary.runner as Signer;
+  if (typeof runner.getAddress !== "function") {
+    throw new InvalidInputError("submitting a settlement needs a Signer; connect the client with one");
+  }
+  const provider = providerOf(tributary);
+  const from = getAddress(await runner.getAddress());
+  const epoch = BigInt(journal.epoch);
+
+  if (journal.submission) {
+    const mined = await provider.getTransactionCount(from, "latest");
+    if (journal.submission.from !== from || mined > journal.submission.nonce) {
+      // That nonce is spent and the settlement is not on chain: the earlier send failed or was replaced.
+      journal = { ...journal, submission: undefined };
+    }
+  }
+  if (!journal.submission) {
+    journal = { ...journal, submission: { from, nonce: await provider.getTransactionCount(from, "pending") } };
+    await store.writeJournal(key, journal);
+  }
+  const sigs = journal.signatures!;
+  const nonce = journal.submission!.nonce;
+  progress("submitted", `submitting epoch ${epoch} from ${from} with nonce ${nonce}`);
+  const receipt = await wrapCall(`submit settlement for epoch ${epoch}`, async () => {
+    let tx;
+    try {
+      tx = await tributary.distributor.submitSettlement(
+        epoch,
+        journal.root,
+        BigInt(journal.cumulativeTotal),
+        journal.dataUri,
+        BigInt(sigs.deadline),
+        sigs.signatures,
+        { nonce },
+      );
+    } catch (error) {
+      // The same transaction may already be in flight from a crashed run: wait for that one instead.
+      if (
+        journal.submission?.txHash &&
+        /already known|nonce too low|nonce has already been used/i.test(String(error))
+      ) {
+        return provider.waitForTransaction(journal.submission.txHash);
+      }
+      throw error;
+    }
+    journal = { ...journal, submission: { ...journal.submission!, txHash: tx.hash } };
+    await store.writeJournal(key, journal);
+    return tx.wait();
+  });
+  if (!receipt || receipt.status !== 1) throw new SettlementError(`the submission of epoch ${epoch} reverted`);
+  return journal;
+}
+
+/** The settlement recorded on chain for `epoch` (not vetoed), if any. */
+export async function onChainSettlement(
+  tributary: TributaryContracts,
+  epoch: bigint,
+): Promise<
+  { root: string; cumulativeTotal: bigint; dataUri: string; activatesAt: bigint; transactionHash: string } | undefined
+> {
+  const next = await tributary.distributor.nextEpochToSettle();
+  if (epoch >= next) return undefined;
+  const filter = tributary.distributor.filters.SettlementSubmitted(epoch);
+  const logs = await withRetry("eth_getLogs SettlementSubmitted", () =>
+    tributary.distributor.queryFilter(filter, tributary.deployment.deployBlock),
+  );
+  const vetoLogs = await withRetry("eth_getLogs SettlementVetoed", () =>
+    tributary.distributor.queryFilter(
+      tributary.distributor.filters.SettlementVetoed(epoch),
+      tributary.deployment.deployBlock,
+    ),
+  );
+  const last = logs.at(-1);
+  if (!last) throw new SettlementError(`epoch ${epoch} is settled but its SettlementSubmitted event was not found`);
+  const vetoedAfter = vetoLogs.some(
+    (v) => v.blockNumber > last.blockNumber || (v.blockNumber === last.blockNumber && v.index > last.index),
+  );
+  if (vetoedAfter) return undefined;
+  return {
+    root: last.args.root,
+    cumulativeTotal: last.args.cumulativeTotal,
+    dataUri: last.args.dataUri,
+    activatesAt: last.args.activatesAt,
+    transactionHash: last.transactionHash,
+  };
+}
+
+function buildArtifact(
+  tributary: TributaryContracts,
+  settlement: EpochSettlement,
+  dataUri: string,
+  submissionTransaction: string | undefined,
+): SettlementArtifact {
+  const { computation, tree } = settlement;
+  const current = computation.epochs.at(-1)!;
+  const amounts: ArtifactAmount[] = [];
+  for (const [account, cumulativeAmount] of computation.cumulative) {
+    const roles: ArtifactAmount["roles"] = [];
+    if (current.contributorAmounts.has(account)) roles.push("contributor");
+    if (current.validatorAmounts.has(account)) roles.push("validator");
+    if (current.fee > 0n && account === current.treasury) roles.push("treasury");
+    amounts.push({
+      account,
+      amount: (current.owed.get(account) ?? 0n).toString(),
+      cumulativeAmount: cumulativeAmount.toString(),
+      roles,
+    });
+  }
+  return {
+    ...tree.dump(),
+    metadata: {
+      epoch: settlement.epoch.toString(),
+      chainId: tributary.deployment.chainId.toString(),
+      distributor: tributary.deployment.distributor,
+      root: tree.root,
+      cumulativeTotal: computation.cumulativeTotal.toString(),
+      fundedThrough: computation.fundedThrough.toString(),
+      dataUri,
+      funded: current.funded.toString(),
+      carryIn: current.carryIn.toString(),
+      fee: current.fee.toString(),
+      treasury: current.treasury,
+      distributable: current.distributable.toString(),
+      validatorPool: current.validatorPool.toString(),
+      contributorPool: current.contributorPool.toString(),
+      paid: current.paid.toString(),
+      carryOut: current.carryOut.toString(),
+      amounts,
+      ...(submissionTransaction ? { submissionTransaction } : {}),
+    },
+  };
+}
+
+/** Result of {@link verify}. */
+export interface VerifyResult {
+  epoch: bigint;
+  computedRoot: string;
+  computedTotal: bigint;
+  onChainRoot: string | undefined;
+  onChainTotal: bigint | undefined;
+  matches: boolean;
+}
+
+/**
+ * Recomputes `epoch` from the chain and compares it with the root recorded on chain.
+ * Anyone can run it: it needs only a Provider.
+ */
+export async function verify(
+  tributary: TributaryContracts,
+  parameters: { epoch: bigint | number | string; index?: IndexEventsParameters },
+): Promise<VerifyResult> {
+  const epoch = requireEpoch(parameters.epoch);
+  const { tree, computation } = await computeEpochSettlement(tributary, epoch, parameters.index);
+  const onChain = await onChainSettlement(tributary, epoch);
+  return {
+    epoch,
+    computedRoot: tree.root,
+    computedTotal: computation.cumulativeTotal,
+    onChainRoot: onChain?.root,
+    onChainTotal: onChain?.cumulativeTotal,
+    matches:
+      onChain !== undefined && onChain.root === tree.root && onChain.cumulativeTotal === computation.cumulativeTotal,
+  };
+}
+
+/** An account's claim data from an artifact. */
+export interface ProofResult {
+  account: string;
+  cumulativeAmount: bigint;
+  proof: string[];
+  root: string;
+}
+
+/** The Merkle proof of `account` in a settlement artifact. */
+export function proofFromArtifact(artifact: SettlementArtifact, accountInput: string): ProofResult {
+  const account = requireAddress(accountInput, "account");
+  const tree = SettlementTree.load(artifact);
+  const cumulativeAmount = tree.amountOf(account);
+  if (cumulativeAmount === undefined)
+    throw new NotFoundError(`${account} has no entitlement in epoch ${artifact.metadata.epoch}`);
+  return { account, cumulativeAmount, proof: tree.getProof(account), root: tree.root };
+}
+
+/** What `account` can claim now against the active root, given the artifact of that root. */
+export async function claimable(
+  tributary: TributaryContracts,
+  artifact: SettlementArtifact,
+  accountInput: string,
+): Promise<bigint> {
+  const account = requireAddress(accountInput, "account");
+  const active = await tributary.distributor.activeSettlement();
+  if (active.root.toLowerCase() !== artifact.metadata.root.toLowerCase()) {
+    throw new SettlementError(`the artifact's root ${artifact.metadata.root} is not the active root ${active.root}`);
+  }
+  const entitled = SettlementTree.load(artifact).amountOf(account) ?? 0n;
+  const claimed = await tributary.distributor.claimedOf(account);
+  return entitled > claimed ? entitled - claimed : 0n;
+}
+
+/** Claims for `account` (anyone may send it) against the active root, using its artifact. */
+export async function claim(
+  tributary: TributaryContracts,
+  artifact: SettlementArtifact,
+  account: string,
+): Promise<{ paid: bigint; transaction: string }> {
+  const { cumulativeAmount, proof } = proofFromArtifact(artifact, account);
+  const receipt = await wrapCall(
+    `claim for ${account}`,
+    async () => (await (await tributary.distributor.claim(account, cumulativeAmount, proof)).wait())!,
+  );
+  let paid = 0n;
+  for (const log of receipt.logs) {
+    const parsed = tributary.distributor.interface.parseLog(log);
+    if (parsed?.name === "Claimed") paid += parsed.args.amount as bigint;
+  }
+  return { paid, transaction: receipt.hash };
+}
+
+/** Claims for many accounts in one transaction. Accounts with nothing left are skipped by the contract. */
+export async function claimMany(
+  tributary: TributaryContracts,
+  artifact: SettlementArtifact,
+  accounts: string[],
+): Promise<{ paid: bigint; transaction: string }> {
+  const requests = accounts.map((a) => {
+    const p = proofFromArtifact(artifact, a);
+    return { account: p.account, cumulativeAmount: p.cumulativeAmount, proof: p.proof };
+  });
+  const receipt = await wrapCall(
+    "claimMany",
+    async () => (await (await tributary.distributor.claimMany(requests)).wait())!,
+  );
+  let paid = 0n;
+  for (const log of receipt.logs) {
+    const parsed = tributary.distributor.interface.parseLog(log);
+    if (parsed?.name === "Claimed") paid += parsed.args.amount as bigint;
+  }
+  return { paid, transaction: receipt.hash };
+}

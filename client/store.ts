@@ -1,0 +1,84 @@
+import type { StandardTreeDump } from "./merkle.js";
+
+/** Progress of one epoch's settlement, persisted after every step so `settle` can resume. */
+export interface SettleJournal {
+  version: 1;
+  epoch: string;
+  chainId: string;
+  distributor: string;
+  root: string;
+  cumulativeTotal: string;
+  dataUri: string;
+  /** Validators' signatures over `deadline`, sorted by signer address. */
+  signatures?: { deadline: string; signers: string[]; signatures: string[] };
+  /** The submission: the nonce it was sent with makes at most one of its sends land. */
+  submission?: { from: string; nonce: number; txHash?: string };
+}
+
+/** Per-account line of an artifact. */
+export interface ArtifactAmount {
+  account: string;
+  /** Owed for this epoch (all roles summed). */
+  amount: string;
+  /** Cumulative entitlement through this epoch. */
+  cumulativeAmount: string;
+  roles: ("contributor" | "validator" | "treasury")[];
+}
+
+/** Metadata stored next to the tree in a settlement artifact. */
+export interface SettlementMetadata {
+  epoch: string;
+  chainId: string;
+  distributor: string;
+  root: string;
+  cumulativeTotal: string;
+  fundedThrough: string;
+  dataUri: string;
+  funded: string;
+  carryIn: string;
+  fee: string;
+  treasury: string;
+  distributable: string;
+  validatorPool: string;
+  contributorPool: string;
+  paid: string;
+  carryOut: string;
+  amounts: ArtifactAmount[];
+  submissionTransaction?: string;
+}
+
+/**
+ * A settlement artifact: an OpenZeppelin `standard-v1` tree dump (so `StandardMerkleTree.load`
+ * reads it as is) with a `metadata` member.
+ */
+export type SettlementArtifact = StandardTreeDump & { metadata: SettlementMetadata };
+
+/** Where `settle` keeps its journal and artifacts. Writes must be atomic. */
+export interface SettlementStore {
+  readJournal(key: string): Promise<SettleJournal | undefined>;
+  writeJournal(key: string, journal: SettleJournal): Promise<void>;
+  readArtifact(key: string): Promise<SettlementArtifact | undefined>;
+  /** Writes the artifact and returns where it lives (a path or a URL). */
+  writeArtifact(key: string, artifact: SettlementArtifact): Promise<string>;
+}
+
+/** An in-memory store, for browsers and tests. */
+export class MemorySettlementStore implements SettlementStore {
+  readonly journals = new Map<string, SettleJournal>();
+  readonly artifacts = new Map<string, SettlementArtifact>();
+
+  async readJournal(key: string) {
+    const j = this.journals.get(key);
+    return j && (JSON.parse(JSON.stringify(j)) as SettleJournal);
+  }
+  async writeJournal(key: string, journal: SettleJournal) {
+    this.journals.set(key, JSON.parse(JSON.stringify(journal)) as SettleJournal);
+  }
+  async readArtifact(key: string) {
+    return this.artifacts.get(key);
+  }
+  async writeArtifact(key: string, artifact: SettlementArtifact) {
+    this.artifacts.set(key, artifact);
+    return `memory:${key}`;
+  }
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
+import {EpochClock} from "./base/EpochClock.sol";
+import {Governed} from "./base/Governed.sol";
+
+/// @title RewardDistributor
+/// @notice Holds the reward pools: funding, settlements, claims and equivocation slashing.
+contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant override SETTLEMENT_TYPEHASH =
+        keccak256(
+            "Settlement(uint256 epoch,bytes32 root,uint256 cumulativeTotal,bytes32 dataUriHash,uint256 deadline)"
+        );
+
+    /// @dev Cumulative amounts are stored in 96 bits per account.
+    uint256 public constant MAX_CUMULATIVE_TOTAL = type(uint96).max;
+    uint256 public constant MAX_PROTOCOL_FEE_BPS = 2_000;
+    uint256 public constant MAX_VALIDATOR_SHARE_BPS = 5_000;
+    uint256 public constant MIN_CHALLENGE_PERIOD = 1 hours;
+    /// @dev At most `ValidatorStaking.MIN_UNBONDING_PERIOD`, so signers stay slashable through the window.
+    uint256 public constant MAX_CHALLENGE_PERIOD = 7 days;
+    uint256 public constant MIN_EQUIVOCATION_SLASH_BPS = 100;
+    uint256 public constant MAX_EQUIVOCATION_SLASH_BPS = 5_000;
+    uint256 internal constant BPS = 10_000;
+
+    address public immutable override REWARD_TOKEN;
+    address public immutable override STAKING;
+
+    /// @dev One account's claim state. Slot layout: claimed (96) | recipient (160).
+    struct Account {
+        uint96 claimed;
+        address recipient;
+    }
+
+    /// @dev Slot layout: totalClaimed (128) | nextEpoch (64) | challengePeriod (32) | equivocationSlashBps (16).
+    /// A claim reads and writes only this slot besides its account and the active root.
+    struct State {
+        uint128 totalClaimed;
+        uint64 nextEpoch;
+        uint32 challengePeriod;
+        uint16 equivocationSlashBps;
+    }
+
+    State internal _state;
+    /// @dev Settlements of even and odd epochs. Epochs settle in order and only the latest may be
+    /// pending, so the latest and the one before it are all that claims ever need.
+    Settlement[2] internal _ring;
+    /// @dev Σ funded over epochs 0 through the latest submitted settlement's epoch.
+    uint256 internal _fundedThroughLatest;
+    uint256 public override totalFunded;
+    mapping(uint256 epoch => uint256 amount) public override fundedInEpoch;
+    mapping(address account => Account) internal _accounts;
+    mapping(bytes32 settlementKey => bool) internal _vetoed;
+    mapping(bytes32 evidenceKey => bool) internal _equivocationSlashed;
+    AllocationParams[] internal _params;
+
+    /// @param rewardToken Token the pools are funded and claimed in.
+    /// @param staking The suite's ValidatorStaking; its epoch clock is copied. Needs SLASHER_ROLE there.
+    /// @param admin Governance: the default admin.
+    /// @param treasury Account owed the protocol fee.
+    constructor(
+        address rewardToken,
+        address staking,
+        address admin,
+        address treasury,
+        uint256 protocolFeeBps,
+        uint256 validatorShareBps,
+        uint256 challengePeriod_
+    )
+        EpochClock(EpochClock(staking).GENESIS(), EpochClock(staking).EPOCH_DURATION())
+        Governed(admin)
+        EIP712("Tributary RewardDistributor", "1")
+    {
+        require(rewardToken != address(0), ZeroAddress());
+        REWARD_TOKEN = rewardToken;
+        STAKING = staking;
+        _setAllocationParams(0, protocolFeeBps, validatorShareBps, treasury);
+        _setChallengePeriod(challengePeriod_);
+        _setEquivocationSlashBps(1_000);
+    }
+
+    // ------------------------------------------------------------------ funding
+
+    /// @inheritdoc IRewardDistributor
+    function fund(uint256 epoch, uint256 amount) external override nonReentrant whenNotPaused {
+        require(amount > 0, FundingAmountZero());
+        uint256 current = currentEpoch();
+        // Settlements cover closed epochs only, so an epoch that may still be funded is never settled.
+        require(epoch >= current, FundingEpochClosed(epoch, current));
+        IERC20 token = IERC20(REWARD_TOKEN);
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        require(received > 0, FundingAmountZero());
+        fundedInEpoch[epoch] += received;
+        totalFunded += received;
+        emit Funded(epoch, msg.sender, received);
+    }
+
+    // --------------------------------------------------------------- settlement
+
+    /// @inheritdoc IRewardDistributor
+    function submitSettlement(
+        uint256 epoch,
+        bytes32 root,
+        uint256 cumulativeTotal,
+        string calldata dataUri,
+        uint256 deadline,
+        bytes[] calldata signatures
+    ) external override whenNotPaused {
+        State memory state = _state;
+        require(epoch == state.nextEpoch, SettlementOutOfOrder(epoch, state.nextEpoch));
+        uint256 current = currentEpoch();
+        require(epoch < current, EpochNotClosed(epoch, current));
+        require(block.timestamp <= deadline, SignatureExpired(deadline, block.timestamp));
+
+        uint256 previousTotal;
+        if (epoch > 0) {
+            Settlement storage previous = _ring[(epoch - 1) & 1];
+            require(
+                block.timestamp >= previous.activatesAt,
+                PreviousSettlementPending(epoch - 1, previous.activatesAt)
+            );
+            previousTotal = previous.cumulativeTotal;
+        }
+        require(cumulativeTotal >= previousTotal, CumulativeTotalDecreased(cumulativeTotal, previousTotal));
+        require(
+            cumulativeTotal <= MAX_CUMULATIVE_TOTAL,
+            CumulativeTotalTooLarge(cumulativeTotal, MAX_CUMULATIVE_TOTAL)
+        );
+        uint256 fundedThrough = _fundedThroughLatest + fundedInEpoch[epoch];
+        require(cumulativeTotal <= fundedThrough, SettlementOverBudget(cumulativeTotal, fundedThrough));
+        require(
+            !_vetoed[_settlementKey(epoch, root, cumulativeTotal)],
+            SettlementWasVetoed(epoch, root, cumulativeTotal)
+        );
+
+        bytes32 digest = _settlementDigest(epoch, root, cumulativeTotal, keccak256(bytes(dataUri)), deadline);
+        _checkQuorum(digest, signatures);
+
+        uint256 activatesAt = block.timestamp + state.challengePeriod;
+        // cumulativeTotal <= MAX_CUMULATIVE_TOTAL < 2^128; epochs and timestamps fit 64 bits.
+        _ring[epoch & 1] = Settlement({
+            root: root,
+            cumulativeTotal: uint128(cumulativeTotal),
+            epoch: uint64(epoch),
+            activatesAt: uint64(activatesAt)
+        });
+        _state.nextEpoch = uint64(epoch + 1);
+        _fundedThroughLatest = fundedThrough;
+        emit SettlementSubmitted(epoch, root, cumulativeTotal, dataUri, activatesAt, msg.sender);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function veto(uint256 epoch) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 next = _state.nextEpoch;
+        require(next > 0 && epoch == next - 1, NoPendingSettlement(epoch));
+        Settlement memory latest = _ring[epoch & 1];
+        require(block.timestamp < latest.activatesAt, NoPendingSettlement(epoch));
+        _vetoed[_settlementKey(epoch, latest.root, latest.cumulativeTotal)] = true;
+        _state.nextEpoch = uint64(epoch);
+        _fundedThroughLatest -= fundedInEpoch[epoch];
+        emit SettlementVetoed(epoch, latest.root, latest.cumulativeTotal);
+    }
+
+    // ------------------------------------------------------------------- claims
+
+    /// @inheritdoc IRewardDistributor
+    function claim(
+        address account,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof
+    ) external override nonReentrant returns (uint256 paid) {
+        Settlement memory active = _activeSettlement();
+        require(active.root != bytes32(0), NoActiveSettlement());
+        address recipient;
+        (paid, recipient) = _claim(active.root, account, cumulativeAmount, proof, false);
+        uint256 totalAfter = _state.totalClaimed + paid;
+        require(totalAfter <= active.cumulativeTotal, ClaimExceedsActiveTotal(totalAfter, active.cumulativeTotal));
+        _state.totalClaimed = uint128(totalAfter);
+        IERC20(REWARD_TOKEN).safeTransfer(recipient, paid);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimMany(ClaimRequest[] calldata requests) external override nonReentrant returns (uint256 paid) {
+        Settlement memory active = _activeSettlement();
+        require(active.root != bytes32(0), NoActiveSettlement());
+        uint256 count = requests.length;
+        address[] memory recipients = new address[](count);
+        uint256[] memory amounts = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            ClaimRequest calldata request = requests[i];
+            (amounts[i], recipients[i]) = _claim(
+                active.root,
+                request.account,
+                request.cumulativeAmount,
+                request.proof,
+                true
+            );
+            paid += amounts[i];
+        }
+        uint256 totalAfter = _state.totalClaimed + paid;
+        require(totalAfter <= active.cumulativeTotal, ClaimExceedsActiveTotal(totalAfter, active.cumulativeTotal));
+        _state.totalClaimed = uint128(totalAfter);
+        IERC20 token = IERC20(REWARD_TOKEN);
+        for (uint256 i; i < count; ++i) {
+            if (amounts[i] > 0) token.safeTransfer(recipients[i], amounts[i]);
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setRecipient(address recipient) external override {
+        _accounts[msg.sender].recipient = recipient;
+        emit RecipientSet(msg.sender, recipient);
+    }
+
+    // ------------------------------------------------------------- equivocation
+
+    /// @inheritdoc IRewardDistributor
+    function reportEquivocation(
+        SettlementData calldata a,
+        bytes calldata signatureA,
+        SettlementData calldata b,
+        bytes calldata signatureB
+    ) external override nonReentrant returns (uint256 slashed) {
+        require(a.epoch == b.epoch, EvidenceEpochMismatch(a.epoch, b.epoch));
+        require(
+            a.root != b.root || a.cumulativeTotal != b.cumulativeTotal || a.dataUriHash != b.dataUriHash,
+            EvidenceNotConflicting()
+        );
+        // Validators re-sign after a veto; signing over vetoed content is not equivocation.
+        require(
+            !_vetoed[_settlementKey(a.epoch, a.root, a.cumulativeTotal)] &&
+                !_vetoed[_settlementKey(b.epoch, b.root, b.cumulativeTotal)],
+            EvidenceVetoed(a.epoch)
+        );
+        address signerA = ECDSA.recover(
+            _settlementDigest(a.epoch, a.root, a.cumulativeTotal, a.dataUriHash, a.deadline),
+            signatureA
+        );
+        address signerB = ECDSA.recover(
+            _settlementDigest(b.epoch, b.root, b.cumulativeTotal, b.dataUriHash, b.deadline),
+            signatureB
+        );
+        require(signerA == signerB, EvidenceSignerMismatch(signerA, signerB));
+        bytes32 evidenceKey = keccak256(abi.encode(signerA, a.epoch));
+        require(!_equivocationSlashed[evidenceKey], EquivocationAlreadySlashed(signerA, a.epoch));
+
+        IValidatorStaking staking = IValidatorStaking(STAKING);
+        IValidatorStaking.Validator memory v = staking.validators(signerA);
+        uint256 amount = ((uint256(v.bonded) + v.unbonding) * _state.equivocationSlashBps) / BPS;
+        require(amount > 0, NothingToSlash(signerA));
+        _equivocationSlashed[evidenceKey] = true;
+        slashed = staking.slash(signerA, amount, msg.sender);
+        emit EquivocationSlashed(signerA, a.epoch, msg.sender, slashed);
+    }
+
+    // --------------------------------------------------------------- governance
+
+    /// @inheritdoc IRewardDistributor
+    /// @dev Takes effect from the next epoch, so an epoch's allocation never changes once it has begun.
+    function setAllocationParams(
+        uint256 protocolFeeBps,
+        uint256 validatorShareBps,
+        address treasury
+    ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setAllocationParams(currentEpoch() + 1, protocolFeeBps, validatorShareBps, treasury);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setChallengePeriod(uint256 challengePeriod_) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setChallengePeriod(challengePeriod_);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setEquivocationSlashBps(uint256 slashBps) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setEquivocationSlashBps(slashBps);
+    }
+
+    // -------------------------------------------------------------------- views
+
+    /// @inheritdoc IRewardDistributor
+    function settlementDigest(SettlementData calldata s) external view override returns (bytes32) {
+        return _settlementDigest(s.epoch, s.root, s.cumulativeTotal, s.dataUriHash, s.deadline);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function activeSettlement() external view override returns (Settlement memory) {
+        return _activeSettlement();
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function latestSettlement() external view override returns (Settlement memory settlement, bool pending) {
+        uint256 next = _state.nextEpoch;
+        if (next == 0) return (settlement, false);
+        settlement = _ring[(next - 1) & 1];
+        pending = block.timestamp < settlement.activatesAt;
+    }
+
+    function nextEpochToSettle() external view override returns (uint256) {
+        return _state.nextEpoch;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function allocationParamsAt(uint256 epoch) public view override returns (AllocationParams memory) {
+        uint256 i = _params.length;
+        while (i > 1 && _params[i - 1].fromEpoch > epoch) --i;
+        return _params[i - 1];
+    }
+
+    function totalClaimed() external view override returns (uint256) {
+        return _state.totalClaimed;
+    }
+
+    function claimedOf(address account) external view override returns (uint256) {
+        return _accounts[account].claimed;
+    }
+
+    function recipientOf(address account) external view override returns (address) {
+        return _accounts[account].recipient;
+    }
+
+    function challengePeriod() external view override returns (uint256) {
+        return _state.challengePeriod;
+    }
+
+    function equivocationSlashBps() external view override returns (uint256) {
+        return _state.equivocationSlashBps;
+    }
+
+    // ----------------------------------------------------------------- internal
+
+    /// @dev Checks the proof and records the claim; the caller moves the tokens. With `skipEmpty`,
+    /// an account with nothing left returns 0 instead of reverting.
+    function _claim(
+        bytes32 root,
+        address account,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof,
+        bool skipEmpty
+    ) internal returns (uint256 amount, address recipient) {
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
+        require(MerkleProof.verifyCalldata(proof, root, leaf), InvalidProof(account, cumulativeAmount));
+        Account memory state = _accounts[account];
+        if (cumulativeAmount <= state.claimed) {
+            require(skipEmpty, NothingToClaim(account, cumulativeAmount, state.claimed));
+            return (0, address(0));
+        }
+        amount = cumulativeAmount - state.claimed;
+        recipient = state.recipient == address(0) ? account : state.recipient;
+        // A proven leaf's amount is at most the settlement's cumulative total, itself < 2^96.
+        _accounts[account].claimed = uint96(cumulativeAmount);
+        emit Claimed(account, recipient, amount, cumulativeAmount);
+    }
+
+    function _activeSettlement() internal view returns (Settlement memory settlement) {
+        uint256 next = _state.nextEpoch;
+        if (next == 0) return settlement;
+        settlement = _ring[(next - 1) & 1];
+        if (block.timestamp >= settlement.activatesAt) return settlement;
+        // The one before the latest was active when the latest was submitted.
+        if (next == 1) return Settlement(bytes32(0), 0, 0, 0);
+        return _ring[next & 1];
+    }
+
+    function _checkQuorum(bytes32 digest, bytes[] calldata signatures) internal view {
+        uint256 count = signatures.length;
+        require(count > 0, NoSignatures());
+        address[] memory signers = new address[](count);
+        address previous;
+        for (uint256 i; i < count; ++i) {
+            address signer = ECDSA.recover(digest, signatures[i]);
+            require(signer > previous, SignersNotSorted(i, signer, previous));
+            signers[i] = signer;
+            previous = signer;
+        }
+        (uint256[] memory stakes, uint256 quorum) = IValidatorStaking(STAKING).activeStakesOf(signers);
+        uint256 signedStake;
+        for (uint256 i; i < count; ++i) {
+            require(stakes[i] > 0, SignerNotActive(signers[i]));
+            signedStake += stakes[i];
+        }
+        require(signedStake >= quorum && signedStake > 0, QuorumNotReached(signedStake, quorum));
+    }
+
+    function _settlementDigest(
+        uint256 epoch,
+        bytes32 root,
+        uint256 cumulativeTotal,
+        bytes32 dataUriHash,
+        uint256 deadline
+    ) internal view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(abi.encode(SETTLEMENT_TYPEHASH, epoch, root, cumulativeTotal, dataUriHash, deadline))
+            );
+    }
+
+    function _settlementKey(uint256 epoch, bytes32 root, uint256 cumulativeTotal) internal pure returns (bytes32) {
+        return keccak256(abi.encode(epoch, root, cumulativeTotal));
+    }
+
+    function _setAllocationParams(
+        uint256 fromEpoch,
+        uint256 protocolFeeBps,
+        uint256 validatorShareBps,
+        address treasury
+    ) internal {
+        _checkBounds("protocolFeeBps", protocolFeeBps, 0, MAX_PROTOCOL_FEE_BPS);
+        _checkBounds("validatorShareBps", validatorShareBps, 0, MAX_VALIDATOR_SHARE_BPS);
+        require(treasury != address(0), ZeroAddress());
+        AllocationParams memory params = AllocationParams({
+            fromEpoch: uint64(fromEpoch),
+            protocolFeeBps: uint16(protocolFeeBps),
+            validatorShareBps: uint16(validatorShareBps),
+            treasury: treasury
+        });
+        uint256 length = _params.length;
+        if (length > 0 && _params[length - 1].fromEpoch == fromEpoch) _params[length - 1] = params;
+        else _params.push(params);
+        emit AllocationParamsSet(fromEpoch, protocolFeeBps, validatorShareBps, treasury);
+    }
+
+    function _setChallengePeriod(uint256 value) internal {
+        _checkBounds("challengePeriod", value, MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD);
+        _state.challengePeriod = uint32(value);
+        emit ChallengePeriodSet(value);
+    }
+
+    function _setEquivocationSlashBps(uint256 value) internal {
+        _checkBounds("equivocationSlashBps", value, MIN_EQUIVOCATION_SLASH_BPS, MAX_EQUIVOCATION_SLASH_BPS);
+        _state.equivocationSlashBps = uint16(value);
+        emit EquivocationSlashBpsSet(value);
+    }
+}

@@ -1,0 +1,65 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { ArgumentType, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+import { id } from "ethers";
+
+/** Role that may slash stake; the distributor needs it for equivocation. */
+const SLASHER_ROLE = id("SLASHER_ROLE");
+
+/**
+ * Deploys staking, registry, ledger and distributor around the given tokens, and lets the
+ * distributor slash. The deployer (account 0, or `defaultSender`) must be the admin, since it
+ * grants the role; hand governance over afterwards with `beginDefaultAdminTransfer`.
+ */
+function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardToken: ArgumentType) {
+  const admin = m.getAccount(0);
+  const treasury = m.getParameter<string>("treasury");
+  const genesis = m.getParameter<bigint>("genesis");
+  const epochDuration = m.getParameter<bigint>("epochDuration", 86_400n);
+  const minStake = m.getParameter<bigint>("minStake", 100n * 10n ** 18n);
+  const unbondingPeriod = m.getParameter<bigint>("unbondingPeriod", 7n * 86_400n);
+  const quorumBps = m.getParameter<bigint>("quorumBps", 6_667n);
+  const commitmentMaxAge = m.getParameter<bigint>("commitmentMaxAgeBlocks", 7_200n);
+  const protocolFeeBps = m.getParameter<bigint>("protocolFeeBps", 500n);
+  const validatorShareBps = m.getParameter<bigint>("validatorShareBps", 1_000n);
+  const challengePeriod = m.getParameter<bigint>("challengePeriod", 86_400n);
+
+  const staking = m.contract("ValidatorStaking", [
+    stakeToken,
+    admin,
+    treasury,
+    genesis,
+    epochDuration,
+    minStake,
+    unbondingPeriod,
+    quorumBps,
+  ]);
+  const registry = m.contract("ContributionRegistry", [staking, admin, commitmentMaxAge]);
+  const ledger = m.contract("AttributionLedger", [staking, registry, admin]);
+  const distributor = m.contract("RewardDistributor", [
+    rewardToken,
+    staking,
+    admin,
+    treasury,
+    protocolFeeBps,
+    validatorShareBps,
+    challengePeriod,
+  ]);
+  m.call(staking, "grantRole", [SLASHER_ROLE, distributor], { id: "GrantSlasherToDistributor" });
+  return { staking, registry, ledger, distributor };
+}
+
+/** The suite over existing ERC20s, given by the `stakeToken` and `rewardToken` parameters. */
+export const TributaryModule = buildModule("Tributary", (m) => {
+  const stakeToken = m.getParameter<string>("stakeToken");
+  const rewardToken = m.getParameter<string>("rewardToken");
+  return buildSuite(m, stakeToken, rewardToken);
+});
+
+/** The suite with two freely mintable demo tokens deployed alongside. */
+export const TributaryDemoModule = buildModule("TributaryDemo", (m) => {
+  const stakeToken = m.contract("MockERC20", ["Tributary Stake", "TSTK"], { id: "StakeToken" });
+  const rewardToken = m.contract("MockERC20", ["Tributary Reward", "TRWD"], { id: "RewardToken" });
+  return { stakeToken, rewardToken, ...buildSuite(m, stakeToken, rewardToken) };
+});
+
+export default TributaryModule;

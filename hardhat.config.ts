@@ -1,0 +1,52 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { configVariable, defineConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+
+const require = createRequire(import.meta.url);
+
+/** solc comes from the pinned `solc` npm package: Hardhat never downloads a compiler. */
+const SOLC_VERSION = "0.8.30";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: "prague",
+      optimizer: { enabled: true, runs: 10_000 },
+    },
+  },
+  paths: {
+    ignition: "deploy",
+  },
+  typechain: {
+    outDir: path.resolve(import.meta.dirname, "typechain-types"),
+  },
+  test: {
+    solidity: {
+      profiles: {
+        default: {
+          fuzz: { runs: 256, seed: "0x7472696275746172790000000000000000000000000000000000000000000001" },
+          invariant: { runs: 256, depth: 50, failOnRevert: true },
+        },
+        deep: {
+          fuzz: { runs: 10_000, seed: "0x7472696275746172790000000000000000000000000000000000000000000001" },
+          invariant: { runs: 10_000, depth: 50, failOnRevert: true },
+        },
+      },
+    },
+    mocha: { timeout: 120_000 },
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+  },
+});

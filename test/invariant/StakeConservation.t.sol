@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {TestBase} from "../utils/TestBase.sol";
+import {Vm} from "../utils/Vm.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {ValidatorStaking} from "../../contracts/ValidatorStaking.sol";
+
+/// @notice Drives staking with bounded random actions from a fixed set of validators.
+contract StakingHandler is TestBase {
+    ValidatorStaking internal immutable staking;
+    MockERC20 internal immutable token;
+    address internal immutable slasher;
+    address[] internal actors;
+
+    constructor(ValidatorStaking staking_, MockERC20 token_, address slasher_) {
+        staking = staking_;
+        token = token_;
+        slasher = slasher_;
+        for (uint256 i; i < 4; ++i) actors.push(vm.addr(i + 1));
+    }
+
+    function stake(uint256 actorSeed, uint256 amount) external {
+        address actor = actors[actorSeed % actors.length];
+        amount = bound(amount, staking.minStake(), 1e24);
+        token.mint(actor, amount);
+        vm.startPrank(actor);
+        token.approve(address(staking), amount);
+        staking.stake(amount);
+        vm.stopPrank();
+    }
+
+    function requestUnstake(uint256 actorSeed, uint256 amount) external {
+        address actor = actors[actorSeed % actors.length];
+        uint256 bonded = staking.validators(actor).bonded;
+        if (bonded == 0) return;
+        amount = bound(amount, 1, bonded);
+        uint256 remaining = bonded - amount;
+        if (remaining != 0 && remaining < staking.minStake()) amount = bonded;
+        vm.prank(actor);
+        staking.requestUnstake(amount);
+    }
+
+    function withdraw(uint256 actorSeed, uint256 waitSeconds) external {
+        address actor = actors[actorSeed % actors.length];
+        vm.warp(block.timestamp + bound(waitSeconds, 0, 10 days));
+        ValidatorStaking.Validator memory v = staking.validators(actor);
+        if (v.unbonding == 0 || block.timestamp < v.unbondingReleaseAt) return;
+        vm.prank(actor);
+        staking.withdraw();
+    }
+
+    function slash(uint256 actorSeed, uint256 amount) external {
+        address actor = actors[actorSeed % actors.length];
+        amount = bound(amount, 1, 2e24);
+        vm.prank(slasher);
+        staking.slash(actor, amount, address(0));
+    }
+}
+
+contract StakeConservationInvariant is TestBase {
+    MockERC20 internal token;
+    ValidatorStaking internal staking;
+    StakingHandler internal handler;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        address admin = makeAddr("admin");
+        token = new MockERC20("Stake", "STK");
+        staking = new ValidatorStaking(
+            address(token),
+            admin,
+            makeAddr("treasury"),
+            block.timestamp,
+            1 days,
+            100e18,
+            7 days,
+            6_667
+        );
+        handler = new StakingHandler(staking, token, admin);
+        bytes32 role = staking.SLASHER_ROLE();
+        vm.prank(admin);
+        staking.grantRole(role, admin);
+        targetContract(address(handler));
+    }
+
+    /// @notice deposited = bonded + unbonding + withdrawn + slashed.
+    function invariant_stakeIsConserved() public view {
+        assertEq(
+            staking.totalDeposited(),
+            staking.totalBonded() + staking.totalUnbonding() + staking.totalWithdrawn() + staking.totalSlashed(),
+            "deposited == bonded + unbonding + withdrawn + slashed"
+        );
+    }
+
+    /// @notice The contract holds exactly the stake that is still bonded or unbonding.
+    function invariant_balanceMatchesLockedStake() public view {
+        assertEq(
+            token.balanceOf(address(staking)),
+            staking.totalBonded() + staking.totalUnbonding(),
+            "balance == bonded + unbonding"
+        );
+    }
+}

@@ -1,0 +1,54 @@
+/** Shared mocha fixtures: the demo suite deployed through Ignition, plus small helpers. */
+import type { NetworkConnection } from "hardhat/types/network";
+import { id, parseUnits, type Signer } from "ethers";
+import { computeCommitment, connectTributary, withRunner, type TributaryContracts } from "../../client/index.js";
+import { deployDemoSuite, type DemoSuite } from "../../scripts/lib/scenario.js";
+
+export const TOKEN = (n: number | string) => parseUnits(String(n), 18);
+export const ZERO_SALT = "0x" + "00".repeat(32);
+
+export interface Fixture extends DemoSuite {
+  /** Validators with 1000, 800, 600 and 400 tokens bonded (total 2800; quorum 1867). */
+  validators: Signer[];
+  contributors: Signer[];
+  datanetId: bigint;
+  as: (signer: Signer) => TributaryContracts;
+}
+
+/** Deploys the suite, stakes four validators and creates one datanet. */
+export async function deployFixture(connection: NetworkConnection): Promise<Fixture> {
+  const suite = await deployDemoSuite(connection);
+  const as = (signer: Signer) => withRunner(suite.tributary, signer);
+  const stakes = [1000, 800, 600, 400];
+  for (const [i, v] of suite.cast.validators.entries()) {
+    await (await suite.stakeToken.mint(await v.getAddress(), TOKEN(stakes[i]!))).wait();
+    await (await suite.stakeToken.connect(v).approve(suite.deployment.staking, TOKEN(stakes[i]!))).wait();
+    await (await as(v).staking.stake(TOKEN(stakes[i]!))).wait();
+  }
+  await (await as(suite.cast.curator).registry.createDatanet("ipfs://datanet")).wait();
+  return { ...suite, validators: suite.cast.validators, contributors: suite.cast.contributors, datanetId: 1n, as };
+}
+
+/** Commits and reveals one contribution for `contributor`; returns its id. */
+export async function registerOne(f: Fixture, contributor: Signer, label: string): Promise<bigint> {
+  const hash = id(label);
+  const address = await contributor.getAddress();
+  await (await f.tributary.registry.commit(computeCommitment(address, f.datanetId, [hash], ZERO_SALT))).wait();
+  const registry = f.as(contributor).registry;
+  const tx = await registry.register(f.datanetId, hash, `ipfs://${label}`, ZERO_SALT);
+  const receipt = await tx.wait();
+  for (const log of receipt!.logs) {
+    const parsed = registry.interface.parseLog(log);
+    if (parsed?.name === "ContributionRegistered") return parsed.args.id as bigint;
+  }
+  throw new Error("no ContributionRegistered event");
+}
+
+/** Registers a contribution and has validators 1-3 accept it. */
+export async function acceptedContribution(f: Fixture, contributor: Signer, label: string): Promise<bigint> {
+  const contributionId = await registerOne(f, contributor, label);
+  for (const v of f.validators.slice(0, 3)) await (await f.as(v).registry.vote(contributionId, true)).wait();
+  return contributionId;
+}
+
+export { connectTributary };

@@ -1,0 +1,613 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { keccak256, toUtf8Bytes, type Signer } from "ethers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { signSettlement, type SettlementMessage } from "../../client/index.js";
+import {
+  ReentrantToken__factory,
+  RewardDistributor__factory,
+  FeeOnTransferToken__factory,
+} from "../../typechain-types/index.js";
+import { deployFixture, TOKEN, type Fixture } from "../helpers/fixture.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const DAY = 86_400n;
+const URI = "ipfs://settlement";
+
+async function deployed() {
+  const f = await deployFixture(connection);
+  await f.rewardToken.mint(await f.cast.dapp.getAddress(), TOKEN(1_000_000));
+  await f.rewardToken.connect(f.cast.dapp).approve(f.deployment.distributor, TOKEN(1_000_000));
+  return f;
+}
+
+describe("RewardDistributor", function () {
+  let f: Fixture;
+  let distributor: Fixture["tributary"]["distributor"];
+  let alice: string, bob: string, carol: string;
+  beforeEach(async function () {
+    f = await networkHelpers.loadFixture(deployed);
+    distributor = f.tributary.distributor;
+    [alice, bob, carol] = (await Promise.all(f.contributors.slice(0, 3).map((s) => s.getAddress()))) as [
+      string,
+      string,
+      string,
+    ];
+  });
+
+  const genesis = async () => distributor.GENESIS();
+  async function toEpoch(epoch: bigint, offset = 10n) {
+    await networkHelpers.time.increaseTo((await genesis()) + epoch * DAY + offset);
+  }
+  async function fund(epoch: bigint, amount: bigint) {
+    await f.as(f.cast.dapp).distributor.fund(epoch, amount);
+  }
+  function tree(entries: [string, bigint][]) {
+    return StandardMerkleTree.of(
+      entries.map(([a, v]) => [a, v.toString()]),
+      ["address", "uint256"],
+    );
+  }
+  async function message(epoch: bigint, root: string, total: bigint, uri = URI): Promise<SettlementMessage> {
+    return {
+      epoch,
+      root,
+      cumulativeTotal: total,
+      dataUriHash: keccak256(toUtf8Bytes(uri)),
+      deadline: BigInt(await networkHelpers.time.latest()) + DAY,
+    };
+  }
+  async function sign(m: SettlementMessage, signers: Signer[]) {
+    const withAddress = await Promise.all(signers.map(async (s) => ({ s, a: (await s.getAddress()).toLowerCase() })));
+    withAddress.sort((x, y) => (x.a < y.a ? -1 : 1));
+    return Promise.all(withAddress.map(({ s }) => signSettlement(f.tributary, s, m)));
+  }
+  async function submit(epoch: bigint, root: string, total: bigint, signers = f.validators.slice(0, 3), uri = URI) {
+    const m = await message(epoch, root, total, uri);
+    return distributor.submitSettlement(epoch, root, total, uri, m.deadline, await sign(m, signers));
+  }
+  async function activate() {
+    const [latest] = await distributor.latestSettlement();
+    await networkHelpers.time.increaseTo(latest.activatesAt);
+  }
+
+  describe("fund", function () {
+    it("credits the current or a later epoch and emits Funded", async function () {
+      await expect(f.as(f.cast.dapp).distributor.fund(0, TOKEN(10)))
+        .to.emit(distributor, "Funded")
+        .withArgs(0, await f.cast.dapp.getAddress(), TOKEN(10));
+      await fund(5n, TOKEN(3));
+      expect(await distributor.fundedInEpoch(5)).to.equal(TOKEN(3));
+      expect(await distributor.totalFunded()).to.equal(TOKEN(13));
+    });
+
+    it("refuses a closed epoch (FundingEpochClosed) and zero (FundingAmountZero)", async function () {
+      await toEpoch(2n);
+      await expect(f.as(f.cast.dapp).distributor.fund(1, TOKEN(1)))
+        .to.be.revertedWithCustomError(distributor, "FundingEpochClosed")
+        .withArgs(1, 2);
+      await expect(f.as(f.cast.dapp).distributor.fund(2, 0)).to.be.revertedWithCustomError(
+        distributor,
+        "FundingAmountZero",
+      );
+    });
+
+    it("refuses funding while paused", async function () {
+      await distributor.pause();
+      await expect(f.as(f.cast.dapp).distributor.fund(0, 1)).to.be.revertedWithCustomError(
+        distributor,
+        "EnforcedPause",
+      );
+    });
+
+    it("credits only what a fee-on-transfer token delivers", async function () {
+      const token = await new FeeOnTransferToken__factory(f.cast.admin).deploy();
+      const d = await new RewardDistributor__factory(f.cast.admin).deploy(
+        await token.getAddress(),
+        f.deployment.staking,
+        await f.cast.admin.getAddress(),
+        await f.cast.treasury.getAddress(),
+        0,
+        0,
+        3_600,
+      );
+      await token.mint(await f.cast.admin.getAddress(), TOKEN(100));
+      await token.approve(await d.getAddress(), TOKEN(100));
+      await expect(d.fund(0, TOKEN(100)))
+        .to.emit(d, "Funded")
+        .withArgs(0, await f.cast.admin.getAddress(), TOKEN(99));
+      expect(await d.totalFunded()).to.equal(TOKEN(99));
+    });
+  });
+
+  describe("submitSettlement", function () {
+    beforeEach(async function () {
+      await fund(0n, TOKEN(1_000));
+      await toEpoch(1n);
+    });
+
+    it("accepts quorum signatures, stays pending for the challenge period, then activates by itself", async function () {
+      const t = tree([
+        [alice, TOKEN(600)],
+        [bob, TOKEN(400)],
+      ]);
+      await expect(submit(0n, t.root, TOKEN(1_000))).to.emit(distributor, "SettlementSubmitted");
+      const [latest, pending] = await distributor.latestSettlement();
+      expect(pending).to.equal(true);
+      expect(latest.root).to.equal(t.root);
+      expect((await distributor.activeSettlement()).root).to.equal(ethers.ZeroHash);
+      expect(await distributor.nextEpochToSettle()).to.equal(1);
+      await activate();
+      expect((await distributor.activeSettlement()).root).to.equal(t.root);
+    });
+
+    it("refuses an epoch out of order (SettlementOutOfOrder) and an open one (EpochNotClosed)", async function () {
+      const t = tree([[alice, 1n]]);
+      await expect(submit(1n, t.root, 1n))
+        .to.be.revertedWithCustomError(distributor, "SettlementOutOfOrder")
+        .withArgs(1, 0);
+      await submit(0n, t.root, 1n);
+      await activate();
+      await expect(submit(1n, t.root, 1n))
+        .to.be.revertedWithCustomError(distributor, "EpochNotClosed")
+        .withArgs(1, 1);
+    });
+
+    it("refuses the next epoch while the previous one is pending: PreviousSettlementPending", async function () {
+      const t = tree([[alice, 1n]]);
+      await submit(0n, t.root, 1n);
+      const [latest] = await distributor.latestSettlement();
+      await toEpoch(2n);
+      const genesisTime = await genesis();
+      if (latest.activatesAt > genesisTime + 2n * DAY + 10n) {
+        await expect(submit(1n, t.root, 1n)).to.be.revertedWithCustomError(distributor, "PreviousSettlementPending");
+      }
+      await distributor.setChallengePeriod(7n * DAY);
+      await submit(1n, t.root, 1n);
+      await toEpoch(3n);
+      const [pendingOne] = await distributor.latestSettlement();
+      await expect(submit(2n, t.root, 1n))
+        .to.be.revertedWithCustomError(distributor, "PreviousSettlementPending")
+        .withArgs(1, pendingOne.activatesAt);
+    });
+
+    it("refuses more than everything funded through the epoch: SettlementOverBudget", async function () {
+      const t = tree([[alice, TOKEN(1_001)]]);
+      await fund(1n, TOKEN(5)); // funded for a later epoch does not count
+      await expect(submit(0n, t.root, TOKEN(1_001)))
+        .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
+        .withArgs(TOKEN(1_001), TOKEN(1_000));
+    });
+
+    it("refuses a cumulative total lower than the previous one: CumulativeTotalDecreased", async function () {
+      await submit(0n, tree([[alice, 10n]]).root, 10n);
+      await activate();
+      await toEpoch(2n);
+      await expect(submit(1n, tree([[alice, 9n]]).root, 9n))
+        .to.be.revertedWithCustomError(distributor, "CumulativeTotalDecreased")
+        .withArgs(9, 10);
+    });
+
+    it("refuses expired signatures: SignatureExpired", async function () {
+      const t = tree([[alice, 1n]]);
+      const m = await message(0n, t.root, 1n);
+      const sigs = await sign(m, f.validators.slice(0, 3));
+      await networkHelpers.time.setNextBlockTimestamp(m.deadline + 1n);
+      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, sigs))
+        .to.be.revertedWithCustomError(distributor, "SignatureExpired")
+        .withArgs(m.deadline, m.deadline + 1n);
+    });
+
+    it("refuses no signatures, duplicates or unsorted signers, and short quorum", async function () {
+      const t = tree([[alice, 1n]]);
+      const m = await message(0n, t.root, 1n);
+      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, [])).to.be.revertedWithCustomError(
+        distributor,
+        "NoSignatures",
+      );
+      const [s1] = await sign(m, [f.validators[0]!]);
+      const signer = await f.validators[0]!.getAddress();
+      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, [s1!, s1!]))
+        .to.be.revertedWithCustomError(distributor, "SignersNotSorted")
+        .withArgs(1, signer, signer);
+      const sorted = await sign(m, f.validators.slice(0, 2));
+      const addresses = (await Promise.all(f.validators.slice(0, 2).map((v) => v.getAddress()))).sort((a, b) =>
+        a.toLowerCase() < b.toLowerCase() ? -1 : 1,
+      );
+      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, [...sorted].reverse()))
+        .to.be.revertedWithCustomError(distributor, "SignersNotSorted")
+        .withArgs(1, addresses[0], addresses[1]);
+      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, sorted))
+        .to.be.revertedWithCustomError(distributor, "QuorumNotReached")
+        .withArgs(TOKEN(1_800), (TOKEN(2_800) * 6_667n + 9_999n) / 10_000n);
+    });
+
+    it("refuses a non-validator signer, an unbonding one and one slashed below the minimum: SignerNotActive", async function () {
+      const t = tree([[alice, 1n]]);
+      const outsider = f.contributors[0]!;
+      await expect(submit(0n, t.root, 1n, [...f.validators.slice(0, 3), outsider]))
+        .to.be.revertedWithCustomError(distributor, "SignerNotActive")
+        .withArgs(await outsider.getAddress());
+      const v4 = f.validators[3]!;
+      await f.as(v4).staking.requestUnstake(TOKEN(400));
+      await expect(submit(0n, t.root, 1n, [...f.validators.slice(0, 3), v4]))
+        .to.be.revertedWithCustomError(distributor, "SignerNotActive")
+        .withArgs(await v4.getAddress());
+      const v3 = f.validators[2]!;
+      await f.tributary.staking.grantRole(await f.tributary.staking.SLASHER_ROLE(), await f.cast.admin.getAddress());
+      await f.tributary.staking.slash(await v3.getAddress(), TOKEN(550), ethers.ZeroAddress);
+      await expect(submit(0n, t.root, 1n, f.validators.slice(0, 3)))
+        .to.be.revertedWithCustomError(distributor, "SignerNotActive")
+        .withArgs(await v3.getAddress());
+    });
+
+    it("refuses settlement while paused", async function () {
+      await distributor.pause();
+      await expect(submit(0n, tree([[alice, 1n]]).root, 1n)).to.be.revertedWithCustomError(
+        distributor,
+        "EnforcedPause",
+      );
+    });
+  });
+
+  describe("veto", function () {
+    beforeEach(async function () {
+      await fund(0n, TOKEN(1_000));
+      await toEpoch(1n);
+    });
+
+    it("governance vetoes a pending settlement, which pays nothing; the epoch is resubmitted with other content", async function () {
+      const bad = tree([[alice, TOKEN(1_000)]]);
+      await submit(0n, bad.root, TOKEN(1_000));
+      await expect(distributor.veto(0)).to.emit(distributor, "SettlementVetoed").withArgs(0, bad.root, TOKEN(1_000));
+      expect(await distributor.nextEpochToSettle()).to.equal(0);
+      await networkHelpers.time.increase(2n * DAY);
+      expect((await distributor.activeSettlement()).root).to.equal(ethers.ZeroHash);
+      await expect(distributor.claim(alice, TOKEN(1_000), bad.getProof(0))).to.be.revertedWithCustomError(
+        distributor,
+        "NoActiveSettlement",
+      );
+      await expect(submit(0n, bad.root, TOKEN(1_000)))
+        .to.be.revertedWithCustomError(distributor, "SettlementWasVetoed")
+        .withArgs(0, bad.root, TOKEN(1_000));
+      const good = tree([
+        [alice, TOKEN(500)],
+        [bob, TOKEN(500)],
+      ]);
+      await submit(0n, good.root, TOKEN(1_000));
+      await activate();
+      expect((await distributor.activeSettlement()).root).to.equal(good.root);
+    });
+
+    it("refuses to veto an active or a missing settlement (NoPendingSettlement), and non-admins", async function () {
+      await expect(distributor.veto(0)).to.be.revertedWithCustomError(distributor, "NoPendingSettlement").withArgs(0);
+      await submit(0n, tree([[alice, 1n]]).root, 1n);
+      await expect(f.as(f.contributors[0]!).distributor.veto(0)).to.be.revertedWithCustomError(
+        distributor,
+        "AccessControlUnauthorizedAccount",
+      );
+      await activate();
+      await expect(distributor.veto(0)).to.be.revertedWithCustomError(distributor, "NoPendingSettlement").withArgs(0);
+    });
+  });
+
+  describe("claim", function () {
+    let t: StandardMerkleTree<string[]>;
+    beforeEach(async function () {
+      await fund(0n, TOKEN(1_000));
+      await toEpoch(1n);
+      t = tree([
+        [alice, TOKEN(600)],
+        [bob, TOKEN(300)],
+        [carol, TOKEN(100)],
+      ]);
+      await submit(0n, t.root, TOKEN(1_000));
+    });
+    const proofOf = (account: string) => {
+      for (const [i, v] of t.entries()) if (v[0] === account) return { amount: BigInt(v[1]), proof: t.getProof(i) };
+      throw new Error("absent");
+    };
+
+    it("refuses claims before activation: NoActiveSettlement", async function () {
+      const p = proofOf(alice);
+      await expect(distributor.claim(alice, p.amount, p.proof)).to.be.revertedWithCustomError(
+        distributor,
+        "NoActiveSettlement",
+      );
+    });
+
+    it("pays the account, by anyone's call, proofs from @openzeppelin/merkle-tree; then later claims pay the difference", async function () {
+      await activate();
+      const p = proofOf(alice);
+      await expect(f.as(f.contributors[3]!).distributor.claim(alice, p.amount, p.proof))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, alice, TOKEN(600), TOKEN(600));
+      expect(await f.rewardToken.balanceOf(alice)).to.equal(TOKEN(600));
+      await expect(distributor.claim(alice, p.amount, p.proof))
+        .to.be.revertedWithCustomError(distributor, "NothingToClaim")
+        .withArgs(alice, TOKEN(600), TOKEN(600));
+      // Epoch 1: alice is owed 50 more.
+      await fund(1n, TOKEN(100));
+      await toEpoch(2n);
+      const t2 = tree([
+        [alice, TOKEN(650)],
+        [bob, TOKEN(300)],
+        [carol, TOKEN(100)],
+      ]);
+      await submit(1n, t2.root, TOKEN(1_050));
+      await activate();
+      await expect(distributor.claim(alice, TOKEN(650), t2.getProof(0)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, alice, TOKEN(50), TOKEN(650));
+      expect(await distributor.claimedOf(alice)).to.equal(TOKEN(650));
+    });
+
+    it("refuses a forged proof or an inflated amount: InvalidProof", async function () {
+      await activate();
+      const p = proofOf(alice);
+      await expect(distributor.claim(alice, p.amount + 1n, p.proof))
+        .to.be.revertedWithCustomError(distributor, "InvalidProof")
+        .withArgs(alice, p.amount + 1n);
+      await expect(distributor.claim(bob, p.amount, p.proof))
+        .to.be.revertedWithCustomError(distributor, "InvalidProof")
+        .withArgs(bob, p.amount);
+    });
+
+    it("pays the recipient the account chose; a stranger cannot redirect it", async function () {
+      await activate();
+      const recipient = await f.validators[3]!.getAddress();
+      await expect(f.as(f.contributors[1]!).distributor.setRecipient(recipient))
+        .to.emit(distributor, "RecipientSet")
+        .withArgs(bob, recipient);
+      await f.as(f.contributors[3]!).distributor.setRecipient(await f.contributors[3]!.getAddress()); // only sets its own
+      const before = await f.rewardToken.balanceOf(recipient);
+      const p = proofOf(bob);
+      await expect(distributor.claim(bob, p.amount, p.proof))
+        .to.emit(distributor, "Claimed")
+        .withArgs(bob, recipient, TOKEN(300), TOKEN(300));
+      expect(await f.rewardToken.balanceOf(recipient)).to.equal(before + TOKEN(300));
+      expect(await distributor.recipientOf(bob)).to.equal(recipient);
+      const pc = proofOf(carol);
+      await distributor.claim(carol, pc.amount, pc.proof);
+      expect(await f.rewardToken.balanceOf(carol)).to.equal(TOKEN(100));
+    });
+
+    it("keeps working while paused", async function () {
+      await activate();
+      await distributor.pause();
+      const p = proofOf(alice);
+      await expect(distributor.claim(alice, p.amount, p.proof)).to.emit(distributor, "Claimed");
+    });
+
+    it("claimMany pays several accounts and skips those with nothing left", async function () {
+      await activate();
+      const pa = proofOf(alice);
+      await distributor.claim(alice, pa.amount, pa.proof);
+      const requests = [alice, bob, carol].map((a) => ({
+        account: a,
+        cumulativeAmount: proofOf(a).amount,
+        proof: proofOf(a).proof,
+      }));
+      await expect(distributor.claimMany(requests))
+        .to.emit(distributor, "Claimed")
+        .withArgs(carol, carol, TOKEN(100), TOKEN(100));
+      expect(await distributor.totalClaimed()).to.equal(TOKEN(1_000));
+      await expect(distributor.claimMany([{ ...requests[0]!, cumulativeAmount: 1n }]))
+        .to.be.revertedWithCustomError(distributor, "InvalidProof")
+        .withArgs(alice, 1n);
+    });
+
+    it("never pays beyond the active cumulative total, even if a quorum signed a tree whose leaves exceed it", async function () {
+      await distributor.veto(0);
+      const greedy = tree([
+        [alice, TOKEN(900)],
+        [bob, TOKEN(900)],
+      ]);
+      await submit(0n, greedy.root, TOKEN(1_000));
+      await activate();
+      await distributor.claim(alice, TOKEN(900), greedy.getProof(0));
+      await expect(distributor.claim(bob, TOKEN(900), greedy.getProof(1)))
+        .to.be.revertedWithCustomError(distributor, "ClaimExceedsActiveTotal")
+        .withArgs(TOKEN(1_800), TOKEN(1_000));
+    });
+  });
+
+  describe("reportEquivocation", function () {
+    beforeEach(async function () {
+      await fund(0n, TOKEN(1_000));
+      await toEpoch(1n);
+    });
+
+    it("slashes a validator who signed two different settlements of one epoch, pays the reporter, once", async function () {
+      const v1 = f.validators[0]!;
+      const a = await message(0n, tree([[alice, 1n]]).root, 1n);
+      const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+      const [sa] = await sign(a, [v1]);
+      const [sb] = await sign(b, [v1]);
+      const reporter = f.contributors[4]!;
+      await expect(f.as(reporter).distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.emit(distributor, "EquivocationSlashed")
+        .withArgs(await v1.getAddress(), 0, await reporter.getAddress(), TOKEN(100));
+      expect(await f.stakeToken.balanceOf(await reporter.getAddress())).to.equal(TOKEN(5));
+      expect((await f.tributary.staking.validators(await v1.getAddress())).bonded).to.equal(TOKEN(900));
+      await expect(distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.be.revertedWithCustomError(distributor, "EquivocationAlreadySlashed")
+        .withArgs(await v1.getAddress(), 0);
+    });
+
+    it("refuses evidence that is not equivocation", async function () {
+      const [v1, v2] = f.validators as [Signer, Signer];
+      const a = await message(0n, tree([[alice, 1n]]).root, 1n);
+      const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+      const other = { ...b, epoch: 1n };
+      const [sa] = await sign(a, [v1]);
+      const [sb2] = await sign(b, [v2]);
+      const [so] = await sign(other, [v1]);
+      await expect(distributor.reportEquivocation(a, sa!, other, so!))
+        .to.be.revertedWithCustomError(distributor, "EvidenceEpochMismatch")
+        .withArgs(0, 1);
+      const sameContent = { ...a, deadline: a.deadline + 1n };
+      const [ss] = await sign(sameContent, [v1]);
+      await expect(distributor.reportEquivocation(a, sa!, sameContent, ss!)).to.be.revertedWithCustomError(
+        distributor,
+        "EvidenceNotConflicting",
+      );
+      await expect(distributor.reportEquivocation(a, sa!, b, sb2!))
+        .to.be.revertedWithCustomError(distributor, "EvidenceSignerMismatch")
+        .withArgs(await v1.getAddress(), await v2.getAddress());
+    });
+
+    it("signing again after a veto is not equivocation: EvidenceVetoed", async function () {
+      const v1 = f.validators[0]!;
+      const badTree = tree([[alice, 1n]]);
+      await submit(0n, badTree.root, 1n);
+      await distributor.veto(0);
+      const a = await message(0n, badTree.root, 1n);
+      const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+      const [sa] = await sign(a, [v1]);
+      const [sb] = await sign(b, [v1]);
+      await expect(distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.be.revertedWithCustomError(distributor, "EvidenceVetoed")
+        .withArgs(0);
+    });
+
+    it("refuses when the validator has no stake left: NothingToSlash", async function () {
+      const outsider = f.contributors[0]!;
+      const a = await message(0n, tree([[alice, 1n]]).root, 1n);
+      const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+      const [sa] = await sign(a, [outsider]);
+      const [sb] = await sign(b, [outsider]);
+      await expect(distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.be.revertedWithCustomError(distributor, "NothingToSlash")
+        .withArgs(await outsider.getAddress());
+    });
+  });
+
+  describe("governance", function () {
+    it("setters enforce bounds with ParameterOutOfBounds and emit", async function () {
+      const b32 = ethers.encodeBytes32String;
+      await expect(distributor.setChallengePeriod(60))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("challengePeriod"), 60, 3_600, 7n * DAY);
+      await expect(distributor.setChallengePeriod(7_200)).to.emit(distributor, "ChallengePeriodSet").withArgs(7_200);
+      await expect(distributor.setEquivocationSlashBps(5_001))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("equivocationSlashBps"), 5_001, 100, 5_000);
+      await expect(distributor.setEquivocationSlashBps(200))
+        .to.emit(distributor, "EquivocationSlashBpsSet")
+        .withArgs(200);
+      await expect(distributor.setAllocationParams(2_001, 0, alice))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("protocolFeeBps"), 2_001, 0, 2_000);
+      await expect(distributor.setAllocationParams(0, 5_001, alice))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("validatorShareBps"), 5_001, 0, 5_000);
+      await expect(distributor.setAllocationParams(0, 0, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        distributor,
+        "ZeroAddress",
+      );
+    });
+
+    it("allocation parameters change from the next epoch on, keeping history", async function () {
+      await expect(distributor.setAllocationParams(100, 2_000, alice))
+        .to.emit(distributor, "AllocationParamsSet")
+        .withArgs(1, 100, 2_000, alice);
+      const p0 = await distributor.allocationParamsAt(0);
+      const p1 = await distributor.allocationParamsAt(1);
+      expect([p0.protocolFeeBps, p0.validatorShareBps]).to.deep.equal([500n, 1_000n]);
+      expect([p1.protocolFeeBps, p1.validatorShareBps, p1.treasury]).to.deep.equal([100n, 2_000n, alice]);
+      expect((await distributor.allocationParamsAt(99)).treasury).to.equal(alice);
+    });
+
+    it("governance has no path to funds: only claims move reward tokens out", async function () {
+      const abi: readonly { type: string; name?: string; stateMutability?: string }[] = RewardDistributor__factory.abi;
+      const outflows = abi
+        .filter((x) => x.type === "function" && x.stateMutability !== "view" && x.stateMutability !== "pure")
+        .map((x) => x.name ?? "");
+      expect(outflows.sort()).to.deep.equal(
+        [
+          "acceptDefaultAdminTransfer",
+          "beginDefaultAdminTransfer",
+          "cancelDefaultAdminTransfer",
+          "changeDefaultAdminDelay",
+          "claim",
+          "claimMany",
+          "fund",
+          "grantRole",
+          "pause",
+          "renounceRole",
+          "reportEquivocation",
+          "revokeRole",
+          "rollbackDefaultAdminDelay",
+          "setAllocationParams",
+          "setChallengePeriod",
+          "setEquivocationSlashBps",
+          "setRecipient",
+          "submitSettlement",
+          "unpause",
+          "veto",
+        ].sort(),
+      );
+    });
+  });
+
+  describe("reentrancy", function () {
+    it("a reward token that re-enters claim during the transfer cannot double-pay", async function () {
+      const token = await new ReentrantToken__factory(f.cast.admin).deploy();
+      const d = await new RewardDistributor__factory(f.cast.admin).deploy(
+        await token.getAddress(),
+        f.deployment.staking,
+        await f.cast.admin.getAddress(),
+        await f.cast.treasury.getAddress(),
+        0,
+        0,
+        3_600,
+      );
+      await token.mint(await f.cast.admin.getAddress(), TOKEN(100));
+      await token.approve(await d.getAddress(), TOKEN(100));
+      await d.fund(await d.currentEpoch(), TOKEN(100));
+      await toEpoch(1n);
+      const t = tree([
+        [alice, TOKEN(60)],
+        [bob, TOKEN(40)],
+      ]);
+      const m = await message(0n, t.root, TOKEN(100));
+      const [, name, version, chainId] = await d.eip712Domain();
+      const sigs: string[] = [];
+      const signers = await Promise.all(
+        f.validators.slice(0, 3).map(async (s) => ({ s, a: (await s.getAddress()).toLowerCase() })),
+      );
+      signers.sort((x, y) => (x.a < y.a ? -1 : 1));
+      for (const { s } of signers) {
+        sigs.push(
+          await s.signTypedData(
+            { name, version, chainId, verifyingContract: await d.getAddress() },
+            {
+              Settlement: [
+                { name: "epoch", type: "uint256" },
+                { name: "root", type: "bytes32" },
+                { name: "cumulativeTotal", type: "uint256" },
+                { name: "dataUriHash", type: "bytes32" },
+                { name: "deadline", type: "uint256" },
+              ],
+            },
+            m,
+          ),
+        );
+      }
+      await d.submitSettlement(0, t.root, TOKEN(100), URI, m.deadline, sigs);
+      await networkHelpers.time.increase(3_600);
+      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("claim", [alice, TOKEN(60), t.getProof(0)]));
+      await d.claim(alice, TOKEN(60), t.getProof(0));
+      expect(await token.reentrySucceeded()).to.equal(false);
+      expect(await token.reentryError()).to.equal(d.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []));
+      expect(await token.balanceOf(alice)).to.equal(TOKEN(60));
+      expect(await d.totalClaimed()).to.equal(TOKEN(60));
+      // Re-entering fund during a claim is refused the same way.
+      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("fund", [5, 1]));
+      await d.claim(bob, TOKEN(40), t.getProof(1));
+      expect(await token.reentrySucceeded()).to.equal(false);
+    });
+  });
+});

@@ -2,6 +2,8 @@
  * The demo scenario: two epochs of a small Tributary network, from deployment to claims.
  * Used by `npm run demo` (embedded network), the app's seeding, and the end-to-end tests.
  */
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 import { formatUnits, id, parseUnits, type Signer } from "ethers";
 import {
@@ -86,7 +88,12 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
   };
   const latest = await ethers.provider.getBlock("latest");
   const deployBlock = (await ethers.provider.getBlockNumber()) + 1;
+  // On a JSON-RPC node Ignition keeps a deployment record; a demo node is thrown away after use,
+  // so each demo deployment gets its own record, removed once the contracts are up.
+  const ephemeral = connection.networkConfig.type !== "http";
+  const deploymentId = ephemeral ? undefined : `tributary-demo-${Date.now()}-${process.pid}`;
   const deployed = await connection.ignition.deploy(TributaryDemoModule, {
+    ...(deploymentId ? { deploymentId } : {}),
     parameters: {
       TributaryDemo: {
         treasury: await treasury!.getAddress(),
@@ -101,6 +108,12 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
     },
     displayUi: false,
   });
+  if (deploymentId) {
+    await rm(path.resolve(import.meta.dirname, "..", "..", "deploy", "deployments", deploymentId), {
+      recursive: true,
+      force: true,
+    });
+  }
   const network = await ethers.provider.getNetwork();
   const deployment: TributaryDeployment = {
     chainId: network.chainId,
@@ -125,6 +138,134 @@ async function travelTo(connection: Connection, timestamp: bigint) {
   await connection.networkHelpers.time.increaseTo(timestamp);
 }
 
+/** Stakes the four validators and creates the demo datanet. Returns its id. */
+export async function setupNetwork(suite: DemoSuite, log: (line: string) => void = () => {}): Promise<bigint> {
+  const { tributary, cast, stakeToken } = suite;
+  const as = (signer: Signer) => withRunner(tributary, signer);
+  const stakes = ["1000", "800", "600", "400"];
+  for (const [i, v] of cast.validators.entries()) {
+    await (await stakeToken.mint(await v.getAddress(), TOKEN(stakes[i]!))).wait();
+    await stake(as(v), { amount: TOKEN(stakes[i]!) });
+  }
+  log(`4 validators staked ${stakes.join(", ")} TSTK`);
+  const datanetId = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/open-corpus");
+  log(`datanet ${datanetId} created`);
+  return datanetId;
+}
+
+/**
+ * One epoch of activity in the current epoch: registrations (direct, batched, gasless), votes,
+ * an attribution batch that becomes final, and the dapp's funding. `round` varies the content.
+ */
+export async function seedEpoch(
+  connection: Connection,
+  suite: DemoSuite,
+  datanetId: bigint,
+  round: number,
+  log: (line: string) => void = () => {},
+): Promise<bigint> {
+  const { tributary, cast, rewardToken } = suite;
+  const as = (signer: Signer) => withRunner(tributary, signer);
+  let outputs = 0;
+  const output = () => id(`round-${round}-output-${++outputs}`);
+  const content = (label: string) => hashFileBytes(new TextEncoder().encode(label));
+  const epoch = await tributary.distributor.currentEpoch();
+  log(`--- epoch ${epoch} ---`);
+  const [c1, c2, c3, c4, c5] = cast.contributors as [Signer, Signer, Signer, Signer, Signer];
+  const [v1, v2, v3, v4] = cast.validators as [Signer, Signer, Signer, Signer];
+  // Contributors register: direct, batched and gasless (relayed by the dapp).
+  const a = await register(as(c1), {
+    datanetId,
+    contentHash: content(`dataset-a-${round}`),
+    uri: `ipfs://dataset-a-${round}`,
+  });
+  const b = await registerBatch(as(c2), {
+    datanetId,
+    contentHashes: [content(`model-b1-${round}`), content(`model-b2-${round}`), content(`model-b3-${round}`)],
+    uris: [`ipfs://model-b1-${round}`, `ipfs://model-b2-${round}`, `ipfs://model-b3-${round}`],
+  });
+  const head = await connection.ethers.provider.getBlock("latest");
+  const signed = await signRegistration(tributary, c3, {
+    datanetId,
+    contentHashes: [content(`code-c-${round}`)],
+    uris: [`ipfs://code-c-${round}`],
+    deadline: BigInt(head!.timestamp) + 3_600n,
+  });
+  const c = await relayRegistration(as(cast.dapp), signed);
+  const d = await register(as(c4), {
+    datanetId,
+    contentHash: content(`eval-d-${round}`),
+    uri: `ipfs://eval-d-${round}`,
+  });
+  const spam = await register(as(c5), {
+    datanetId,
+    contentHash: content(`spam-${round}`),
+    uri: `ipfs://spam-${round}`,
+  });
+  log(
+    `registered contributions ${[...a.ids, ...b.ids, ...c.ids, ...d.ids, ...spam.ids].join(", ")} (one relayed gaslessly)`,
+  );
+
+  // Validators vote: most accept; the spam is rejected; validator-4 disagrees once.
+  const accepted = [...a.ids, ...b.ids, ...c.ids, ...d.ids];
+  for (const contributionId of accepted) {
+    await vote(as(v1), { id: contributionId, accept: true });
+    if (contributionId === accepted[0]) await vote(as(v4), { id: contributionId, accept: false });
+    await vote(as(v2), { id: contributionId, accept: true });
+    await vote(as(v3), { id: contributionId, accept: true });
+  }
+  for (const contributionId of spam.ids) {
+    await vote(as(v1), { id: contributionId, accept: false });
+    await vote(as(v2), { id: contributionId, accept: false });
+    await vote(as(v3), { id: contributionId, accept: false });
+  }
+  log(`votes cast: ${accepted.length} accepted, ${spam.ids.length} rejected`);
+
+  // Attribution: validator-1 proposes, validator-4 rejects, validators 2 and 3 attest; the batch is final.
+  const [idA, idB1, idB2, idB3, idC, idD] = [a.ids[0]!, ...b.ids, c.ids[0]!, d.ids[0]!] as bigint[];
+  const records = [
+    {
+      outputId: output(),
+      value: TOKEN(3),
+      vector: [
+        { contributionId: idA!, weightBps: 6_000 },
+        { contributionId: idB1!, weightBps: 4_000 },
+      ],
+    },
+    {
+      outputId: output(),
+      value: TOKEN(2),
+      vector: [
+        { contributionId: idB2!, weightBps: 3_333 },
+        { contributionId: idB3!, weightBps: 3_333 },
+        { contributionId: idC!, weightBps: 3_334 },
+      ],
+    },
+    {
+      outputId: output(),
+      value: TOKEN(1),
+      vector: [
+        { contributionId: idA!, weightBps: 2_500 },
+        { contributionId: idC!, weightBps: 2_500 },
+        { contributionId: idD!, weightBps: 5_000 },
+      ],
+    },
+    { outputId: output(), value: TOKEN(round + 1), vector: [{ contributionId: idD!, weightBps: 10_000 }] },
+  ].sort((x, y) => (BigInt(x.outputId) < BigInt(y.outputId) ? -1 : 1));
+  const batch = await proposeBatch(as(v1), { records });
+  await attestBatch(as(v4), { batchId: batch.batchId, support: false });
+  await attestBatch(as(v2), { batchId: batch.batchId, support: true });
+  await attestBatch(as(v3), { batchId: batch.batchId, support: true });
+  log(`attribution batch ${batch.batchId} with ${records.length} records is final`);
+
+  // The dapp funds the epoch with inference fees.
+  const fee = TOKEN(round === 0 ? 10_000 : 7_777);
+  await (await rewardToken.mint(await cast.dapp.getAddress(), fee)).wait();
+  await fundEpoch(as(cast.dapp), { epoch, amount: fee });
+  log(`epoch ${epoch} funded with ${formatUnits(fee, 18)} TRWD`);
+  return epoch;
+}
+
 /** Runs the two-epoch scenario, logging as it goes, and returns a report per epoch. */
 export async function runScenario(
   connection: Connection,
@@ -132,127 +273,18 @@ export async function runScenario(
   options: { artifactsDirectory: string; log?: (line: string) => void },
 ): Promise<EpochReport[]> {
   const log = options.log ?? (() => {});
-  const { tributary, cast, stakeToken, rewardToken } = suite;
+  const { tributary, cast, rewardToken } = suite;
   const as = (signer: Signer) => withRunner(tributary, signer);
   const names = new Map<string, string>();
   const name = async (signer: Signer, label: string) => names.set((await signer.getAddress()).toLowerCase(), label);
   await name(cast.treasury, "treasury");
   for (const [i, v] of cast.validators.entries()) await name(v, `validator-${i + 1}`);
   for (const [i, c] of cast.contributors.entries()) await name(c, `contributor-${i + 1}`);
-
-  // Validators stake.
-  const stakes = ["1000", "800", "600", "400"];
-  for (const [i, v] of cast.validators.entries()) {
-    await (await stakeToken.mint(await v.getAddress(), TOKEN(stakes[i]!))).wait();
-    await stake(as(v), { amount: TOKEN(stakes[i]!) });
-  }
-  log(`4 validators staked ${stakes.join(", ")} TSTK`);
-
-  const datanetId = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/open-corpus");
-  log(`datanet ${datanetId} created`);
+  const datanetId = await setupNetwork(suite, log);
 
   const epochReports: EpochReport[] = [];
-  let outputCounter = 0;
-  const output = () => id(`output-${++outputCounter}`);
-  const content = (label: string) => hashFileBytes(new TextEncoder().encode(label));
-
   for (let round = 0; round < 2; round++) {
-    const epoch = await tributary.distributor.currentEpoch();
-    log(`--- epoch ${epoch} ---`);
-    const [c1, c2, c3, c4, c5] = cast.contributors as [Signer, Signer, Signer, Signer, Signer];
-    const [v1, v2, v3, v4] = cast.validators as [Signer, Signer, Signer, Signer];
-
-    // Contributors register: direct, batched and gasless (relayed by the dapp).
-    const a = await register(as(c1), {
-      datanetId,
-      contentHash: content(`dataset-a-${round}`),
-      uri: `ipfs://dataset-a-${round}`,
-    });
-    const b = await registerBatch(as(c2), {
-      datanetId,
-      contentHashes: [content(`model-b1-${round}`), content(`model-b2-${round}`), content(`model-b3-${round}`)],
-      uris: [`ipfs://model-b1-${round}`, `ipfs://model-b2-${round}`, `ipfs://model-b3-${round}`],
-    });
-    const head = await connection.ethers.provider.getBlock("latest");
-    const signed = await signRegistration(tributary, c3, {
-      datanetId,
-      contentHashes: [content(`code-c-${round}`)],
-      uris: [`ipfs://code-c-${round}`],
-      deadline: BigInt(head!.timestamp) + 3_600n,
-    });
-    const c = await relayRegistration(as(cast.dapp), signed);
-    const d = await register(as(c4), {
-      datanetId,
-      contentHash: content(`eval-d-${round}`),
-      uri: `ipfs://eval-d-${round}`,
-    });
-    const spam = await register(as(c5), {
-      datanetId,
-      contentHash: content(`spam-${round}`),
-      uri: `ipfs://spam-${round}`,
-    });
-    log(
-      `registered contributions ${[...a.ids, ...b.ids, ...c.ids, ...d.ids, ...spam.ids].join(", ")} (one relayed gaslessly)`,
-    );
-
-    // Validators vote: most accept; the spam is rejected; validator-4 disagrees once.
-    const accepted = [...a.ids, ...b.ids, ...c.ids, ...d.ids];
-    for (const contributionId of accepted) {
-      await vote(as(v1), { id: contributionId, accept: true });
-      if (contributionId === accepted[0]) await vote(as(v4), { id: contributionId, accept: false });
-      await vote(as(v2), { id: contributionId, accept: true });
-      await vote(as(v3), { id: contributionId, accept: true });
-    }
-    for (const contributionId of spam.ids) {
-      await vote(as(v1), { id: contributionId, accept: false });
-      await vote(as(v2), { id: contributionId, accept: false });
-      await vote(as(v3), { id: contributionId, accept: false });
-    }
-    log(`votes cast: ${accepted.length} accepted, ${spam.ids.length} rejected`);
-
-    // Attribution: validator-1 proposes, validator-4 rejects, validators 2 and 3 attest; the batch is final.
-    const [idA, idB1, idB2, idB3, idC, idD] = [a.ids[0]!, ...b.ids, c.ids[0]!, d.ids[0]!] as bigint[];
-    const records = [
-      {
-        outputId: output(),
-        value: TOKEN(3),
-        vector: [
-          { contributionId: idA!, weightBps: 6_000 },
-          { contributionId: idB1!, weightBps: 4_000 },
-        ],
-      },
-      {
-        outputId: output(),
-        value: TOKEN(2),
-        vector: [
-          { contributionId: idB2!, weightBps: 3_333 },
-          { contributionId: idB3!, weightBps: 3_333 },
-          { contributionId: idC!, weightBps: 3_334 },
-        ],
-      },
-      {
-        outputId: output(),
-        value: TOKEN(1),
-        vector: [
-          { contributionId: idA!, weightBps: 2_500 },
-          { contributionId: idC!, weightBps: 2_500 },
-          { contributionId: idD!, weightBps: 5_000 },
-        ],
-      },
-      { outputId: output(), value: TOKEN(round + 1), vector: [{ contributionId: idD!, weightBps: 10_000 }] },
-    ].sort((x, y) => (BigInt(x.outputId) < BigInt(y.outputId) ? -1 : 1));
-    const batch = await proposeBatch(as(v1), { records });
-    await attestBatch(as(v4), { batchId: batch.batchId, support: false });
-    await attestBatch(as(v2), { batchId: batch.batchId, support: true });
-    await attestBatch(as(v3), { batchId: batch.batchId, support: true });
-    log(`attribution batch ${batch.batchId} with ${records.length} records is final`);
-
-    // The dapp funds the epoch with inference fees.
-    const fee = TOKEN(round === 0 ? 10_000 : 7_777);
-    await (await rewardToken.mint(await cast.dapp.getAddress(), fee)).wait();
-    await fundEpoch(as(cast.dapp), { epoch, amount: fee });
-    log(`epoch ${epoch} funded with ${formatUnits(fee, 18)} TRWD`);
-
+    const epoch = await seedEpoch(connection, suite, datanetId, round, log);
     // The epoch closes; the operator settles it with the validators' signatures.
     const genesis = await tributary.distributor.GENESIS();
     await travelTo(connection, genesis + (epoch + 1n) * EPOCH_SECONDS + 1n);

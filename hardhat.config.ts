@@ -3,6 +3,8 @@ import path from "node:path";
 import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 
+import { tributaryTasks } from "./tasks/index.js";
+
 const require = createRequire(import.meta.url);
 
 /** solc comes from the pinned `solc` npm package: Hardhat never downloads a compiler. */
@@ -10,6 +12,7 @@ const SOLC_VERSION = "0.8.30";
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: tributaryTasks,
   solidity: {
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),
@@ -41,7 +44,8 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // A local `hardhat node`; TRIBUTARY_RPC_URL points it elsewhere on loopback (tests, the app).
+    localhost: { type: "http", chainType: "l1", url: process.env.TRIBUTARY_RPC_URL ?? "http://127.0.0.1:8545" },
     sepolia: {
       type: "http",
       chainType: "l1",

@@ -24,7 +24,13 @@ export function requireAmount(value: bigint | number | string, what = "amount", 
 
 /** Parses an epoch number. */
 export function requireEpoch(value: bigint | number | string, what = "epoch"): bigint {
-  return requireAmount(value, what, { positive: false });
+  const text = String(value).trim();
+  if (typeof value === "number" ? !Number.isSafeInteger(value) || value < 0 : !/^\d+$/.test(text)) {
+    throw new InvalidInputError(`${what} must be a non-negative whole number, got "${String(value)}"`);
+  }
+  const epoch = BigInt(text);
+  if (epoch >= 2n ** 64n) throw new InvalidInputError(`${what} ${epoch} is beyond any epoch the contracts can reach`);
+  return epoch;
 }
 
 /** Checks a 32-byte hex value. */

@@ -1,0 +1,37 @@
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { InvalidInputError, requireEpoch, settle } from "../../client/index.js";
+import { FileSettlementStore } from "../../client/node/index.js";
+import { open, runAction } from "./common.js";
+
+interface SettleArguments {
+  epoch: string;
+  deployment: string;
+  out: string;
+  confirmations: number;
+  dataUri: string;
+}
+
+export default async function settleTask(args: SettleArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await runAction(async () => {
+    if (args.epoch === "") throw new InvalidInputError("--epoch is required");
+    const epoch = requireEpoch(args.epoch);
+    if (args.confirmations < 0) throw new InvalidInputError("--confirmations must not be negative");
+    const { connection, tributary } = await open(hre, args.deployment);
+    const validators = await connection.ethers.getSigners();
+    const result = await settle(tributary, {
+      epoch,
+      validators,
+      store: new FileSettlementStore(path.resolve(args.out)),
+      ...(args.dataUri ? { dataUri: args.dataUri } : {}),
+      index: {
+        confirmations: args.confirmations,
+        onProgress: ({ doneBlock, toBlock, events }) =>
+          console.log(`  indexed to block ${doneBlock}/${toBlock} (${events} events)`),
+      },
+      onProgress: (step, detail) => console.log(`[${step}] ${detail}`),
+    });
+    console.log(`epoch ${result.epoch} settled: root ${result.root}, cumulative total ${result.cumulativeTotal}`);
+    console.log(`artifact: ${result.artifactLocation}`);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Operator CLI: `npx hardhat tributary:<action> --network <name>`.
+ * Every action prints one clear line and exits nonzero on bad input, writing nothing.
+ */
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+
+const deployment = {
+  name: "deployment",
+  description: "Deployment descriptor (default: deploy/deployments/chain-<chainId>/tributary.json)",
+  type: ArgumentType.STRING,
+  defaultValue: "",
+} as const;
+
+export const tributaryTasks = [
+  task("tributary:deploy", "Deploy the Tributary suite with Ignition and record its addresses")
+    .addOption({
+      name: "parameters",
+      description: "Ignition parameter file (default: deploy/parameters/<network>.json)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addFlag({ name: "demoTokens", description: "Deploy two mintable demo tokens instead of using existing ERC20s" })
+    .addOption({
+      name: "deploymentId",
+      description: "Ignition deployment id (default: chain-<chainId>)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addOption({
+      name: "out",
+      description: "Where to record the deployment (default: deploy/deployments/chain-<chainId>/tributary.json)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .setAction(() => import("./actions/deploy.js"))
+    .build(),
+  task("tributary:status", "Show the suite's epochs, settlements, pools and stake")
+    .addOption(deployment)
+    .setAction(() => import("./actions/status.js"))
+    .build(),
+  task(
+    "tributary:settle",
+    "Compute, sign (with this network's validator accounts), submit and record an epoch's settlement",
+  )
+    .addOption({ name: "epoch", description: "Epoch to settle", type: ArgumentType.STRING, defaultValue: "" })
+    .addOption(deployment)
+    .addOption({
+      name: "out",
+      description: "Directory for journals and artifacts",
+      type: ArgumentType.STRING,
+      defaultValue: "settlements",
+    })
+    .addOption({
+      name: "confirmations",
+      description: "Blocks behind the head treated as final",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption({
+      name: "dataUri",
+      description: "Data URI validators sign (default: deterministic tributary: URI)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .setAction(() => import("./actions/settle.js"))
+    .build(),
+  task("tributary:verify", "Recompute an epoch from the chain and compare it with the on-chain root")
+    .addOption({ name: "epoch", description: "Epoch to verify", type: ArgumentType.STRING, defaultValue: "" })
+    .addOption(deployment)
+    .addOption({
+      name: "confirmations",
+      description: "Blocks behind the head treated as final",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .setAction(() => import("./actions/verify.js"))
+    .build(),
+  task("tributary:claim", "Claim an account's rewards against the active root, using its settlement artifact")
+    .addOption({ name: "account", description: "Account to claim for", type: ArgumentType.STRING, defaultValue: "" })
+    .addOption({
+      name: "artifact",
+      description: "Settlement artifact of the active root",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addOption(deployment)
+    .setAction(() => import("./actions/claim.js"))
+    .build(),
+  task("tributary:proof", "Print an account's cumulative amount and Merkle proof from a settlement artifact")
+    .addOption({ name: "account", description: "Account", type: ArgumentType.STRING, defaultValue: "" })
+    .addOption({ name: "artifact", description: "Settlement artifact", type: ArgumentType.STRING, defaultValue: "" })
+    .setAction(() => import("./actions/proof.js"))
+    .build(),
+];

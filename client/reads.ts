@@ -33,7 +33,7 @@ export async function listContributions(
   );
   const views: ContributionView[] = [];
   for (const log of logs) {
-    const record = await tributary.registry.contributions(log.args.id);
+    const record = await tributary.registry.contributionOf(log.args.contentHash);
     const status = CONTRIBUTION_STATUS_NAMES[Number(record.status)] ?? "None";
     if (parameters.status && status !== parameters.status) continue;
     views.push({
@@ -90,9 +90,12 @@ export async function readEpoch(
   return { epoch, funded, state: "active" };
 }
 
-/** Status name of contribution `id`. */
-export async function contributionStatus(tributary: TributaryContracts, id: bigint): Promise<ContributionStatusName> {
-  const record = await tributary.registry.contributions(id);
+/** Status name of the contribution registered under `contentHash`. */
+export async function contributionStatus(
+  tributary: TributaryContracts,
+  contentHash: string,
+): Promise<ContributionStatusName> {
+  const record = await tributary.registry.contributionOf(contentHash);
   return CONTRIBUTION_STATUS_NAMES[Number(record.status)] ?? "None";
 }
 

@@ -16,6 +16,8 @@ export interface RegisterBatchParameters {
 export interface RegisterResult {
   /** Ids of the new contributions, in the order of the content hashes. */
   ids: bigint[];
+  /** The registered content hashes, in the same order. */
+  contentHashes: string[];
   commitment: string;
   commitTransaction: string;
   registerTransaction: string;
@@ -80,7 +82,13 @@ export async function registerBatch(
         : await tributary.registry.registerBatch(datanetId, contentHashes, uris, salt);
     return (await tx.wait())!;
   });
-  return { ids: registeredIds(tributary, receipt), commitment, commitTransaction, registerTransaction: receipt.hash };
+  return {
+    ids: registeredIds(tributary, receipt),
+    contentHashes,
+    commitment,
+    commitTransaction,
+    registerTransaction: receipt.hash,
+  };
 }
 
 /** Registers one contribution for the signer (commit, then reveal). */
@@ -155,14 +163,21 @@ export async function relayRegistration(
     const tx = await tributary.registry.registerBySig(signed.request, signed.signature);
     return (await tx.wait())!;
   });
-  return { ids: registeredIds(tributary, receipt), commitment, commitTransaction, registerTransaction: receipt.hash };
+  return {
+    ids: registeredIds(tributary, receipt),
+    contentHashes: [...contentHashes],
+    commitment,
+    commitTransaction,
+    registerTransaction: receipt.hash,
+  };
 }
 
-/** Withdraws a Pending contribution of the signer's. */
-export async function withdrawContribution(tributary: TributaryContracts, id: bigint): Promise<string> {
+/** Withdraws a Pending contribution of the signer's, named by its content hash. */
+export async function withdrawContribution(tributary: TributaryContracts, contentHash: string): Promise<string> {
+  const hash = requireBytes32(contentHash, "content hash");
   return wrapCall(
     "withdrawContribution",
-    async () => (await (await tributary.registry.withdrawContribution(id)).wait())!.hash,
+    async () => (await (await tributary.registry.withdrawContribution(hash)).wait())!.hash,
   );
 }
 

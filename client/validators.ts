@@ -3,7 +3,7 @@ import { erc20At, type TributaryContracts } from "./contracts.js";
 import { NotFoundError, wrapCall } from "./errors.js";
 import { encodeRecords, type AttributionRecord } from "./records.js";
 import { requireSigner } from "./registration.js";
-import { requireAmount } from "./validation.js";
+import { requireAmount, requireBytes32 } from "./validation.js";
 
 async function send(action: string, tx: () => Promise<ContractTransactionResponse>) {
   return wrapCall(action, async () => (await (await tx()).wait())!);
@@ -39,13 +39,19 @@ export async function withdrawStake(tributary: TributaryContracts): Promise<stri
   return (await send("withdraw", () => tributary.staking.withdraw())).hash;
 }
 
-/** Votes on a Pending contribution with the signer's active stake. */
+/**
+ * Votes on a Pending contribution, named by its content hash, with the signer's active stake.
+ * @example
+ * await vote(tributary, { contentHash, accept: true });
+ */
 export async function vote(
   tributary: TributaryContracts,
-  parameters: { id: bigint; accept: boolean },
+  parameters: { contentHash: string; accept: boolean },
 ): Promise<string> {
   return (
-    await send(`vote on contribution ${parameters.id}`, () => tributary.registry.vote(parameters.id, parameters.accept))
+    await send(`vote on contribution ${parameters.contentHash}`, () =>
+      tributary.registry.vote(requireBytes32(parameters.contentHash, "content hash"), parameters.accept),
+    )
   ).hash;
 }
 

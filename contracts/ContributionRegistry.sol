@@ -30,8 +30,8 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     uint64 internal _commitmentMaxAge;
 
     mapping(uint32 datanetId => Datanet) internal _datanets;
-    mapping(uint256 id => Contribution) internal _contributions;
-    mapping(bytes32 contentHash => uint256 id) public override contributionIdOf;
+    /// @dev Keyed by content hash: the one slot that both records a contribution and makes its hash unique.
+    mapping(bytes32 contentHash => Contribution) internal _contributions;
     mapping(bytes32 commitment => uint256 blockNumber) public override commitments;
     mapping(uint256 id => Tally) internal _tallies;
     /// @dev Bit `id % 256` of word `id / 256` is set once the contribution is Accepted.
@@ -94,7 +94,8 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     }
 
     /// @inheritdoc IContributionRegistry
-    function commit(bytes32 commitment) external override whenNotPaused {
+    /// @dev Not paused: a commitment changes nothing until it is revealed, and reveals are paused.
+    function commit(bytes32 commitment) external override {
         require(commitment != bytes32(0), CommitmentZero());
         uint256 existing = commitments[commitment];
         require(existing == 0, CommitmentAlreadyPosted(commitment, existing));
@@ -154,8 +155,9 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     }
 
     /// @inheritdoc IContributionRegistry
-    function withdrawContribution(uint256 id) external override {
-        Contribution storage c = _existing(id);
+    function withdrawContribution(bytes32 contentHash) external override {
+        Contribution storage c = _existing(contentHash);
+        uint256 id = c.id;
         require(c.contributor == msg.sender, NotContributor(id, msg.sender, c.contributor));
         require(c.status == ContributionStatus.Pending, ContributionNotPending(id, c.status));
         c.status = ContributionStatus.Withdrawn;
@@ -165,8 +167,9 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     // -------------------------------------------------------------------- votes
 
     /// @inheritdoc IContributionRegistry
-    function vote(uint256 id, bool accept) external override whenNotPaused {
-        Contribution storage c = _existing(id);
+    function vote(bytes32 contentHash, bool accept) external override whenNotPaused {
+        Contribution storage c = _existing(contentHash);
+        uint256 id = c.id;
         ContributionStatus status = c.status;
         require(status == ContributionStatus.Pending, ContributionNotPending(id, status));
         require(c.contributor != msg.sender, SelfVote(id, msg.sender));
@@ -215,8 +218,12 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         return _datanetCount;
     }
 
-    function contributions(uint256 id) external view override returns (Contribution memory) {
-        return _contributions[id];
+    function contributionOf(bytes32 contentHash) external view override returns (Contribution memory) {
+        return _contributions[contentHash];
+    }
+
+    function contributionIdOf(bytes32 contentHash) external view override returns (uint256) {
+        return _contributions[contentHash].id;
     }
 
     function contributionCount() external view override returns (uint256) {
@@ -275,11 +282,12 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
 
     function _record(uint256 id, address contributor, uint32 datanetId, bytes32 contentHash, uint256 index) internal {
         require(contentHash != bytes32(0), ContentHashZero(index));
-        uint256 existing = contributionIdOf[contentHash];
-        require(existing == 0, ContentAlreadyRegistered(contentHash, existing));
-        contributionIdOf[contentHash] = id;
-        _contributions[id] = Contribution({
+        Contribution storage c = _contributions[contentHash];
+        require(c.status == ContributionStatus.None, ContentAlreadyRegistered(contentHash, c.id));
+        // Ids come from a 64-bit counter bounded far below 2^48 by gas: no truncation.
+        _contributions[contentHash] = Contribution({
             contributor: contributor,
+            id: uint48(id),
             datanetId: datanetId,
             status: ContributionStatus.Pending
         });
@@ -306,9 +314,9 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         require(datanet.curator == msg.sender, NotCurator(datanetId, msg.sender, datanet.curator));
     }
 
-    function _existing(uint256 id) internal view returns (Contribution storage c) {
-        c = _contributions[id];
-        require(c.status != ContributionStatus.None, ContributionNotFound(id));
+    function _existing(bytes32 contentHash) internal view returns (Contribution storage c) {
+        c = _contributions[contentHash];
+        require(c.status != ContributionStatus.None, ContributionNotFound(contentHash));
     }
 
     /// @dev EIP-712 encoding of `string[]`: the hash of the concatenated hashes of each string.

@@ -4,6 +4,9 @@ pragma solidity ^0.8.28;
 /// @title IContributionRegistry
 /// @notice Datanets, front-running-safe registration of contributions (commit–reveal, direct,
 /// batched or gasless), withdrawal, and stake-weighted validator votes on contributions.
+/// @dev A contribution is stored once, under its content hash, which is how contributors and
+/// validators address it. Its compact sequential id names it in attribution vectors and in the
+/// Accepted bitmap. One storage slot per registration keeps registering cheap.
 interface IContributionRegistry {
     enum ContributionStatus {
         None,
@@ -19,9 +22,10 @@ interface IContributionRegistry {
         bool closed;
     }
 
-    /// @notice Slot layout: contributor (160) | datanetId (32) | status (8).
+    /// @notice Slot layout: contributor (160) | id (48) | datanetId (32) | status (8).
     struct Contribution {
         address contributor;
+        uint48 id;
         uint32 datanetId;
         ContributionStatus status;
     }
@@ -83,7 +87,7 @@ interface IContributionRegistry {
     error ContentAlreadyRegistered(bytes32 contentHash, uint256 id);
     error SignatureExpired(uint256 deadline, uint256 nowTimestamp);
     error InvalidSignature(address signer);
-    error ContributionNotFound(uint256 id);
+    error ContributionNotFound(bytes32 contentHash);
     error NotContributor(uint256 id, address caller, address contributor);
     error ContributionNotPending(uint256 id, ContributionStatus status);
     error NotActiveValidator(address validator);
@@ -139,17 +143,19 @@ interface IContributionRegistry {
     ) external returns (uint256 firstId);
 
     /// @notice The contributor withdraws a Pending contribution. Its content hash stays taken.
-    function withdrawContribution(uint256 id) external;
+    function withdrawContribution(bytes32 contentHash) external;
 
-    /// @notice Votes on a Pending contribution with the caller's active stake.
-    function vote(uint256 id, bool accept) external;
+    /// @notice Votes on a Pending contribution, named by its content hash, with the caller's active stake.
+    function vote(bytes32 contentHash, bool accept) external;
 
     function setCommitmentMaxAge(uint256 blocks) external;
 
     function datanets(uint32 datanetId) external view returns (Datanet memory);
     function datanetCount() external view returns (uint32);
-    function contributions(uint256 id) external view returns (Contribution memory);
+    /// @notice The contribution registered under `contentHash` (status None if there is none).
+    function contributionOf(bytes32 contentHash) external view returns (Contribution memory);
     function contributionCount() external view returns (uint256);
+    /// @notice Id of the contribution registered under `contentHash`, or 0.
     function contributionIdOf(bytes32 contentHash) external view returns (uint256);
     function tallies(uint256 id) external view returns (Tally memory);
     function hasVoted(uint256 id, address validator) external view returns (bool);

@@ -207,19 +207,19 @@ export async function seedEpoch(
   );
 
   // Validators vote: most accept; the spam is rejected; validator-4 disagrees once.
-  const accepted = [...a.ids, ...b.ids, ...c.ids, ...d.ids];
-  for (const contributionId of accepted) {
-    await vote(as(v1), { id: contributionId, accept: true });
-    if (contributionId === accepted[0]) await vote(as(v4), { id: contributionId, accept: false });
-    await vote(as(v2), { id: contributionId, accept: true });
-    await vote(as(v3), { id: contributionId, accept: true });
+  const accepted = [...a.contentHashes, ...b.contentHashes, ...c.contentHashes, ...d.contentHashes];
+  for (const contentHash of accepted) {
+    await vote(as(v1), { contentHash, accept: true });
+    if (contentHash === accepted[0]) await vote(as(v4), { contentHash, accept: false });
+    await vote(as(v2), { contentHash, accept: true });
+    await vote(as(v3), { contentHash, accept: true });
   }
-  for (const contributionId of spam.ids) {
-    await vote(as(v1), { id: contributionId, accept: false });
-    await vote(as(v2), { id: contributionId, accept: false });
-    await vote(as(v3), { id: contributionId, accept: false });
+  for (const contentHash of spam.contentHashes) {
+    await vote(as(v1), { contentHash, accept: false });
+    await vote(as(v2), { contentHash, accept: false });
+    await vote(as(v3), { contentHash, accept: false });
   }
-  log(`votes cast: ${accepted.length} accepted, ${spam.ids.length} rejected`);
+  log(`votes cast: ${accepted.length} accepted, ${spam.contentHashes.length} rejected`);
 
   // Attribution: validator-1 proposes, validator-4 rejects, validators 2 and 3 attest; the batch is final.
   const [idA, idB1, idB2, idB3, idC, idD] = [a.ids[0]!, ...b.ids, c.ids[0]!, d.ids[0]!] as bigint[];

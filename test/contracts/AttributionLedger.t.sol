@@ -19,13 +19,14 @@ contract AttributionLedger_propose is TributaryFixture {
         uint32 datanetId = _createDatanet(makeAddr("curator"));
         address contributor = makeAddr("contributor");
         for (uint256 i = 1; i <= CONTRIBUTIONS; ++i) {
-            uint256 id = _register(contributor, datanetId, keccak256(abi.encode("work", i)));
+            bytes32 contentHash = keccak256(abi.encode("work", i));
+            uint256 id = _register(contributor, datanetId, contentHash);
             // Every third contribution stays Pending.
             if (i % 3 == 0) continue;
             vm.prank(v1);
-            registry.vote(id, true);
+            registry.vote(contentHash, true);
             vm.prank(v2);
-            registry.vote(id, true);
+            registry.vote(contentHash, true);
             accepted[id] = true;
         }
     }

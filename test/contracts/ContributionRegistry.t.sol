@@ -23,17 +23,18 @@ contract ContributionRegistry_vote is TributaryFixture {
             total += stakes[i];
         }
         uint256 quorum = (total * quorumBps + 9_999) / 10_000;
-        uint256 id = _register(makeAddr("contributor"), _createDatanet(admin), keccak256("work"));
+        bytes32 contentHash = keccak256("work");
+        uint256 id = _register(makeAddr("contributor"), _createDatanet(admin), contentHash);
 
         uint256 acceptStake;
         uint256 rejectStake;
         for (uint256 i; i < 4; ++i) {
             bool accept = (supportBits >> i) & 1 == 1;
             vm.prank(validators[i]);
-            registry.vote(id, accept);
+            registry.vote(contentHash, accept);
             if (accept) acceptStake += stakes[i];
             else rejectStake += stakes[i];
-            IContributionRegistry.ContributionStatus status = registry.contributions(id).status;
+            IContributionRegistry.ContributionStatus status = registry.contributionOf(contentHash).status;
             if (acceptStake >= quorum && accept) {
                 assertTrue(status == IContributionRegistry.ContributionStatus.Accepted, "accepted at quorum");
                 assertTrue(registry.isAccepted(id), "accepted bit");

@@ -79,7 +79,7 @@ describe("ContributionRegistry", function () {
         .to.emit(registry, "ContributionRegistered")
         .withArgs(1, await alice.getAddress(), 1, hash, "ipfs://work-1");
       expect(await registry.contributionIdOf(hash)).to.equal(1);
-      const c = await registry.contributions(1);
+      const c = await registry.contributionOf(hash);
       expect(c.contributor).to.equal(await alice.getAddress());
       expect(c.status).to.equal(1);
       expect(await registry.contributionCount()).to.equal(1);
@@ -179,10 +179,18 @@ describe("ContributionRegistry", function () {
         .withArgs(1, 0);
     });
 
-    it("refuses registration while paused", async function () {
+    it("refuses registration while paused; a commitment alone may still be posted", async function () {
+      const hash = id("paused");
+      await registry.commit(computeCommitment(await alice.getAddress(), 1n, [hash], ZERO_SALT));
       await registry.pause();
-      await expect(registry.commit(id("p"))).to.be.revertedWithCustomError(registry, "EnforcedPause");
+      await registry.commit(id("harmless"));
+      await expect(f.as(alice).registry.register(1, hash, "u", ZERO_SALT)).to.be.revertedWithCustomError(
+        registry,
+        "EnforcedPause",
+      );
       await expect(registry.createDatanet("x")).to.be.revertedWithCustomError(registry, "EnforcedPause");
+      await registry.unpause();
+      await expect(f.as(alice).registry.register(1, hash, "u", ZERO_SALT)).to.emit(registry, "ContributionRegistered");
     });
   });
 
@@ -211,9 +219,7 @@ describe("ContributionRegistry", function () {
       } finally {
         await ethers.provider.send("evm_setAutomine", [true]);
       }
-      expect((await registry.contributions(await registry.contributionIdOf(hash))).contributor).to.equal(
-        await alice.getAddress(),
-      );
+      expect((await registry.contributionOf(hash)).contributor).to.equal(await alice.getAddress());
       // Later, Mallory's commitment is old enough, but the hash is taken.
       await expect(f.as(mallory).registry.register(1, hash, "stolen", ZERO_SALT))
         .to.be.revertedWithCustomError(registry, "ContentAlreadyRegistered")
@@ -360,34 +366,37 @@ describe("ContributionRegistry", function () {
   describe("withdrawContribution", function () {
     it("the contributor withdraws a Pending contribution", async function () {
       const cid = await registerOne(f, alice, "w");
-      await expect(f.as(alice).registry.withdrawContribution(cid)).to.emit(registry, "ContributionWithdrawn");
-      expect((await registry.contributions(cid)).status).to.equal(4);
-      await expect(f.as(alice).registry.withdrawContribution(cid))
+      const cidHash = id("w");
+      await expect(f.as(alice).registry.withdrawContribution(cidHash)).to.emit(registry, "ContributionWithdrawn");
+      expect((await registry.contributionOf(cidHash)).status).to.equal(4);
+      await expect(f.as(alice).registry.withdrawContribution(cidHash))
         .to.be.revertedWithCustomError(registry, "ContributionNotPending")
         .withArgs(cid, 4);
     });
 
     it("refuses others (NotContributor) and unknown ids (ContributionNotFound)", async function () {
       const cid = await registerOne(f, alice, "w2");
-      await expect(f.as(mallory).registry.withdrawContribution(cid))
+      const cidHash = id("w2");
+      await expect(f.as(mallory).registry.withdrawContribution(cidHash))
         .to.be.revertedWithCustomError(registry, "NotContributor")
         .withArgs(cid, await mallory.getAddress(), await alice.getAddress());
-      await expect(f.as(alice).registry.withdrawContribution(99))
+      await expect(f.as(alice).registry.withdrawContribution(id("unknown")))
         .to.be.revertedWithCustomError(registry, "ContributionNotFound")
-        .withArgs(99);
+        .withArgs(id("unknown"));
     });
   });
 
   describe("vote", function () {
     it("weights votes by active stake and accepts at quorum, setting the Accepted bit", async function () {
       const cid = await registerOne(f, alice, "v");
+      const cidHash = id("v");
       const [v1, v2, v3] = f.validators as [Signer, Signer, Signer];
-      await expect(f.as(v1).registry.vote(cid, true))
+      await expect(f.as(v1).registry.vote(cidHash, true))
         .to.emit(registry, "VoteCast")
         .withArgs(cid, await v1.getAddress(), true, ethers.parseEther("1000"), 0);
-      await f.as(v2).registry.vote(cid, true);
-      expect((await registry.contributions(cid)).status).to.equal(1);
-      await expect(f.as(v3).registry.vote(cid, true)).to.emit(registry, "ContributionDecided").withArgs(cid, 2, 0);
+      await f.as(v2).registry.vote(cidHash, true);
+      expect((await registry.contributionOf(cidHash)).status).to.equal(1);
+      await expect(f.as(v3).registry.vote(cidHash, true)).to.emit(registry, "ContributionDecided").withArgs(cid, 2, 0);
       expect(await registry.isAccepted(cid)).to.equal(true);
       expect(await registry.acceptedWord(0)).to.equal(1n << cid);
       expect((await registry.tallies(cid)).acceptStake).to.equal(ethers.parseEther("2400"));
@@ -396,39 +405,43 @@ describe("ContributionRegistry", function () {
 
     it("rejects at quorum of rejecting stake", async function () {
       const cid = await registerOne(f, alice, "r");
-      for (const v of f.validators.slice(0, 2)) await f.as(v).registry.vote(cid, false);
-      await expect(f.as(f.validators[2]!).registry.vote(cid, false))
+      const cidHash = id("r");
+      for (const v of f.validators.slice(0, 2)) await f.as(v).registry.vote(cidHash, false);
+      await expect(f.as(f.validators[2]!).registry.vote(cidHash, false))
         .to.emit(registry, "ContributionDecided")
         .withArgs(cid, 3, 0);
       expect(await registry.isAccepted(cid)).to.equal(false);
-      await expect(f.as(f.validators[3]!).registry.vote(cid, true))
+      await expect(f.as(f.validators[3]!).registry.vote(cidHash, true))
         .to.be.revertedWithCustomError(registry, "ContributionNotPending")
         .withArgs(cid, 3);
     });
 
     it("refuses a second vote (AlreadyVoted), a self-vote (SelfVote) and non-validators (NotActiveValidator)", async function () {
       const cid = await registerOne(f, alice, "x");
+      const cidHash = id("x");
       const v1 = f.validators[0]!;
-      await f.as(v1).registry.vote(cid, true);
-      await expect(f.as(v1).registry.vote(cid, true))
+      await f.as(v1).registry.vote(cidHash, true);
+      await expect(f.as(v1).registry.vote(cidHash, true))
         .to.be.revertedWithCustomError(registry, "AlreadyVoted")
         .withArgs(cid, await v1.getAddress());
-      await expect(f.as(mallory).registry.vote(cid, true))
+      await expect(f.as(mallory).registry.vote(cidHash, true))
         .to.be.revertedWithCustomError(registry, "NotActiveValidator")
         .withArgs(await mallory.getAddress());
       const own = await registerOne(f, v1, "own");
-      await expect(f.as(v1).registry.vote(own, true))
+      const ownHash = id("own");
+      await expect(f.as(v1).registry.vote(ownHash, true))
         .to.be.revertedWithCustomError(registry, "SelfVote")
         .withArgs(own, await v1.getAddress());
-      await expect(f.as(v1).registry.vote(77, true))
+      await expect(f.as(v1).registry.vote(id("unknown"), true))
         .to.be.revertedWithCustomError(registry, "ContributionNotFound")
-        .withArgs(77);
+        .withArgs(id("unknown"));
     });
 
     it("refuses votes while paused", async function () {
-      const cid = await registerOne(f, alice, "pp");
+      await registerOne(f, alice, "pp");
+      const cidHash = id("pp");
       await registry.pause();
-      await expect(f.as(f.validators[0]!).registry.vote(cid, true)).to.be.revertedWithCustomError(
+      await expect(f.as(f.validators[0]!).registry.vote(cidHash, true)).to.be.revertedWithCustomError(
         registry,
         "EnforcedPause",
       );

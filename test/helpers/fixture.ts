@@ -44,10 +44,10 @@ export async function registerOne(f: Fixture, contributor: Signer, label: string
   throw new Error("no ContributionRegistered event");
 }
 
-/** Registers a contribution and has validators 1-3 accept it. */
+/** Registers a contribution (content hash `id(label)`) and has validators 1-3 accept it. */
 export async function acceptedContribution(f: Fixture, contributor: Signer, label: string): Promise<bigint> {
   const contributionId = await registerOne(f, contributor, label);
-  for (const v of f.validators.slice(0, 3)) await (await f.as(v).registry.vote(contributionId, true)).wait();
+  for (const v of f.validators.slice(0, 3)) await (await f.as(v).registry.vote(id(label), true)).wait();
   return contributionId;
 }
 

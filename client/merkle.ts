@@ -1,6 +1,26 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { getAddress } from "ethers";
+import { createKeccak, type IHasher } from "hash-wasm";
 import { InvalidInputError, NotFoundError } from "./errors.js";
+
+/**
+ * Keccak-256 for the tree's hot loop: hash-wasm's WebAssembly build when it loads (about 8×
+ * faster per 64-byte input), otherwise the pure-JS @noble/hashes build. Both give the same bytes.
+ */
+let wasmKeccak: IHasher | undefined;
+try {
+  wasmKeccak = await createKeccak(256);
+} catch {
+  wasmKeccak = undefined;
+}
+
+function keccak(input: Uint8Array): Uint8Array {
+  if (!wasmKeccak) return keccak_256(input);
+  wasmKeccak.init();
+  wasmKeccak.update(input);
+  return wasmKeccak.digest("binary");
+}
+
+const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 
 /** Leaf encoding of every settlement tree: `(account, cumulativeAmount)`. */
 export const SETTLEMENT_LEAF_ENCODING = ["address", "uint256"] as const;
@@ -36,16 +56,29 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  NIBBLE[65 + i] = 10 + i;
+  NIBBLE[97 + i] = 10 + i;
+}
+
+/** Writes the hex digits of `hex` (no 0x, even length) right-aligned into `out[offset, offset + width)`. */
+function writeHex(hex: string, out: Uint8Array, offset: number, width: number): void {
+  const bytes = hex.length >> 1;
+  const start = offset + width - bytes;
+  out.fill(0, offset, start);
+  for (let i = 0; i < bytes; i++) {
+    out[start + i] = (NIBBLE[hex.charCodeAt(2 * i)]! << 4) | NIBBLE[hex.charCodeAt(2 * i + 1)]!;
+  }
+}
+
 /** `keccak256(bytes.concat(keccak256(abi.encode(account, amount))))`, written straight into a buffer. */
 function leafHashBytes(account: string, amount: bigint, scratch: Uint8Array): Uint8Array {
-  scratch.fill(0, 0, 12);
-  for (let i = 0; i < 20; i++) scratch[12 + i] = parseInt(account.slice(2 + 2 * i, 4 + 2 * i), 16);
-  let v = amount;
-  for (let i = 63; i >= 32; i--) {
-    scratch[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return keccak_256(keccak_256(scratch));
+  writeHex(account.slice(2), scratch, 0, 32);
+  const amountHex = amount.toString(16);
+  writeHex(amountHex.length % 2 === 0 ? amountHex : "0" + amountHex, scratch, 32, 32);
+  return keccak(keccak(scratch));
 }
 
 /** Commutative node hash, as OpenZeppelin's `MerkleProof` expects: the smaller child first. */
@@ -57,12 +90,13 @@ function nodeHash(a: Uint8Array, b: Uint8Array, scratch: Uint8Array): Uint8Array
     scratch.set(b, 0);
     scratch.set(a, 32);
   }
-  return keccak_256(scratch);
+  return keccak(scratch);
 }
 
 /** The standard leaf hash of `(account, cumulativeAmount)`, as a hex string. */
 export function settlementLeafHash(account: string, cumulativeAmount: bigint): string {
-  return toHex(leafHashBytes(getAddress(account).toLowerCase(), cumulativeAmount, new Uint8Array(64)));
+  if (!ADDRESS_PATTERN.test(account)) throw new InvalidInputError(`"${account}" is not an address`);
+  return toHex(leafHashBytes(account, cumulativeAmount, new Uint8Array(64)));
 }
 
 /**
@@ -77,7 +111,8 @@ export class SettlementTree {
   private readonly accounts: string[];
   private readonly amounts: bigint[];
   private readonly treeIndex: Int32Array;
-  private readonly indexByAccount: Map<string, number>;
+
+  private indexByAccountCache: Map<string, number> | undefined;
 
   private constructor(nodes: Uint8Array[], accounts: string[], amounts: bigint[], treeIndex: Int32Array) {
     this.nodes = nodes;
@@ -85,45 +120,62 @@ export class SettlementTree {
     this.amounts = amounts;
     this.treeIndex = treeIndex;
     this.root = toHex(nodes[0]!);
-    this.indexByAccount = new Map(accounts.map((a, i) => [a.toLowerCase(), i]));
+  }
+
+  /** Account → value index, built on first lookup. */
+  private get indexByAccount(): Map<string, number> {
+    this.indexByAccountCache ??= new Map(this.accounts.map((a, i) => [a.toLowerCase(), i]));
+    return this.indexByAccountCache;
   }
 
   /**
    * Builds the tree over `entries` (account, cumulative amount). Values are kept in ascending
-   * address order, the canonical order of every Tributary artifact.
+   * address order, the canonical order of every Tributary artifact, and each account is kept
+   * as written (pass checksummed addresses to get checksummed dumps).
    * @example
    * const tree = SettlementTree.build([["0x…01", 5n], ["0x…02", 7n]]);
    * tree.getProof("0x…01");
    */
   static build(entries: Iterable<readonly [string, bigint]>): SettlementTree {
-    const rows: { account: string; amount: bigint }[] = [];
-    const seen = new Set<string>();
-    for (const [rawAccount, amount] of entries) {
-      const account = getAddress(rawAccount);
-      const key = account.toLowerCase();
-      if (seen.has(key)) throw new InvalidInputError(`account ${account} appears twice in the settlement`);
+    const rows: { account: string; key: string; amount: bigint }[] = [];
+    for (const [account, amount] of entries) {
+      if (!ADDRESS_PATTERN.test(account)) throw new InvalidInputError(`"${account}" is not an address`);
       if (amount < 0n || amount >= 2n ** 256n) throw new InvalidInputError(`amount for ${account} is out of range`);
-      seen.add(key);
-      rows.push({ account, amount });
+      rows.push({ account, key: account.toLowerCase(), amount });
     }
     if (rows.length === 0) throw new InvalidInputError("a settlement tree needs at least one account");
-    rows.sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1));
+    // Allocation output is already in address order; sort only when it is not.
+    let sorted = true;
+    for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i - 1]!.key < rows[i]!.key;
+    if (!sorted) rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i]!.key === rows[i - 1]!.key) {
+        throw new InvalidInputError(`account ${rows[i]!.account} appears twice in the settlement`);
+      }
+    }
 
     const n = rows.length;
     const scratch = new Uint8Array(64);
-    const hashed = new Array<{ hash: Uint8Array; valueIndex: number }>(n);
+    const leaves = new Array<Uint8Array>(n);
+    // Leaves are sorted by hash; the first 6 bytes (exact in a double) decide almost every comparison.
+    const prefix = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      hashed[i] = { hash: leafHashBytes(rows[i]!.account.toLowerCase(), rows[i]!.amount, scratch), valueIndex: i };
+      const hash = leafHashBytes(rows[i]!.key, rows[i]!.amount, scratch);
+      leaves[i] = hash;
+      prefix[i] = hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + hash[2]! * 2 ** 24 + hash[3]! * 2 ** 16 + hash[4]! * 2 ** 8 + hash[5]!;
     }
-    hashed.sort((a, b) => compareBytes(a.hash, b.hash));
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => prefix[a]! - prefix[b]! || compareBytes(leaves[a]!, leaves[b]!));
 
     const size = 2 * n - 1;
     const nodes = new Array<Uint8Array>(size);
     const treeIndex = new Int32Array(n);
     for (let leafIndex = 0; leafIndex < n; leafIndex++) {
       const position = size - 1 - leafIndex;
-      nodes[position] = hashed[leafIndex]!.hash;
-      treeIndex[hashed[leafIndex]!.valueIndex] = position;
+      const valueIndex = order[leafIndex]!;
+      nodes[position] = leaves[valueIndex]!;
+      treeIndex[valueIndex] = position;
     }
     for (let i = size - 1 - n; i >= 0; i--) nodes[i] = nodeHash(nodes[2 * i + 1]!, nodes[2 * i + 2]!, scratch);
     return new SettlementTree(

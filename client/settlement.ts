@@ -58,6 +58,8 @@ export interface EpochSettlement {
   index: IndexEventsResult;
   computation: SettlementComputation;
   tree: SettlementTree;
+  /** Wall-clock milliseconds of each stage. */
+  timings: { indexMs: number; allocateMs: number; treeMs: number };
 }
 
 /**
@@ -70,7 +72,9 @@ export async function computeEpochSettlement(
   index: IndexEventsParameters = {},
 ): Promise<EpochSettlement> {
   const epoch = requireEpoch(epochInput);
+  const started = now();
   const indexed = await indexEvents(tributary, index);
+  const indexedAt = now();
   const [genesis, duration] = await Promise.all([
     tributary.distributor.GENESIS(),
     tributary.distributor.EPOCH_DURATION(),
@@ -82,12 +86,25 @@ export async function computeEpochSettlement(
     );
   }
   const params = await fetchAllocationParams(tributary, epoch);
+  const allocationStarted = now();
   const computation = computeSettlement(indexed.events, epoch, (e) => params[Number(e)]!);
   if (computation.cumulative.size === 0) {
     throw new SettlementError(`nothing has been funded through epoch ${epoch}, so there is no tree to settle`);
   }
+  const allocatedAt = now();
   const tree = SettlementTree.build(computation.cumulative);
-  return { epoch, index: indexed, computation, tree };
+  const builtAt = now();
+  return {
+    epoch,
+    index: indexed,
+    computation,
+    tree,
+    timings: { indexMs: indexedAt - started, allocateMs: allocatedAt - allocationStarted, treeMs: builtAt - allocatedAt },
+  };
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
 }
 
 async function fetchAllocationParams(tributary: TributaryContracts, through: bigint): Promise<AllocationParams[]> {
@@ -133,6 +150,8 @@ export interface SettleResult {
   /** False when an earlier run had already submitted it. */
   submittedNow: boolean;
   computation: SettlementComputation;
+  /** Wall-clock milliseconds of each stage of this run. */
+  timings: { indexMs: number; allocateMs: number; treeMs: number; signMs: number; submitMs: number; artifactMs: number };
 }
 
 /**
@@ -148,7 +167,6 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
   const progress = parameters.onProgress ?? (() => {});
   const after = parameters.afterStep ?? (() => {});
   const key = settlementKey(tributary, epoch);
-  const provider = providerOf(tributary);
 
   const next = await tributary.distributor.nextEpochToSettle();
   if (epoch > next) throw new SettlementError(`epoch ${next} must be settled before epoch ${epoch}`);
@@ -184,6 +202,8 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
   await after("tree");
 
   let submittedNow = false;
+  let signMs = 0;
+  let submitMs = 0;
   let onChain = await onChainSettlement(tributary, epoch);
   if (onChain && onChain.root !== root) {
     throw new SettlementError(
@@ -194,12 +214,16 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
     if (epoch !== (await tributary.distributor.nextEpochToSettle())) {
       throw new SettlementError(`epoch ${epoch} is not the next epoch to settle`);
     }
+    const signStarted = now();
     journal = await gatherSignatures(tributary, journal, parameters);
     await store.writeJournal(key, journal);
+    signMs = now() - signStarted;
     progress("signed", `${journal.signatures!.signers.length} validator signatures`);
     await after("signed");
 
+    const submitStarted = now();
     journal = await submitOnce(tributary, journal, store, key, progress);
+    submitMs = now() - submitStarted;
     submittedNow = true;
     onChain = await onChainSettlement(tributary, epoch);
     if (!onChain || onChain.root !== root) throw new SettlementError(`the submission for epoch ${epoch} did not land`);
@@ -208,11 +232,12 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
   }
   await after("submitted");
 
+  const artifactStarted = now();
   const artifact = buildArtifact(tributary, settlement, dataUri, onChain.transactionHash);
   const artifactLocation = await store.writeArtifact(key, artifact);
+  const artifactMs = now() - artifactStarted;
   progress("artifact", `artifact written to ${artifactLocation}`);
   await after("artifact");
-  void provider;
   return {
     epoch,
     root,
@@ -223,6 +248,7 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
     submissionTransaction: onChain.transactionHash,
     submittedNow,
     computation,
+    timings: { ...settlement.timings, signMs, submitMs, artifactMs },
   };
 }
 

@@ -8,7 +8,7 @@ import { parseDeployment } from "../../client/index.js";
 import { EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { MockERC20__factory } from "../../typechain-types/index.js";
 import { connectTributary } from "../../client/index.js";
-import { startHardhatNode, type RunningNode } from "../helpers/node.js";
+import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
 
 interface Run {
   code: number | null;

@@ -6,7 +6,7 @@ import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { connectTributary, listContributions, readEpoch, verify } from "../../client/index.js";
 import { deployDemoSuite, runScenario } from "../../scripts/lib/scenario.js";
-import { startHardhatNode, type RunningNode } from "../helpers/node.js";
+import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
 
 describe("client against a real hardhat node over HTTP", function () {
   this.timeout(180_000);

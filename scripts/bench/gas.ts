@@ -162,7 +162,10 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
   const firstAttest: number[] = [];
   for (const v of validators.slice(1, 5)) firstAttest.push(await gasOf(as(v).ledger.attest(1, true)));
   extra.batchAttestFirstEver = firstAttest[0]!;
-  const second = records.map((r) => ({ ...r, outputId: "0x" + (BigInt(r.outputId) + 1n).toString(16).padStart(64, "0") }));
+  const second = records.map((r) => ({
+    ...r,
+    outputId: "0x" + (BigInt(r.outputId) + 1n).toString(16).padStart(64, "0"),
+  }));
   await gasOf(as(validators[0]!).ledger.propose(encodeRecords(second)));
   const attestGas: number[] = [];
   for (const v of validators.slice(1, 5)) attestGas.push(await gasOf(as(v).ledger.attest(2, true)));

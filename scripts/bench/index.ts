@@ -23,7 +23,12 @@ console.log("End-to-end settle against a hardhat node (10 000 contributors, 50 0
 const settleResult = wanted("settle") ? await measureSettle(log) : undefined;
 
 const results = {
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
   gas,
   merkle,
   settle: settleResult,
@@ -36,14 +41,34 @@ type Row = [string, string, string, boolean | undefined];
 const rows: Row[] = [];
 if (gas) {
   rows.push(
-    ["register (commit + reveal)", `${gas.register}`, `≤ 0.4 × easAttest = ${Math.floor(0.4 * gas.easAttest)}`, gas.register <= 0.4 * gas.easAttest],
-    ["registerBatchPer (batch of 100)", `${gas.registerBatchPer}`, `≤ 0.2 × easAttest = ${Math.floor(0.2 * gas.easAttest)}`, gas.registerBatchPer <= 0.2 * gas.easAttest],
+    [
+      "register (commit + reveal)",
+      `${gas.register}`,
+      `≤ 0.4 × easAttest = ${Math.floor(0.4 * gas.easAttest)}`,
+      gas.register <= 0.4 * gas.easAttest,
+    ],
+    [
+      "registerBatchPer (batch of 100)",
+      `${gas.registerBatchPer}`,
+      `≤ 0.2 × easAttest = ${Math.floor(0.2 * gas.easAttest)}`,
+      gas.registerBatchPer <= 0.2 * gas.easAttest,
+    ],
     ["easAttest (same fields)", `${gas.easAttest}`, "reference", undefined],
     ["vote (mean)", `${gas.vote}`, "≤ 60 000", gas.vote <= 60_000],
-    ["attributionRecord (8 contributions, batch of 200)", `${gas.attributionRecord}`, "≤ 10 000", gas.attributionRecord <= 10_000],
+    [
+      "attributionRecord (8 contributions, batch of 200)",
+      `${gas.attributionRecord}`,
+      "≤ 10 000",
+      gas.attributionRecord <= 10_000,
+    ],
     ["batchAttest", `${gas.batchAttest}`, "≤ 60 000", gas.batchAttest <= 60_000],
     ["submitSettlement (5 signatures)", `${gas.submitSettlement}`, "≤ 150 000", gas.submitSettlement <= 150_000],
-    ["claimFirst (100 000-account tree)", `${gas.claimFirst}`, `≤ uniswapClaim = ${gas.uniswapClaim}`, gas.claimFirst <= gas.uniswapClaim],
+    [
+      "claimFirst (100 000-account tree)",
+      `${gas.claimFirst}`,
+      `≤ uniswapClaim = ${gas.uniswapClaim}`,
+      gas.claimFirst <= gas.uniswapClaim,
+    ],
     ["claimLater", `${gas.claimLater}`, "≤ 50 000", gas.claimLater <= 50_000],
     ["uniswapClaim (100 000-leaf tree)", `${gas.uniswapClaim}`, "reference", undefined],
     ["claimBatchPer (20 accounts)", `${gas.claimBatchPer}`, "-", undefined],
@@ -51,10 +76,25 @@ if (gas) {
 }
 if (merkle) {
   rows.push(
-    ["tree, 100 000 accounts (Tributary)", `${merkle.tributaryMs} ms`, `≥ 20× faster than OpenZeppelin (${merkle.speedup}×)`, merkle.speedup >= 20 && merkle.sameRoot],
-    ["tree, 100 000 accounts (OpenZeppelin)", `${merkle.openzeppelinMs} ms`, `same root and dump: ${merkle.sameRoot}`, undefined],
+    [
+      "tree, 100 000 accounts (Tributary)",
+      `${merkle.tributaryMs} ms`,
+      `≥ 20× faster than OpenZeppelin (${merkle.speedup}×)`,
+      merkle.speedup >= 20 && merkle.sameRoot,
+    ],
+    [
+      "tree, 100 000 accounts (OpenZeppelin)",
+      `${merkle.openzeppelinMs} ms`,
+      `same root and dump: ${merkle.sameRoot}`,
+      undefined,
+    ],
     ["proofs per second", `${merkle.proofsPerSec}`, "-", undefined],
-    ["tree, 1 000 000 accounts", `${merkle.tributary1MMs} ms, ${merkle.peakRssMB1M} MB`, "≤ 10 s and ≤ 1.5 GB", merkle.tributary1MMs <= 10_000 && merkle.peakRssMB1M <= 1_536],
+    [
+      "tree, 1 000 000 accounts",
+      `${merkle.tributary1MMs} ms, ${merkle.peakRssMB1M} MB`,
+      "≤ 10 s and ≤ 1.5 GB",
+      merkle.tributary1MMs <= 10_000 && merkle.peakRssMB1M <= 1_536,
+    ],
   );
 }
 if (settleResult) {
@@ -67,8 +107,17 @@ if (settleResult) {
   );
 }
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => String(r[i]).length), 8));
-console.log("\n" + ["measure".padEnd(widths[0]!), "value".padStart(widths[1]!), "target".padEnd(widths[2]!), "met"].join("  "));
+console.log(
+  "\n" + ["measure".padEnd(widths[0]!), "value".padStart(widths[1]!), "target".padEnd(widths[2]!), "met"].join("  "),
+);
 for (const [name, value, target, met] of rows) {
-  console.log([name.padEnd(widths[0]!), value.padStart(widths[1]!), target.padEnd(widths[2]!), met === undefined ? "" : met ? "yes" : "MISSED"].join("  "));
+  console.log(
+    [
+      name.padEnd(widths[0]!),
+      value.padStart(widths[1]!),
+      target.padEnd(widths[2]!),
+      met === undefined ? "" : met ? "yes" : "MISSED",
+    ].join("  "),
+  );
 }
 console.log(`\nWrote ${out}`);

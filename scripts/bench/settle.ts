@@ -7,13 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { Wallet, id, parseUnits, type JsonRpcProvider } from "ethers";
-import {
-  computeCommitment,
-  encodeRecords,
-  settle,
-  withRunner,
-  type AttributionRecord,
-} from "../../client/index.js";
+import { computeCommitment, encodeRecords, settle, withRunner, type AttributionRecord } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { deployDemoSuite, EPOCH_SECONDS } from "../lib/scenario.js";
 import { startHardhatNode } from "../lib/node.js";
@@ -96,21 +90,44 @@ export async function measureSettle(
     const hashes = wallets.map((_, i) => id(`bench-content-${i}`));
     const pending: Promise<unknown>[] = [];
     for (const [i, w] of wallets.entries()) {
-      pending.push(send(adminAddress, deployment.registry, registry.encodeFunctionData("commit", [computeCommitment(w.address, 1n, [hashes[i]!], salt)]), 80_000));
+      pending.push(
+        send(
+          adminAddress,
+          deployment.registry,
+          registry.encodeFunctionData("commit", [computeCommitment(w.address, 1n, [hashes[i]!], salt)]),
+          80_000,
+        ),
+      );
       if (pending.length === 500) await flush(pending);
     }
     await flush(pending);
     log(`  ${wallets.length} commitments posted`);
     for (const [i, w] of wallets.entries()) {
-      const request = { contributor: w.address, datanetId: 1n, contentHashes: [hashes[i]!], uris: [`ipfs://c/${i}`], salt, deadline };
+      const request = {
+        contributor: w.address,
+        datanetId: 1n,
+        contentHashes: [hashes[i]!],
+        uris: [`ipfs://c/${i}`],
+        salt,
+        deadline,
+      };
       const signature = await w.signTypedData(domain, types, { ...request, nonce: 0n });
-      pending.push(send(adminAddress, deployment.registry, registry.encodeFunctionData("registerBySig", [request, signature]), 200_000));
+      pending.push(
+        send(
+          adminAddress,
+          deployment.registry,
+          registry.encodeFunctionData("registerBySig", [request, signature]),
+          200_000,
+        ),
+      );
       if (pending.length === 250) await flush(pending);
     }
     await flush(pending);
     log(`  ${wallets.length} contributions registered`);
     for (const hash of hashes) {
-      pending.push(send(validatorAddress, deployment.registry, registry.encodeFunctionData("vote", [hash, true]), 150_000));
+      pending.push(
+        send(validatorAddress, deployment.registry, registry.encodeFunctionData("vote", [hash, true]), 150_000),
+      );
       if (pending.length === 400) await flush(pending);
     }
     await flush(pending);
@@ -129,9 +146,20 @@ export async function measureSettle(
           contributionId: firstId + BigInt(start + j),
           weightBps: j === n - 1 ? 10_000 - Math.floor(10_000 / n) * (n - 1) : Math.floor(10_000 / n),
         }));
-        records.push({ outputId: "0x" + (outputIndex + 1).toString(16).padStart(64, "0"), value: BigInt(1 + (outputIndex % 1000)) * 10n ** 15n, vector });
+        records.push({
+          outputId: "0x" + (outputIndex + 1).toString(16).padStart(64, "0"),
+          value: BigInt(1 + (outputIndex % 1000)) * 10n ** 15n,
+          vector,
+        });
       }
-      pending.push(send(validatorAddress, deployment.ledger, tributary.ledger.interface.encodeFunctionData("propose", [encodeRecords(records)]), 8_000_000));
+      pending.push(
+        send(
+          validatorAddress,
+          deployment.ledger,
+          tributary.ledger.interface.encodeFunctionData("propose", [encodeRecords(records)]),
+          8_000_000,
+        ),
+      );
       if (pending.length === 3) await flush(pending);
     }
     await flush(pending);

@@ -162,7 +162,13 @@ export class SettlementTree {
     for (let i = 0; i < n; i++) {
       const hash = leafHashBytes(rows[i]!.key, rows[i]!.amount, scratch);
       leaves[i] = hash;
-      prefix[i] = hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + hash[2]! * 2 ** 24 + hash[3]! * 2 ** 16 + hash[4]! * 2 ** 8 + hash[5]!;
+      prefix[i] =
+        hash[0]! * 2 ** 40 +
+        hash[1]! * 2 ** 32 +
+        hash[2]! * 2 ** 24 +
+        hash[3]! * 2 ** 16 +
+        hash[4]! * 2 ** 8 +
+        hash[5]!;
     }
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;

@@ -1,7 +1,7 @@
 import { getAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { computeSettlement, type AllocationParams, type SettlementComputation } from "./allocation.js";
 import type { TributaryContracts } from "./contracts.js";
-import { InvalidInputError, NotFoundError, SettlementError, wrapCall } from "./errors.js";
+import { ContractRevertError, InvalidInputError, NotFoundError, SettlementError, wrapCall } from "./errors.js";
 import { indexEvents, providerOf, withRetry, type IndexEventsParameters, type IndexEventsResult } from "./indexer.js";
 import { SettlementTree } from "./merkle.js";
 import type { ArtifactAmount, SettleJournal, SettlementArtifact, SettlementStore } from "./store.js";
@@ -76,8 +76,8 @@ export async function computeEpochSettlement(
   const indexed = await indexEvents(tributary, index);
   const indexedAt = now();
   const [genesis, duration] = await Promise.all([
-    tributary.distributor.GENESIS(),
-    tributary.distributor.EPOCH_DURATION(),
+    rpc("GENESIS", () => tributary.distributor.GENESIS()),
+    rpc("EPOCH_DURATION", () => tributary.distributor.EPOCH_DURATION()),
   ]);
   const closesAt = genesis + (epoch + 1n) * duration;
   if (indexed.toBlockTimestamp < closesAt) {
@@ -99,8 +99,17 @@ export async function computeEpochSettlement(
     index: indexed,
     computation,
     tree,
-    timings: { indexMs: indexedAt - started, allocateMs: allocatedAt - allocationStarted, treeMs: builtAt - allocatedAt },
+    timings: {
+      indexMs: indexedAt - started,
+      allocateMs: allocatedAt - allocationStarted,
+      treeMs: builtAt - allocatedAt,
+    },
   };
+}
+
+/** A read over RPC, retried with backoff: every settle step must survive a flaky node. */
+function rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
+  return withRetry(what, call, 6, 50);
 }
 
 function now(): number {
@@ -116,8 +125,8 @@ async function fetchAllocationParams(tributary: TributaryContracts, through: big
   return out;
 }
 
-/** Steps of {@link settle}, in order. */
-export type SettleStep = "indexed" | "tree" | "signed" | "submitted" | "artifact";
+/** Steps of {@link settle}, in order. `sent` fires once the submission is broadcast, before it is mined. */
+export type SettleStep = "indexed" | "tree" | "signed" | "sent" | "submitted" | "artifact";
 
 /** Parameters of {@link settle}. */
 export interface SettleParameters {
@@ -134,6 +143,14 @@ export interface SettleParameters {
   onProgress?: (step: SettleStep, detail: string) => void;
   /** Called after each step completes; a throw here behaves like a crash (used by resume tests). */
   afterStep?: (step: SettleStep) => void | Promise<void>;
+  /**
+   * Runs of the whole, resumable procedure before giving up on transient failures (RPC errors,
+   * dropped connections). Default 1. Each run resumes from the journal, so retrying never
+   * submits twice.
+   */
+  attempts?: number;
+  /** First delay between attempts, doubled each time. Default 250 ms. */
+  retryBackoffMs?: number;
 }
 
 /** Result of {@link settle}. */
@@ -151,7 +168,14 @@ export interface SettleResult {
   submittedNow: boolean;
   computation: SettlementComputation;
   /** Wall-clock milliseconds of each stage of this run. */
-  timings: { indexMs: number; allocateMs: number; treeMs: number; signMs: number; submitMs: number; artifactMs: number };
+  timings: {
+    indexMs: number;
+    allocateMs: number;
+    treeMs: number;
+    signMs: number;
+    submitMs: number;
+    artifactMs: number;
+  };
 }
 
 /**
@@ -162,13 +186,39 @@ export interface SettleResult {
  * const result = await settle(tributary, { epoch: 0n, validators: [v1, v2, v3], store: new FileSettlementStore("settlements") });
  */
 export async function settle(tributary: TributaryContracts, parameters: SettleParameters): Promise<SettleResult> {
+  const attempts = Math.max(1, parameters.attempts ?? 1);
+  let delay = parameters.retryBackoffMs ?? 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await settleOnce(tributary, parameters);
+    } catch (error) {
+      if (attempt >= attempts || !isTransient(error)) throw error;
+      parameters.onProgress?.("indexed", `attempt ${attempt} failed (${(error as Error).message}); resuming`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}
+
+/**
+ * Whether a failure may pass on retry: a transport or node error. Refusals (bad input, a contract
+ * revert, a settlement that cannot be computed or signed) are final.
+ */
+function isTransient(error: unknown): boolean {
+  if (error instanceof InvalidInputError || error instanceof SettlementError || error instanceof ContractRevertError) {
+    return false;
+  }
+  return true;
+}
+
+async function settleOnce(tributary: TributaryContracts, parameters: SettleParameters): Promise<SettleResult> {
   const epoch = requireEpoch(parameters.epoch);
   const { store } = parameters;
   const progress = parameters.onProgress ?? (() => {});
   const after = parameters.afterStep ?? (() => {});
   const key = settlementKey(tributary, epoch);
 
-  const next = await tributary.distributor.nextEpochToSettle();
+  const next = await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle());
   if (epoch > next) throw new SettlementError(`epoch ${next} must be settled before epoch ${epoch}`);
 
   progress("indexed", `indexing events for epoch ${epoch}`);
@@ -211,7 +261,7 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
     );
   }
   if (!onChain) {
-    if (epoch !== (await tributary.distributor.nextEpochToSettle())) {
+    if (epoch !== (await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle()))) {
       throw new SettlementError(`epoch ${epoch} is not the next epoch to settle`);
     }
     const signStarted = now();
@@ -222,7 +272,7 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
     await after("signed");
 
     const submitStarted = now();
-    journal = await submitOnce(tributary, journal, store, key, progress);
+    journal = await submitOnce(tributary, journal, store, key, progress, parameters.afterStep);
     submitMs = now() - submitStarted;
     submittedNow = true;
     onChain = await onChainSettlement(tributary, epoch);
@@ -258,17 +308,17 @@ async function gatherSignatures(
   parameters: SettleParameters,
 ): Promise<SettleJournal> {
   const provider = providerOf(tributary);
-  const head = await provider.getBlock("latest");
+  const head = await rpc("eth_getBlockByNumber", () => provider.getBlock("latest"));
   const now = BigInt(head?.timestamp ?? Math.floor(Date.now() / 1000));
   if (journal.signatures && BigInt(journal.signatures.deadline) > now + 300n) return journal;
 
   const candidates: { signer: Signer; address: string; stake: bigint }[] = [];
   for (const signer of parameters.validators) {
-    const address = getAddress(await signer.getAddress());
-    const stake = await tributary.staking.activeStakeOf(address);
+    const address = getAddress(await rpc("getAddress", () => signer.getAddress()));
+    const stake = await rpc("activeStakeOf", () => tributary.staking.activeStakeOf(address));
     if (stake > 0n && !candidates.some((c) => c.address === address)) candidates.push({ signer, address, stake });
   }
-  const quorum = await tributary.staking.quorumStake();
+  const quorum = await rpc("quorumStake", () => tributary.staking.quorumStake());
   candidates.sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : a.address < b.address ? -1 : 1));
   const chosen: typeof candidates = [];
   let signed = 0n;
@@ -290,7 +340,8 @@ async function gatherSignatures(
     deadline,
   };
   const signatures: string[] = [];
-  for (const c of chosen) signatures.push(await signSettlement(tributary, c.signer, message));
+  for (const c of chosen)
+    signatures.push(await rpc("signTypedData", () => signSettlement(tributary, c.signer, message)));
   return {
     ...journal,
     signatures: { deadline: deadline.toString(), signers: chosen.map((c) => c.address), signatures },
@@ -304,24 +355,26 @@ async function submitOnce(
   store: SettlementStore,
   key: string,
   progress: (step: SettleStep, detail: string) => void,
+  afterStep: SettleParameters["afterStep"],
 ): Promise<SettleJournal> {
   const runner = tributary.runner as Signer;
   if (typeof runner.getAddress !== "function") {
     throw new InvalidInputError("submitting a settlement needs a Signer; connect the client with one");
   }
   const provider = providerOf(tributary);
-  const from = getAddress(await runner.getAddress());
+  const from = getAddress(await rpc("getAddress", () => runner.getAddress()));
   const epoch = BigInt(journal.epoch);
 
   if (journal.submission) {
-    const mined = await provider.getTransactionCount(from, "latest");
+    const mined = await rpc("eth_getTransactionCount", () => provider.getTransactionCount(from, "latest"));
     if (journal.submission.from !== from || mined > journal.submission.nonce) {
       // That nonce is spent and the settlement is not on chain: the earlier send failed or was replaced.
       journal = { ...journal, submission: undefined };
     }
   }
   if (!journal.submission) {
-    journal = { ...journal, submission: { from, nonce: await provider.getTransactionCount(from, "pending") } };
+    const nonce = await rpc("eth_getTransactionCount", () => provider.getTransactionCount(from, "pending"));
+    journal = { ...journal, submission: { from, nonce } };
     await store.writeJournal(key, journal);
   }
   const sigs = journal.signatures!;
@@ -349,6 +402,7 @@ async function submitOnce(
       }
       throw error;
     }
+    await afterStep?.("sent");
     journal = { ...journal, submission: { ...journal.submission!, txHash: tx.hash } };
     await store.writeJournal(key, journal);
     return tx.wait();
@@ -364,7 +418,7 @@ export async function onChainSettlement(
 ): Promise<
   { root: string; cumulativeTotal: bigint; dataUri: string; activatesAt: bigint; transactionHash: string } | undefined
 > {
-  const next = await tributary.distributor.nextEpochToSettle();
+  const next = await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle());
   if (epoch >= next) return undefined;
   const filter = tributary.distributor.filters.SettlementSubmitted(epoch);
   const logs = await withRetry("eth_getLogs SettlementSubmitted", () =>

@@ -125,7 +125,7 @@ describe("settler under faults, against a hardhat node", function () {
 function runSettler(
   env: Record<string, string>,
 ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const script = path.resolve("test", "helpers", "settleProcess.ts");
+  const script = path.resolve("scripts", "lib", "settleProcess.ts");
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env } });
     let stdout = "";

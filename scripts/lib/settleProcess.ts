@@ -1,5 +1,5 @@
 /**
- * A settler in its own process, for kill tests: settles epoch SETTLE_EPOCH over plain ethers
+ * A settler in its own process (used by the kill tests): settles epoch SETTLE_EPOCH over plain ethers
  * JSON-RPC signers, and kills itself with SIGKILL right after step CRASH_AT, if given.
  */
 import { JsonRpcProvider } from "ethers";

@@ -553,7 +553,7 @@ describe("RewardDistributor", function () {
   });
 
   describe("reentrancy", function () {
-    it("a reward token that re-enters claim during the transfer cannot double-pay", async function () {
+    it("a reward token that re-enters fund or claim cannot double-count or double-pay", async function () {
       const token = await new ReentrantToken__factory(f.cast.admin).deploy();
       const d = await new RewardDistributor__factory(f.cast.admin).deploy(
         await token.getAddress(),
@@ -564,9 +564,14 @@ describe("RewardDistributor", function () {
         0,
         3_600,
       );
-      await token.mint(await f.cast.admin.getAddress(), TOKEN(100));
-      await token.approve(await d.getAddress(), TOKEN(100));
+      await token.mint(await f.cast.admin.getAddress(), TOKEN(101));
+      await token.approve(await d.getAddress(), TOKEN(101));
+      // Funding: the token re-enters fund while pulling the tokens in; only the outer call counts.
+      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("fund", [0, 1]));
       await d.fund(await d.currentEpoch(), TOKEN(100));
+      expect(await token.reentrySucceeded()).to.equal(false);
+      expect(await token.reentryError()).to.equal(d.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []));
+      expect(await d.totalFunded()).to.equal(TOKEN(100));
       await toEpoch(1n);
       const t = tree([
         [alice, TOKEN(60)],

@@ -211,7 +211,7 @@ describe("ValidatorStaking", function () {
   });
 
   describe("reentrancy", function () {
-    it("a token that re-enters stake during transfer is stopped by the guard", async function () {
+    it("a token that re-enters during stake and during withdraw is stopped by the guard", async function () {
       const [admin, treasury, validator] = await ethers.getSigners();
       const token = await new ReentrantToken__factory(admin).deploy();
       const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
@@ -235,6 +235,20 @@ describe("ValidatorStaking", function () {
         staking.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []),
       );
       expect(await staking.totalBonded()).to.equal(TOKEN(10));
+
+      // Withdrawal: the token re-enters withdraw while paying out; the validator is paid once.
+      await staking.connect(validator!).requestUnstake(TOKEN(10));
+      await networkHelpers.time.increase(7 * 86_400);
+      await token.arm(await staking.getAddress(), staking.interface.encodeFunctionData("withdraw"));
+      const before = await token.balanceOf(validator!.address);
+      await staking.connect(validator!).withdraw();
+      expect(await token.attacked()).to.equal(true);
+      expect(await token.reentrySucceeded()).to.equal(false);
+      expect(await token.reentryError()).to.equal(
+        staking.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []),
+      );
+      expect((await token.balanceOf(validator!.address)) - before).to.equal(TOKEN(10));
+      expect(await staking.totalWithdrawn()).to.equal(TOKEN(10));
     });
   });
 });

@@ -71,7 +71,8 @@ export interface EpochReport {
   problems: string[];
 }
 
-type Connection = NetworkConnection<"l1"> | NetworkConnection;
+/** A network connection from `network.create()`, embedded or over HTTP. */
+export type Connection = NetworkConnection<"l1"> | NetworkConnection | NetworkConnection<string>;
 
 /** Deploys the suite with demo tokens; genesis is the current block's time. */
 export async function deployDemoSuite(connection: Connection): Promise<DemoSuite> {

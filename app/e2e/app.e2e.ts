@@ -1,0 +1,232 @@
+/**
+ * End-to-end: the dapp in Debian's Chromium (driven by playwright-core) against a seeded
+ * `hardhat node`. Register, vote, settle through the client, claim; asserts what a person sees
+ * and saves a screenshot of each screen under app/e2e-screenshots/.
+ */
+import { expect } from "chai";
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { id, parseUnits } from "ethers";
+import { attestBatch, fundEpoch, proposeBatch, settle, withRunner } from "../../client/index.js";
+import { FileSettlementStore } from "../../client/node/index.js";
+import { EPOCH_SECONDS, type Connection, type DemoSuite } from "../../scripts/lib/scenario.js";
+import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import { GENERATED_DIRECTORY, recordSettlement, seedApp } from "../../scripts/lib/seedApp.js";
+
+const APP = path.resolve("app");
+const SCREENSHOTS = path.join(APP, "e2e-screenshots");
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+};
+
+/** Serves the built app, the live generated files, and proxies /rpc to the node. */
+async function serveApp(nodeUrl: string): Promise<{ url: string; server: Server }> {
+  const upstream = new URL(nodeUrl);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/rpc") {
+      const proxied = httpRequest(
+        {
+          hostname: upstream.hostname,
+          port: upstream.port,
+          path: "/",
+          method: "POST",
+          headers: { "content-type": "application/json" },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, { "content-type": "application/json" });
+          answer.pipe(res);
+        },
+      );
+      proxied.on("error", () => res.writeHead(502).end());
+      req.pipe(proxied);
+      return;
+    }
+    const file = url.pathname.startsWith("/generated/")
+      ? path.join(GENERATED_DIRECTORY, url.pathname.slice("/generated/".length))
+      : path.join(APP, "dist", url.pathname === "/" ? "index.html" : url.pathname);
+    try {
+      if (!(await stat(file)).isFile()) throw new Error("not a file");
+      res.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return { url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, server };
+}
+
+describe("reference dapp in Chromium", function () {
+  this.timeout(600_000);
+  let node: RunningNode;
+  let suite: DemoSuite;
+  let connection: Connection;
+  let browser: BrowserContext;
+  let page: Page;
+  let app: { url: string; server: Server };
+  let profile: string;
+  let shot = 0;
+
+  async function screenshot(name: string) {
+    shot += 1;
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${String(shot).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  }
+  async function as(name: string) {
+    const value = await page.locator(`#account-select option`, { hasText: name }).first().getAttribute("value");
+    await page.selectOption("#account-select", value!);
+    await page.waitForFunction((address) => document.getElementById("account-address")?.textContent === address, value);
+  }
+  const epochRow = (epoch: number) => page.locator(`#epoch-rows tr[data-epoch="${epoch}"]`);
+
+  before(async function () {
+    node = await startHardhatNode();
+    connection = await network.create({ network: "localhost", override: { url: node.url } });
+    suite = await seedApp(connection);
+    const { build } = await import("vite");
+    await build({ configFile: path.join(APP, "vite.config.ts"), logLevel: "warn" });
+    app = await serveApp(node.url);
+    await rm(SCREENSHOTS, { recursive: true, force: true });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    profile = await mkdtemp(path.join(os.tmpdir(), "tributary-chromium-"));
+    // A fresh user-data directory for every run.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage();
+    await page.goto(app.url);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  });
+
+  after(async function () {
+    await browser?.close();
+    app?.server.close();
+    await node?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it("shows a connected contributor, the settled epoch and claims its reward", async function () {
+    await as("contributor-1");
+    expect(await page.textContent("#account-roles")).to.contain("contributor");
+    await expect0(epochRow(0).locator(".state"), "active");
+    const claimableBefore = await epochRow(0).locator(".claimable").textContent();
+    expect(Number(claimableBefore!.replace(/,/g, ""))).to.be.greaterThan(0);
+    await screenshot("contributor-connected");
+    await epochRow(0).locator("button.claim").click();
+    await page.waitForFunction(() => document.getElementById("claim-status")?.textContent?.startsWith("Claimed"));
+    expect(await page.textContent("#claim-status")).to.match(/Claimed [0-9.,]+ TRWD/);
+    await expect0(epochRow(0).locator(".claimable"), "0");
+    expect(await page.textContent("#account-balance")).to.not.equal("0 TRWD");
+    await screenshot("claimed");
+  });
+
+  it("hashes a file in the browser and registers it (commit, then reveal)", async function () {
+    const content = Buffer.from("Tributary e2e dataset, rows 1-1000\n");
+    await page.setInputFiles("#file", { name: "dataset.csv", mimeType: "text/csv", buffer: content });
+    await page.waitForFunction(() => document.getElementById("content-hash")?.textContent?.startsWith("0x"));
+    await page.click("#register-button");
+    await page.waitForFunction(
+      () => /Registered as contribution #\d+/.test(document.getElementById("register-status")?.textContent ?? ""),
+      undefined,
+      { timeout: 60_000 },
+    );
+    const mine = await page.textContent("#my-contributions");
+    expect(mine).to.contain("file://dataset.csv");
+    expect(mine).to.contain("Pending");
+    await screenshot("registered");
+  });
+
+  it("validators see the pending contribution and vote it Accepted", async function () {
+    for (const validator of ["validator-1", "validator-2", "validator-3"]) {
+      await as(validator);
+      const row = page.locator("#pending-contributions tr", { hasText: "file://dataset.csv" });
+      await row.locator("button.accept").click();
+      await page.waitForFunction(() => document.getElementById("vote-status")?.textContent === "Voted to accept.");
+      if (validator === "validator-1") await screenshot("validator-voting");
+    }
+    await as("contributor-1");
+    const mine = page.locator("#my-contributions tr", { hasText: "file://dataset.csv" });
+    expect(await mine.locator("td").nth(3).textContent()).to.equal("Accepted");
+    await screenshot("accepted");
+  });
+
+  it("after a settlement through the client, the contributor claims the new epoch and sees the chart", async function () {
+    const { tributary, cast } = suite;
+    const contributionId = await tributary.registry.contributionIdOf(
+      (await tributary.registry.queryFilter(tributary.registry.filters.ContributionRegistered(), 0)).find(
+        (l) => l.args.uri === "file://dataset.csv",
+      )!.args.contentHash,
+    );
+    const epoch = await tributary.distributor.currentEpoch();
+    const { batchId } = await proposeBatch(withRunner(tributary, cast.validators[0]!), {
+      records: [
+        { outputId: id("e2e-output"), value: parseUnits("5", 18), vector: [{ contributionId, weightBps: 10_000 }] },
+      ],
+    });
+    await attestBatch(withRunner(tributary, cast.validators[1]!), { batchId, support: true });
+    await attestBatch(withRunner(tributary, cast.validators[2]!), { batchId, support: true });
+    await (await suite.rewardToken.mint(await cast.dapp.getAddress(), parseUnits("1000", 18))).wait();
+    await fundEpoch(withRunner(tributary, cast.dapp), { epoch, amount: parseUnits("1000", 18) });
+    const genesis = await tributary.distributor.GENESIS();
+    await connection.networkHelpers.time.increaseTo(genesis + (epoch + 1n) * EPOCH_SECONDS + 1n);
+    const result = await settle(withRunner(tributary, cast.admin), {
+      epoch,
+      validators: cast.validators,
+      store: new FileSettlementStore(path.join(GENERATED_DIRECTORY, "settlements")),
+    });
+    await recordSettlement(result);
+
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await as("contributor-1");
+    await expect0(epochRow(Number(epoch)).locator(".state"), "in challenge");
+    await screenshot("in-challenge");
+    await connection.networkHelpers.time.increase(3_600);
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await as("contributor-1");
+    await expect0(epochRow(Number(epoch)).locator(".state"), "active");
+    await epochRow(Number(epoch)).locator("button.claim").click();
+    await page.waitForFunction(() => document.getElementById("claim-status")?.textContent?.startsWith("Claimed"));
+    expect(await page.locator("#chart rect.bar").count()).to.equal(2);
+    await screenshot("rewards-chart");
+  });
+
+  /** Waits until `locator`'s text equals `text`. */
+  async function expect0(locator: ReturnType<Page["locator"]>, text: string) {
+    await locator.first().waitFor();
+    const deadline = Date.now() + 30_000;
+    while ((await locator.first().textContent())?.trim() !== text) {
+      if (Date.now() > deadline) throw new Error(`expected "${text}", saw "${await locator.first().textContent()}"`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+});

@@ -1,0 +1,74 @@
+/**
+ * Seeds a node for the reference dapp: one settled, active epoch whose rewards are unclaimed,
+ * and two contributions waiting for votes. Writes what the app reads under `app/public/generated/`.
+ */
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { id } from "ethers";
+import { register, serializeDeployment, settle, withRunner, type SettleResult } from "../../client/index.js";
+import { FileSettlementStore } from "../../client/node/index.js";
+import {
+  deployDemoSuite,
+  EPOCH_SECONDS,
+  seedEpoch,
+  setupNetwork,
+  type Connection,
+  type DemoSuite,
+} from "./scenario.js";
+
+export const GENERATED_DIRECTORY = path.resolve(import.meta.dirname, "..", "..", "app", "public", "generated");
+
+export async function seedApp(
+  connection: Connection,
+  log: (line: string) => void = () => {},
+  directory = GENERATED_DIRECTORY,
+): Promise<DemoSuite> {
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(path.join(directory, "settlements"), { recursive: true });
+  await writeFile(path.join(directory, "settlements", "index.json"), "[]\n");
+  const suite = await deployDemoSuite(connection);
+  const datanetId = await setupNetwork(suite, log);
+  await seedEpoch(connection, suite, datanetId, 0, log);
+  const genesis = await suite.tributary.distributor.GENESIS();
+  await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
+  const result = await settle(withRunner(suite.tributary, suite.cast.admin), {
+    epoch: 0n,
+    validators: suite.cast.validators,
+    store: new FileSettlementStore(path.join(directory, "settlements")),
+  });
+  await recordSettlement(result, directory);
+  await connection.networkHelpers.time.increase(3_600);
+  log(`epoch 0 settled and active (root ${result.root})`);
+
+  const latecomer = suite.cast.contributors[4]!;
+  for (const label of ["translation-corpus", "eval-harness"]) {
+    await register(withRunner(suite.tributary, latecomer), {
+      datanetId,
+      contentHash: id(label),
+      uri: `ipfs://${label}`,
+    });
+  }
+  log("2 contributions are waiting for votes");
+
+  const names: [string, Promise<string>][] = [
+    ...suite.cast.contributors.map((c, i) => [`contributor-${i + 1}`, c.getAddress()] as [string, Promise<string>]),
+    ...suite.cast.validators.map((v, i) => [`validator-${i + 1}`, v.getAddress()] as [string, Promise<string>]),
+    ["treasury", suite.cast.treasury.getAddress()],
+  ];
+  const accounts = await Promise.all(names.map(async ([name, address]) => ({ name, address: await address })));
+  await writeFile(path.join(directory, "accounts.json"), JSON.stringify(accounts, null, 2) + "\n");
+  await writeFile(
+    path.join(directory, "deployment.json"),
+    JSON.stringify(serializeDeployment(suite.deployment), null, 2) + "\n",
+  );
+  return suite;
+}
+
+/** Adds a settlement's artifact to the list the app reads. */
+export async function recordSettlement(result: SettleResult, directory = GENERATED_DIRECTORY): Promise<void> {
+  const indexFile = path.join(directory, "settlements", "index.json");
+  const index = JSON.parse(await readFile(indexFile, "utf8")) as { epoch: string; path: string }[];
+  const relative = path.relative(path.join(directory, ".."), result.artifactLocation).split(path.sep).join("/");
+  index.push({ epoch: result.epoch.toString(), path: `/${relative}` });
+  await writeFile(indexFile, JSON.stringify(index, null, 2) + "\n");
+}

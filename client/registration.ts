@@ -37,6 +37,19 @@ export interface SignedRegistration {
   signature: string;
 }
 
+/** EIP-712 types of a gasless registration (`ContributionRegistry.REGISTRATION_TYPEHASH`). */
+export const REGISTRATION_TYPES = {
+  Registration: [
+    { name: "contributor", type: "address" },
+    { name: "datanetId", type: "uint32" },
+    { name: "contentHashes", type: "bytes32[]" },
+    { name: "uris", type: "string[]" },
+    { name: "salt", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
 /** A fresh random 32-byte salt. */
 export function randomSalt(): string {
   return hexlify(globalThis.crypto.getRandomValues(new Uint8Array(32)));
@@ -128,21 +141,15 @@ export async function signRegistrationFor(
   const { datanetId, contentHashes, uris, salt } = checkBatch(parameters);
   const nonce = await tributary.registry.nonces(contributor);
   const [, name, version, chainId, verifyingContract] = await tributary.registry.eip712Domain();
-  const signature = await signer.signTypedData(
-    { name, version, chainId, verifyingContract },
-    {
-      Registration: [
-        { name: "contributor", type: "address" },
-        { name: "datanetId", type: "uint32" },
-        { name: "contentHashes", type: "bytes32[]" },
-        { name: "uris", type: "string[]" },
-        { name: "salt", type: "bytes32" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { contributor, datanetId, contentHashes, uris, salt, nonce, deadline: parameters.deadline },
-  );
+  const signature = await signer.signTypedData({ name, version, chainId, verifyingContract }, REGISTRATION_TYPES, {
+    contributor,
+    datanetId,
+    contentHashes,
+    uris,
+    salt,
+    nonce,
+    deadline: parameters.deadline,
+  });
   return {
     request: { contributor, datanetId, contentHashes, uris, salt, deadline: parameters.deadline },
     nonce,

@@ -16,7 +16,8 @@ export interface SettlementMessage {
   deadline: bigint;
 }
 
-const SETTLEMENT_TYPES = {
+/** EIP-712 types of a settlement (`RewardDistributor.SETTLEMENT_TYPEHASH`). */
+export const SETTLEMENT_TYPES = {
   Settlement: [
     { name: "epoch", type: "uint256" },
     { name: "root", type: "bytes32" },

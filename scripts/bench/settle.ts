@@ -7,7 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { Wallet, id, parseUnits, type JsonRpcProvider } from "ethers";
-import { computeCommitment, encodeRecords, settle, withRunner, type AttributionRecord } from "../../client/index.js";
+import {
+  computeCommitment,
+  encodeRecords,
+  REGISTRATION_TYPES,
+  settle,
+  withRunner,
+  type AttributionRecord,
+} from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { deployDemoSuite, EPOCH_SECONDS } from "../lib/scenario.js";
 import { startHardhatNode } from "../lib/node.js";
@@ -73,17 +80,6 @@ export async function measureSettle(
     const wallets = Array.from({ length: sizes.contributors }, (_, i) => new Wallet(id(`bench-contributor-${i}`)));
     const [, name, version, chainId, verifyingContract] = await tributary.registry.eip712Domain();
     const domain = { name, version, chainId, verifyingContract };
-    const types = {
-      Registration: [
-        { name: "contributor", type: "address" },
-        { name: "datanetId", type: "uint32" },
-        { name: "contentHashes", type: "bytes32[]" },
-        { name: "uris", type: "string[]" },
-        { name: "salt", type: "bytes32" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    };
     const salt = id("bench");
     const deadline = BigInt((await provider.getBlock("latest"))!.timestamp) + 86_400n * 365n;
     const registry = tributary.registry.interface;
@@ -111,7 +107,7 @@ export async function measureSettle(
         salt,
         deadline,
       };
-      const signature = await w.signTypedData(domain, types, { ...request, nonce: 0n });
+      const signature = await w.signTypedData(domain, REGISTRATION_TYPES, { ...request, nonce: 0n });
       pending.push(
         send(
           adminAddress,

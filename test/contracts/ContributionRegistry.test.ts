@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { id, type Signer } from "ethers";
 import {
   computeCommitment,
+  REGISTRATION_TYPES,
   signRegistration,
   signRegistrationFor,
   type SignedRegistration,
@@ -466,15 +467,3 @@ describe("ContributionRegistry", function () {
     });
   });
 });
-
-const REGISTRATION_TYPES = {
-  Registration: [
-    { name: "contributor", type: "address" },
-    { name: "datanetId", type: "uint32" },
-    { name: "contentHashes", type: "bytes32[]" },
-    { name: "uris", type: "string[]" },
-    { name: "salt", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};

@@ -21,6 +21,9 @@ function keccak(input: Uint8Array): Uint8Array {
 }
 
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+const UINT256_LIMIT = 2n ** 256n;
+/** Leaves sorted through one native numeric sort of (32-bit hash prefix, index) packed in a double. */
+const INDEX_BITS = 21;
 
 /** Leaf encoding of every settlement tree: `(account, cumulativeAmount)`. */
 export const SETTLEMENT_LEAF_ENCODING = ["address", "uint256"] as const;
@@ -93,6 +96,39 @@ function nodeHash(a: Uint8Array, b: Uint8Array, scratch: Uint8Array): Uint8Array
   return keccak(scratch);
 }
 
+/**
+ * Indices of `leaves` in ascending hash order. Each leaf's first 4 bytes and its index are packed
+ * into one double (32 + 21 bits, exact), so a single native numeric sort orders almost everything;
+ * runs that share a prefix are then ordered by their full hashes.
+ */
+function sortLeafOrder(leaves: Uint8Array[]): Uint32Array {
+  const n = leaves.length;
+  const order = new Uint32Array(n);
+  if (n >= 2 ** INDEX_BITS) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => compareBytes(leaves[a]!, leaves[b]!));
+  }
+  const keys = new Float64Array(n);
+  const shift = 2 ** INDEX_BITS;
+  for (let i = 0; i < n; i++) {
+    const h = leaves[i]!;
+    keys[i] = (h[0]! * 2 ** 24 + h[1]! * 2 ** 16 + h[2]! * 2 ** 8 + h[3]!) * shift + i;
+  }
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % shift;
+  for (let start = 0; start < n; ) {
+    const prefix = Math.floor(keys[start]! / shift);
+    let end = start + 1;
+    while (end < n && Math.floor(keys[end]! / shift) === prefix) end++;
+    if (end - start > 1) {
+      const run = Array.from(order.subarray(start, end)).sort((a, b) => compareBytes(leaves[a]!, leaves[b]!));
+      order.set(run, start);
+    }
+    start = end;
+  }
+  return order;
+}
+
 /** The standard leaf hash of `(account, cumulativeAmount)`, as a hex string. */
 export function settlementLeafHash(account: string, cumulativeAmount: bigint): string {
   if (!ADDRESS_PATTERN.test(account)) throw new InvalidInputError(`"${account}" is not an address`);
@@ -140,7 +176,7 @@ export class SettlementTree {
     const rows: { account: string; key: string; amount: bigint }[] = [];
     for (const [account, amount] of entries) {
       if (!ADDRESS_PATTERN.test(account)) throw new InvalidInputError(`"${account}" is not an address`);
-      if (amount < 0n || amount >= 2n ** 256n) throw new InvalidInputError(`amount for ${account} is out of range`);
+      if (amount < 0n || amount >= UINT256_LIMIT) throw new InvalidInputError(`amount for ${account} is out of range`);
       rows.push({ account, key: account.toLowerCase(), amount });
     }
     if (rows.length === 0) throw new InvalidInputError("a settlement tree needs at least one account");
@@ -157,22 +193,8 @@ export class SettlementTree {
     const n = rows.length;
     const scratch = new Uint8Array(64);
     const leaves = new Array<Uint8Array>(n);
-    // Leaves are sorted by hash; the first 6 bytes (exact in a double) decide almost every comparison.
-    const prefix = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const hash = leafHashBytes(rows[i]!.key, rows[i]!.amount, scratch);
-      leaves[i] = hash;
-      prefix[i] =
-        hash[0]! * 2 ** 40 +
-        hash[1]! * 2 ** 32 +
-        hash[2]! * 2 ** 24 +
-        hash[3]! * 2 ** 16 +
-        hash[4]! * 2 ** 8 +
-        hash[5]!;
-    }
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => prefix[a]! - prefix[b]! || compareBytes(leaves[a]!, leaves[b]!));
+    for (let i = 0; i < n; i++) leaves[i] = leafHashBytes(rows[i]!.key, rows[i]!.amount, scratch);
+    const order = sortLeafOrder(leaves);
 
     const size = 2 * n - 1;
     const nodes = new Array<Uint8Array>(size);

@@ -3,7 +3,7 @@
  * next to OpenZeppelin's, and an end-to-end settle against a hardhat node. Prints a table with
  * each target and writes bench/results.json. A benchmark, not a test: it never fails on a miss.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -22,6 +22,9 @@ const merkle = wanted("merkle") ? await measureMerkle(log) : undefined;
 console.log("End-to-end settle against a hardhat node (10 000 contributors, 50 000 outputs)…");
 const settleResult = wanted("settle") ? await measureSettle(log) : undefined;
 
+const out = path.resolve("bench", "results.json");
+// A partial run (BENCH_ONLY) keeps the other parts of the previous results.
+const previous = only ? JSON.parse(await readFile(out, "utf8").catch(() => "{}")) : {};
 const results = {
   machine: {
     cpus: os.cpus().length,
@@ -29,11 +32,10 @@ const results = {
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
   },
-  gas,
-  merkle,
-  settle: settleResult,
+  gas: gas ?? previous.gas,
+  merkle: merkle ?? previous.merkle,
+  settle: settleResult ?? previous.settle,
 };
-const out = path.resolve("bench", "results.json");
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify(results, null, 2) + "\n");
 

@@ -19,6 +19,7 @@ export interface RegisterResult {
   /** The registered content hashes, in the same order. */
   contentHashes: string[];
   commitment: string;
+  /** The commitment's transaction, or "" when someone had already posted it. */
   commitTransaction: string;
   registerTransaction: string;
 }
@@ -164,8 +165,7 @@ export async function relayRegistration(
 ): Promise<RegisterResult> {
   const { contributor, datanetId, contentHashes, salt } = signed.request;
   const commitment = computeCommitment(contributor, datanetId, contentHashes, salt);
-  const existing = await tributary.registry.commitments(commitment);
-  const commitTransaction = existing === 0n ? await postCommitment(tributary, commitment) : "";
+  const commitTransaction = await postCommitment(tributary, commitment);
   const receipt = await wrapCall("registerBySig", async () => {
     const tx = await tributary.registry.registerBySig(signed.request, signed.signature);
     return (await tx.wait())!;
@@ -202,6 +202,9 @@ export async function createDatanet(tributary: TributaryContracts, metadataUri: 
 }
 
 async function postCommitment(tributary: TributaryContracts, commitment: string): Promise<string> {
+  // Anyone may post a commitment, including someone copying ours from the mempool. It binds our
+  // address, so a copy only saves us the transaction: reveal against it.
+  if ((await tributary.registry.commitments(commitment)) !== 0n) return "";
   return wrapCall("commit", async () => {
     // Once mined, any later transaction (the reveal) lands in a later block, as the contract requires.
     const receipt = (await (await tributary.registry.commit(commitment)).wait())!;

@@ -32,6 +32,8 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     uint256 public constant MAX_CHALLENGE_PERIOD = 7 days;
     uint256 public constant MIN_EQUIVOCATION_SLASH_BPS = 100;
     uint256 public constant MAX_EQUIVOCATION_SLASH_BPS = 5_000;
+    /// @dev How far ahead an epoch may be funded; beyond it tokens would sit unreachable for years.
+    uint256 public constant MAX_FUNDING_LEAD_EPOCHS = 366;
     uint256 internal constant BPS = 10_000;
 
     address public immutable override REWARD_TOKEN;
@@ -98,6 +100,10 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         uint256 current = currentEpoch();
         // Settlements cover closed epochs only, so an epoch that may still be funded is never settled.
         require(epoch >= current, FundingEpochClosed(epoch, current));
+        require(
+            epoch <= current + MAX_FUNDING_LEAD_EPOCHS,
+            FundingEpochTooFar(epoch, current + MAX_FUNDING_LEAD_EPOCHS)
+        );
         IERC20 token = IERC20(REWARD_TOKEN);
         uint256 balanceBefore = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);

@@ -71,6 +71,8 @@ interface IRewardDistributor {
     error FundingAmountZero();
     /// @notice Only the current epoch or a later one may be funded.
     error FundingEpochClosed(uint256 epoch, uint256 currentEpoch);
+    /// @notice Funding more than `MAX_FUNDING_LEAD_EPOCHS` ahead would park tokens out of reach.
+    error FundingEpochTooFar(uint256 epoch, uint256 lastFundableEpoch);
     error SettlementOutOfOrder(uint256 epoch, uint256 expectedEpoch);
     error EpochNotClosed(uint256 epoch, uint256 currentEpoch);
     error PreviousSettlementPending(uint256 epoch, uint256 activatesAt);
@@ -97,6 +99,7 @@ interface IRewardDistributor {
     error NothingToSlash(address validator);
 
     /// @notice Funds `epoch`'s pool with `amount` of the reward token; only what arrives is credited.
+    /// `epoch` must be the current epoch or one of the next `MAX_FUNDING_LEAD_EPOCHS`.
     function fund(uint256 epoch, uint256 amount) external;
 
     /// @notice Submits the settlement of `epoch` with validators' EIP-712 signatures, ordered by

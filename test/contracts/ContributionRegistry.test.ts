@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { id, type Signer } from "ethers";
 import {
   computeCommitment,
+  register,
   REGISTRATION_TYPES,
   signRegistration,
   signRegistrationFor,
@@ -225,6 +226,15 @@ describe("ContributionRegistry", function () {
       await expect(f.as(mallory).registry.register(1, hash, "stolen", ZERO_SALT))
         .to.be.revertedWithCustomError(registry, "ContentAlreadyRegistered")
         .withArgs(hash, 1);
+    });
+
+    it("a commitment copied and posted first by someone else still registers for its contributor", async function () {
+      const hash = id("copied-commitment");
+      const salt = id("alice-salt");
+      await f.as(mallory).registry.commit(computeCommitment(await alice.getAddress(), 1n, [hash], salt));
+      const result = await register(f.as(alice), { datanetId: 1n, contentHash: hash, uri: "ipfs://mine", salt });
+      expect(result.commitTransaction).to.equal("");
+      expect((await registry.contributionOf(hash)).contributor).to.equal(await alice.getAddress());
     });
 
     it("a relayed signature cannot be redirected to the relayer", async function () {

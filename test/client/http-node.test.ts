@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { connectTributary, listContributions, readEpoch, verify } from "../../client/index.js";
+import { connectTributary, listAttributionBatches, listContributions, readEpoch, verify } from "../../client/index.js";
 import { deployDemoSuite, runScenario } from "../../scripts/lib/scenario.js";
 import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
 
@@ -41,5 +41,11 @@ describe("client against a real hardhat node over HTTP", function () {
     const contributor = await suite.cast.contributors[0]!.getAddress();
     const mine = await listContributions(readOnly, { contributor });
     expect(mine.map((c) => c.status)).to.deep.equal(["Accepted", "Accepted"]);
+    const batches = await listAttributionBatches(readOnly);
+    expect(batches.map((b) => [b.status, b.decidedEpoch])).to.deep.equal([
+      ["Final", 0n],
+      ["Final", 1n],
+    ]);
+    expect(batches[0]!.records).to.have.length(4);
   });
 });

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
@@ -284,10 +285,9 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         require(contentHash != bytes32(0), ContentHashZero(index));
         Contribution storage c = _contributions[contentHash];
         require(c.status == ContributionStatus.None, ContentAlreadyRegistered(contentHash, c.id));
-        // Ids come from a 64-bit counter bounded far below 2^48 by gas: no truncation.
         _contributions[contentHash] = Contribution({
             contributor: contributor,
-            id: uint48(id),
+            id: SafeCast.toUint48(id),
             datanetId: datanetId,
             status: ContributionStatus.Pending
         });

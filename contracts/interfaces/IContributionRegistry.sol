@@ -148,6 +148,7 @@ interface IContributionRegistry {
     /// @notice Votes on a Pending contribution, named by its content hash, with the caller's active stake.
     function vote(bytes32 contentHash, bool accept) external;
 
+    /// @notice Governance sets how many blocks a commitment stays revealable, within its bounds.
     function setCommitmentMaxAge(uint256 blocks) external;
 
     function datanets(uint32 datanetId) external view returns (Datanet memory);

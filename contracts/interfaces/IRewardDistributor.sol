@@ -136,8 +136,12 @@ interface IRewardDistributor {
         bytes calldata signatureB
     ) external returns (uint256 slashed);
 
+    /// @notice Governance sets the protocol fee (at most `MAX_PROTOCOL_FEE_BPS`), the validators' share
+    /// (at most `MAX_VALIDATOR_SHARE_BPS`) and the treasury, from the next epoch on.
     function setAllocationParams(uint256 protocolFeeBps, uint256 validatorShareBps, address treasury) external;
+    /// @notice Governance sets the challenge period, within `[MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD]`.
     function setChallengePeriod(uint256 challengePeriod) external;
+    /// @notice Governance sets the share of an equivocating validator's stake that is slashed.
     function setEquivocationSlashBps(uint256 equivocationSlashBps) external;
 
     /// @notice EIP-712 digest validators sign for `s`.

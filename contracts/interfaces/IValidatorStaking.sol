@@ -67,12 +67,20 @@ interface IValidatorStaking {
     /// @return slashed What was actually taken (at most `amount`).
     function slash(address validator, uint256 amount, address reporter) external returns (uint256 slashed);
 
+    /// @notice Governance sets the smallest bonded stake that makes a validator active, within
+    /// `[MIN_STAKE_LOWER, MIN_STAKE_UPPER]`. Bonded stake below it still counts toward the total.
     function setMinStake(uint256 minStake) external;
+    /// @notice Governance sets the unbonding period, within `[MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD]`.
+    /// It applies to later unstake requests.
     function setUnbondingPeriod(uint256 unbondingPeriod) external;
+    /// @notice Governance sets the quorum, within `[MIN_QUORUM_BPS, MAX_QUORUM_BPS]` of total bonded stake.
     function setQuorumBps(uint256 quorumBps) external;
+    /// @notice Governance sets the reporter's share of a slash, at most `MAX_REPORTER_BOUNTY_BPS`.
     function setReporterBountyBps(uint256 reporterBountyBps) external;
+    /// @notice Governance sets where slashed stake goes.
     function setTreasury(address treasury) external;
 
+    /// @notice `validator`'s bonded and unbonding stake and when its unbonding stake is released.
     function validators(address validator) external view returns (Validator memory);
     /// @notice Bonded stake of `validator` if it is active (bonded ≥ `minStake`), else 0.
     function activeStakeOf(address validator) external view returns (uint256);

@@ -40,3 +40,19 @@ export function requireBytes32(value: string, what = "value"): string {
   }
   return value.toLowerCase();
 }
+
+/**
+ * Parses a human token amount such as `1000` or `12.5` into base units with `decimals` decimals.
+ */
+export function requireTokenAmount(value: string, decimals: number, what = "amount"): bigint {
+  const text = String(value).trim();
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match)
+    throw new InvalidInputError(`${what} must be a positive token amount such as 1000 or 12.5, got "${value}"`);
+  const fraction = match[2] ?? "";
+  if (fraction.length > decimals) {
+    throw new InvalidInputError(`${what} has more than ${decimals} decimals: "${value}"`);
+  }
+  const units = BigInt(match[1]! + fraction.padEnd(decimals, "0"));
+  return requireAmount(units, what);
+}

@@ -87,6 +87,22 @@ export const tributaryTasks = [
     .addOption(deployment)
     .setAction(() => import("./actions/claim.js"))
     .build(),
+  task("tributary:fund", "Fund an epoch's reward pool from the first account (approving the token first)")
+    .addOption({
+      name: "epoch",
+      description: "Epoch to fund (default: the current one)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addOption({
+      name: "amount",
+      description: "Amount in whole tokens, e.g. 1000 or 12.5",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addOption(deployment)
+    .setAction(() => import("./actions/fund.js"))
+    .build(),
   task("tributary:proof", "Print an account's cumulative amount and Merkle proof from a settlement artifact")
     .addOption({ name: "account", description: "Account", type: ArgumentType.STRING, defaultValue: "" })
     .addOption({ name: "artifact", description: "Settlement artifact", type: ArgumentType.STRING, defaultValue: "" })

@@ -165,6 +165,16 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       /no deployment at .*nowhere.json/,
     ],
     [
+      "a malformed amount",
+      () => ["tributary:fund", "--amount", "12,5", "--deployment", deploymentFile],
+      /--amount must be a positive token amount/,
+    ],
+    [
+      "a zero amount",
+      () => ["tributary:fund", "--amount", "0", "--deployment", deploymentFile],
+      /--amount must be greater than zero/,
+    ],
+    [
       "a parameter file with placeholder addresses",
       () => [
         "tributary:deploy",
@@ -187,6 +197,38 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       expect(await readdir(work)).to.deep.equal(before);
     });
   }
+
+  it("refuses an unknown network name with one line and exit code 1", async function () {
+    const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
+    const run = await new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, [cli, "tributary:status", "--network", "nowhere"], {
+        env: { ...process.env, CI: "true" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(run.code).to.equal(1);
+    const lines = (run.stdout + run.stderr).split("\n").filter((l) => l.startsWith("Error"));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/network "nowhere" is not defined/);
+  });
+
+  it("funds an epoch in whole tokens", async function () {
+    const connection = await network.create({ network: "localhost", override: { url: node.url } });
+    const [admin] = await connection.ethers.getSigners();
+    const deployment = parseDeployment(JSON.parse(await readFile(deploymentFile, "utf8")));
+    const token = MockERC20__factory.connect(
+      await connectTributary(deployment, admin!).distributor.REWARD_TOKEN(),
+      admin!,
+    );
+    await (await token.mint(admin!.address, 13n * 10n ** 18n)).wait();
+    const run = await hardhat(node, ["tributary:fund", "--amount", "12.5", "--deployment", deploymentFile]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/funded epoch \d+ with 12.5 tokens/);
+  });
 
   it("refuses a malformed artifact file", async function () {
     const bogus = path.join(work, "bogus.json");

@@ -1,6 +1,6 @@
 /**
- * Tributary's typed client. Browser-safe: nothing here imports `node:` modules; Node-only
- * helpers (files, directories) live in `client/node/`.
+ * Tributary's typed client: one action per file, re-exported here. Browser-safe: nothing here
+ * imports `node:` modules; Node-only helpers (files, directories) live in `client/node/`.
  */
 export * from "./errors.js";
 export * from "./validation.js";
@@ -11,8 +11,40 @@ export * from "./hashing.js";
 export * from "./merkle.js";
 export * from "./allocation.js";
 export * from "./indexer.js";
-export * from "./registration.js";
-export * from "./validators.js";
 export * from "./store.js";
-export * from "./settlement.js";
-export * from "./reads.js";
+export * from "./signer.js";
+export * from "./commitment.js";
+
+// Contributors
+export * from "./createDatanet.js";
+export * from "./register.js";
+export * from "./registerBatch.js";
+export * from "./signRegistration.js";
+export * from "./relayRegistration.js";
+export * from "./withdrawContribution.js";
+export * from "./listContributions.js";
+export * from "./contributionStatus.js";
+export * from "./claimable.js";
+export * from "./claim.js";
+export * from "./claimMany.js";
+export * from "./proof.js";
+
+// Validators
+export * from "./stake.js";
+export * from "./requestUnstake.js";
+export * from "./withdrawStake.js";
+export * from "./vote.js";
+export * from "./proposeBatch.js";
+export * from "./attestBatch.js";
+export * from "./signSettlement.js";
+
+// Dapps
+export * from "./fundEpoch.js";
+export * from "./readEpoch.js";
+export * from "./listAttributionBatches.js";
+
+// Operators
+export * from "./computeEpochSettlement.js";
+export * from "./settle.js";
+export * from "./onChainSettlement.js";
+export * from "./verify.js";

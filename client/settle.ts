@@ -1,134 +1,27 @@
 import { getAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
-import { computeSettlement, type AllocationParams, type SettlementComputation } from "./allocation.js";
+import type { SettlementComputation } from "./allocation.js";
 import type { TributaryContracts } from "./contracts.js";
-import { ContractRevertError, InvalidInputError, NotFoundError, SettlementError, wrapCall } from "./errors.js";
-import { indexEvents, providerOf, withRetry, type IndexEventsParameters, type IndexEventsResult } from "./indexer.js";
-import { SettlementTree } from "./merkle.js";
+import { ContractRevertError, InvalidInputError, SettlementError, wrapCall } from "./errors.js";
+import { providerOf, type IndexEventsParameters } from "./indexer.js";
 import type { ArtifactAmount, SettleJournal, SettlementArtifact, SettlementStore } from "./store.js";
-import { requireAddress, requireEpoch } from "./validation.js";
-
-/** The EIP-712 `Settlement` message validators sign. */
-export interface SettlementMessage {
-  epoch: bigint;
-  root: string;
-  cumulativeTotal: bigint;
-  dataUriHash: string;
-  deadline: bigint;
-}
-
-/** EIP-712 types of a settlement (`RewardDistributor.SETTLEMENT_TYPEHASH`). */
-export const SETTLEMENT_TYPES = {
-  Settlement: [
-    { name: "epoch", type: "uint256" },
-    { name: "root", type: "bytes32" },
-    { name: "cumulativeTotal", type: "uint256" },
-    { name: "dataUriHash", type: "bytes32" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+import { requireEpoch } from "./validation.js";
+import { type SettlementMessage, signSettlement } from "./signSettlement.js";
+import { type EpochSettlement, computeEpochSettlement } from "./computeEpochSettlement.js";
+import { onChainSettlement } from "./onChainSettlement.js";
+import { now, rpc } from "./internal/rpc.js";
 
 /** Store key of an epoch's journal and artifact. */
 export function settlementKey(tributary: TributaryContracts, epoch: bigint): string {
   const { chainId, distributor } = tributary.deployment;
   return `chain-${chainId}/${distributor.toLowerCase()}/epoch-${epoch}`;
 }
-
 /** The default data URI of a settlement: deterministic, so every settler signs the same thing. */
 export function defaultDataUri(tributary: TributaryContracts, epoch: bigint, root: string): string {
   const { chainId, distributor } = tributary.deployment;
   return `tributary:settlement:${chainId}:${distributor.toLowerCase()}:${epoch}:${root}`;
 }
-
-/**
- * A validator signs a settlement (EIP-712, through any ethers Signer).
- * @example
- * const signature = await signSettlement(tributary, validatorSigner, { epoch, root, cumulativeTotal, dataUriHash, deadline });
- */
-export async function signSettlement(
-  tributary: TributaryContracts,
-  signer: Signer,
-  message: SettlementMessage,
-): Promise<string> {
-  const [, name, version, chainId, verifyingContract] = await tributary.distributor.eip712Domain();
-  return signer.signTypedData({ name, version, chainId, verifyingContract }, SETTLEMENT_TYPES, message);
-}
-
-/** The settlement of an epoch as recomputed from the chain. */
-export interface EpochSettlement {
-  epoch: bigint;
-  index: IndexEventsResult;
-  computation: SettlementComputation;
-  tree: SettlementTree;
-  /** Wall-clock milliseconds of each stage. */
-  timings: { indexMs: number; allocateMs: number; treeMs: number };
-}
-
-/**
- * Indexes the chain and recomputes the cumulative settlement through `epoch`.
- * Refuses an epoch that has not closed at the confirmed head.
- */
-export async function computeEpochSettlement(
-  tributary: TributaryContracts,
-  epochInput: bigint | number | string,
-  index: IndexEventsParameters = {},
-): Promise<EpochSettlement> {
-  const epoch = requireEpoch(epochInput);
-  const started = now();
-  const indexed = await indexEvents(tributary, index);
-  const indexedAt = now();
-  const [genesis, duration] = await Promise.all([
-    rpc("GENESIS", () => tributary.distributor.GENESIS()),
-    rpc("EPOCH_DURATION", () => tributary.distributor.EPOCH_DURATION()),
-  ]);
-  const closesAt = genesis + (epoch + 1n) * duration;
-  if (indexed.toBlockTimestamp < closesAt) {
-    throw new SettlementError(
-      `epoch ${epoch} closes at ${closesAt} but the confirmed head is at ${indexed.toBlockTimestamp}; wait for it to close`,
-    );
-  }
-  const params = await fetchAllocationParams(tributary, epoch);
-  const allocationStarted = now();
-  const computation = computeSettlement(indexed.events, epoch, (e) => params[Number(e)]!);
-  if (computation.cumulative.size === 0) {
-    throw new SettlementError(`nothing has been funded through epoch ${epoch}, so there is no tree to settle`);
-  }
-  const allocatedAt = now();
-  const tree = SettlementTree.build(computation.cumulative);
-  const builtAt = now();
-  return {
-    epoch,
-    index: indexed,
-    computation,
-    tree,
-    timings: {
-      indexMs: indexedAt - started,
-      allocateMs: allocatedAt - allocationStarted,
-      treeMs: builtAt - allocatedAt,
-    },
-  };
-}
-
-/** A read over RPC, retried with backoff: every settle step must survive a flaky node. */
-function rpc<T>(what: string, call: () => Promise<T>): Promise<T> {
-  return withRetry(what, call, 6, 50);
-}
-
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
-
-async function fetchAllocationParams(tributary: TributaryContracts, through: bigint): Promise<AllocationParams[]> {
-  const out: AllocationParams[] = [];
-  for (let e = 0n; e <= through; e++) {
-    const p = await withRetry(`allocationParamsAt(${e})`, () => tributary.distributor.allocationParamsAt(e));
-    out.push({ protocolFeeBps: p.protocolFeeBps, validatorShareBps: p.validatorShareBps, treasury: p.treasury });
-  }
-  return out;
-}
-
 /** Steps of {@link settle}, in order. `sent` fires once the submission is broadcast, before it is mined. */
 export type SettleStep = "indexed" | "tree" | "signed" | "sent" | "submitted" | "artifact";
-
 /** Parameters of {@link settle}. */
 export interface SettleParameters {
   epoch: bigint | number | string;
@@ -153,7 +46,6 @@ export interface SettleParameters {
   /** First delay between attempts, doubled each time. Default 250 ms. */
   retryBackoffMs?: number;
 }
-
 /** Result of {@link settle}. */
 export interface SettleResult {
   epoch: bigint;
@@ -178,7 +70,6 @@ export interface SettleResult {
     artifactMs: number;
   };
 }
-
 /**
  * Settles `epoch`: index, allocate, build the tree, gather signatures, submit, write the artifact.
  * Every step is journaled; running it again after a crash at any point resumes, never submits
@@ -200,7 +91,6 @@ export async function settle(tributary: TributaryContracts, parameters: SettlePa
     }
   }
 }
-
 /**
  * Whether a failure may pass on retry: a transport or node error. Refusals (bad input, a contract
  * revert, a settlement that cannot be computed or signed) are final.
@@ -211,7 +101,6 @@ function isTransient(error: unknown): boolean {
   }
   return true;
 }
-
 async function settleOnce(tributary: TributaryContracts, parameters: SettleParameters): Promise<SettleResult> {
   const epoch = requireEpoch(parameters.epoch);
   const { store } = parameters;
@@ -302,7 +191,6 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     timings: { ...settlement.timings, signMs, submitMs, artifactMs },
   };
 }
-
 async function gatherSignatures(
   tributary: TributaryContracts,
   journal: SettleJournal,
@@ -348,7 +236,6 @@ async function gatherSignatures(
     signatures: { deadline: deadline.toString(), signers: chosen.map((c) => c.address), signatures },
   };
 }
-
 /** Sends the submission with one fixed nonce, so however often this runs, at most one lands. */
 async function submitOnce(
   tributary: TributaryContracts,
@@ -411,41 +298,6 @@ async function submitOnce(
   if (!receipt || receipt.status !== 1) throw new SettlementError(`the submission of epoch ${epoch} reverted`);
   return journal;
 }
-
-/** The settlement recorded on chain for `epoch` (not vetoed), if any. */
-export async function onChainSettlement(
-  tributary: TributaryContracts,
-  epoch: bigint,
-): Promise<
-  { root: string; cumulativeTotal: bigint; dataUri: string; activatesAt: bigint; transactionHash: string } | undefined
-> {
-  const next = await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle());
-  if (epoch >= next) return undefined;
-  const filter = tributary.distributor.filters.SettlementSubmitted(epoch);
-  const logs = await withRetry("eth_getLogs SettlementSubmitted", () =>
-    tributary.distributor.queryFilter(filter, tributary.deployment.deployBlock),
-  );
-  const vetoLogs = await withRetry("eth_getLogs SettlementVetoed", () =>
-    tributary.distributor.queryFilter(
-      tributary.distributor.filters.SettlementVetoed(epoch),
-      tributary.deployment.deployBlock,
-    ),
-  );
-  const last = logs.at(-1);
-  if (!last) throw new SettlementError(`epoch ${epoch} is settled but its SettlementSubmitted event was not found`);
-  const vetoedAfter = vetoLogs.some(
-    (v) => v.blockNumber > last.blockNumber || (v.blockNumber === last.blockNumber && v.index > last.index),
-  );
-  if (vetoedAfter) return undefined;
-  return {
-    root: last.args.root,
-    cumulativeTotal: last.args.cumulativeTotal,
-    dataUri: last.args.dataUri,
-    activatesAt: last.args.activatesAt,
-    transactionHash: last.transactionHash,
-  };
-}
-
 function buildArtifact(
   tributary: TributaryContracts,
   settlement: EpochSettlement,
@@ -490,111 +342,4 @@ function buildArtifact(
       ...(submissionTransaction ? { submissionTransaction } : {}),
     },
   };
-}
-
-/** Result of {@link verify}. */
-export interface VerifyResult {
-  epoch: bigint;
-  computedRoot: string;
-  computedTotal: bigint;
-  onChainRoot: string | undefined;
-  onChainTotal: bigint | undefined;
-  matches: boolean;
-}
-
-/**
- * Recomputes `epoch` from the chain and compares it with the root recorded on chain.
- * Anyone can run it: it needs only a Provider.
- */
-export async function verify(
-  tributary: TributaryContracts,
-  parameters: { epoch: bigint | number | string; index?: IndexEventsParameters },
-): Promise<VerifyResult> {
-  const epoch = requireEpoch(parameters.epoch);
-  const { tree, computation } = await computeEpochSettlement(tributary, epoch, parameters.index);
-  const onChain = await onChainSettlement(tributary, epoch);
-  return {
-    epoch,
-    computedRoot: tree.root,
-    computedTotal: computation.cumulativeTotal,
-    onChainRoot: onChain?.root,
-    onChainTotal: onChain?.cumulativeTotal,
-    matches:
-      onChain !== undefined && onChain.root === tree.root && onChain.cumulativeTotal === computation.cumulativeTotal,
-  };
-}
-
-/** An account's claim data from an artifact. */
-export interface ProofResult {
-  account: string;
-  cumulativeAmount: bigint;
-  proof: string[];
-  root: string;
-}
-
-/** The Merkle proof of `account` in a settlement artifact. */
-export function proofFromArtifact(artifact: SettlementArtifact, accountInput: string): ProofResult {
-  const account = requireAddress(accountInput, "account");
-  const tree = SettlementTree.load(artifact);
-  const cumulativeAmount = tree.amountOf(account);
-  if (cumulativeAmount === undefined)
-    throw new NotFoundError(`${account} has no entitlement in epoch ${artifact.metadata.epoch}`);
-  return { account, cumulativeAmount, proof: tree.getProof(account), root: tree.root };
-}
-
-/** What `account` can claim now against the active root, given the artifact of that root. */
-export async function claimable(
-  tributary: TributaryContracts,
-  artifact: SettlementArtifact,
-  accountInput: string,
-): Promise<bigint> {
-  const account = requireAddress(accountInput, "account");
-  const active = await tributary.distributor.activeSettlement();
-  if (active.root.toLowerCase() !== artifact.metadata.root.toLowerCase()) {
-    throw new SettlementError(`the artifact's root ${artifact.metadata.root} is not the active root ${active.root}`);
-  }
-  const entitled = SettlementTree.load(artifact).amountOf(account) ?? 0n;
-  const claimed = await tributary.distributor.claimedOf(account);
-  return entitled > claimed ? entitled - claimed : 0n;
-}
-
-/** Claims for `account` (anyone may send it) against the active root, using its artifact. */
-export async function claim(
-  tributary: TributaryContracts,
-  artifact: SettlementArtifact,
-  account: string,
-): Promise<{ paid: bigint; transaction: string }> {
-  const { cumulativeAmount, proof } = proofFromArtifact(artifact, account);
-  const receipt = await wrapCall(
-    `claim for ${account}`,
-    async () => (await (await tributary.distributor.claim(account, cumulativeAmount, proof)).wait())!,
-  );
-  let paid = 0n;
-  for (const log of receipt.logs) {
-    const parsed = tributary.distributor.interface.parseLog(log);
-    if (parsed?.name === "Claimed") paid += parsed.args.amount as bigint;
-  }
-  return { paid, transaction: receipt.hash };
-}
-
-/** Claims for many accounts in one transaction. Accounts with nothing left are skipped by the contract. */
-export async function claimMany(
-  tributary: TributaryContracts,
-  artifact: SettlementArtifact,
-  accounts: string[],
-): Promise<{ paid: bigint; transaction: string }> {
-  const requests = accounts.map((a) => {
-    const p = proofFromArtifact(artifact, a);
-    return { account: p.account, cumulativeAmount: p.cumulativeAmount, proof: p.proof };
-  });
-  const receipt = await wrapCall(
-    "claimMany",
-    async () => (await (await tributary.distributor.claimMany(requests)).wait())!,
-  );
-  let paid = 0n;
-  for (const log of receipt.logs) {
-    const parsed = tributary.distributor.interface.parseLog(log);
-    if (parsed?.name === "Claimed") paid += parsed.args.amount as bigint;
-  }
-  return { paid, transaction: receipt.hash };
 }

@@ -1,0 +1,58 @@
+import type { TributaryContracts } from "./contracts.js";
+import { withRetry } from "./indexer.js";
+import { requireAddress } from "./validation.js";
+
+/** Parameters of {@link listContributions}. */
+export interface ListContributionsParameters {
+  /** Only this contributor's contributions. */
+  contributor?: string;
+  /** Only contributions in this status. */
+  status?: ContributionStatusName;
+}
+
+/** Human-readable contribution statuses, indexed by the registry's enum value. */
+export const CONTRIBUTION_STATUS_NAMES = ["None", "Pending", "Accepted", "Rejected", "Withdrawn"] as const;
+export type ContributionStatusName = (typeof CONTRIBUTION_STATUS_NAMES)[number];
+/** One contribution, as the registry and its registration event describe it. */
+export interface ContributionView {
+  id: bigint;
+  contributor: string;
+  datanetId: bigint;
+  contentHash: string;
+  uri: string;
+  status: ContributionStatusName;
+}
+/**
+ * Lists contributions, optionally only `contributor`'s, with their current status.
+ * @example
+ * const mine = await listContributions(tributary, { contributor: await signer.getAddress() });
+ */
+export async function listContributions(
+  tributary: TributaryContracts,
+  parameters: ListContributionsParameters = {},
+): Promise<ContributionView[]> {
+  const contributor = parameters.contributor ? requireAddress(parameters.contributor, "contributor") : undefined;
+  const filter = tributary.registry.filters.ContributionRegistered(undefined, contributor);
+  const logs = await withRetry("eth_getLogs ContributionRegistered", () =>
+    tributary.registry.queryFilter(filter, tributary.deployment.deployBlock),
+  );
+  const views: ContributionView[] = [];
+  for (const log of logs) {
+    const record = await tributary.registry.contributionOf(log.args.contentHash);
+    const status = CONTRIBUTION_STATUS_NAMES[Number(record.status)] ?? "None";
+    if (parameters.status && status !== parameters.status) continue;
+    views.push({
+      id: log.args.id,
+      contributor: log.args.contributor,
+      datanetId: log.args.datanetId,
+      contentHash: log.args.contentHash,
+      uri: log.args.uri,
+      status,
+    });
+  }
+  return views;
+}
+/** Lists contributions still waiting for votes. */
+export async function listPendingContributions(tributary: TributaryContracts): Promise<ContributionView[]> {
+  return listContributions(tributary, { status: "Pending" });
+}

@@ -1,0 +1,39 @@
+import type { TributaryContracts } from "./contracts.js";
+import { NotFoundError } from "./errors.js";
+import { encodeRecords, type AttributionRecord } from "./records.js";
+import { send } from "./internal/transactions.js";
+
+/** Parameters of {@link proposeBatch}. */
+export interface ProposeBatchParameters {
+  /** Records with strictly increasing output ids. */
+  records: AttributionRecord[];
+}
+
+/** Result of {@link proposeBatch}. */
+export interface ProposeBatchResult {
+  batchId: bigint;
+  transaction: string;
+  /** True when the proposer's stake alone reached quorum. */
+  final: boolean;
+}
+/**
+ * Proposes an attribution batch. Records are checked locally first (shape rules), then on chain.
+ * @example
+ * const { batchId } = await proposeBatch(tributary, { records: [{ outputId, value: 100n, vector: [{ contributionId: 1n, weightBps: 10_000 }] }] });
+ */
+export async function proposeBatch(
+  tributary: TributaryContracts,
+  parameters: ProposeBatchParameters,
+): Promise<ProposeBatchResult> {
+  const data = encodeRecords(parameters.records);
+  const receipt = await send("propose attribution batch", () => tributary.ledger.propose(data));
+  let batchId: bigint | undefined;
+  let final = false;
+  for (const log of receipt.logs) {
+    const parsed = tributary.ledger.interface.parseLog(log);
+    if (parsed?.name === "BatchProposed") batchId = parsed.args.batchId as bigint;
+    if (parsed?.name === "BatchDecided") final = Number(parsed.args.status) === 2;
+  }
+  if (batchId === undefined) throw new NotFoundError("the BatchProposed event is missing from the receipt");
+  return { batchId, transaction: receipt.hash, final };
+}

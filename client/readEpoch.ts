@@ -1,0 +1,38 @@
+import type { TributaryContracts } from "./contracts.js";
+import { requireEpoch } from "./validation.js";
+
+/** An epoch as a dapp shows it. */
+export interface EpochView {
+  epoch: bigint;
+  funded: bigint;
+  state: "open" | "closed" | "pending" | "active";
+  root?: string;
+  activatesAt?: bigint;
+}
+/** Funding and settlement state of `epoch`. */
+export async function readEpoch(
+  tributary: TributaryContracts,
+  epochInput: bigint | number | string,
+): Promise<EpochView> {
+  const epoch = requireEpoch(epochInput);
+  const { distributor } = tributary;
+  const [funded, current, next, latest] = await Promise.all([
+    distributor.fundedInEpoch(epoch),
+    distributor.currentEpoch(),
+    distributor.nextEpochToSettle(),
+    distributor.latestSettlement(),
+  ]);
+  if (epoch >= current) return { epoch, funded, state: "open" };
+  if (epoch >= next) return { epoch, funded, state: "closed" };
+  const [settlement, pending] = latest;
+  if (settlement.epoch === epoch) {
+    return {
+      epoch,
+      funded,
+      state: pending ? "pending" : "active",
+      root: settlement.root,
+      activatesAt: settlement.activatesAt,
+    };
+  }
+  return { epoch, funded, state: "active" };
+}

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { signSettlement, type SettlementMessage } from "../../client/index.js";
+import { SETTLEMENT_TYPES, signSettlement, type SettlementMessage } from "../../client/index.js";
 import {
   ReentrantToken__factory,
   RewardDistributor__factory,
@@ -588,15 +588,7 @@ describe("RewardDistributor", function () {
         sigs.push(
           await s.signTypedData(
             { name, version, chainId, verifyingContract: await d.getAddress() },
-            {
-              Settlement: [
-                { name: "epoch", type: "uint256" },
-                { name: "root", type: "bytes32" },
-                { name: "cumulativeTotal", type: "uint256" },
-                { name: "dataUriHash", type: "bytes32" },
-                { name: "deadline", type: "uint256" },
-              ],
-            },
+            SETTLEMENT_TYPES,
             m,
           ),
         );

@@ -63,7 +63,12 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     uint256 public override totalFunded;
     mapping(uint256 epoch => uint256 amount) public override fundedInEpoch;
     mapping(address account => Account) internal _accounts;
+    /// @dev Vetoed settlements by key `keccak256(epoch, root, cumulativeTotal, dataUriHash)`. The data
+    /// URI is part of the key so that a vetoed root can return under a new URI: a veto can stop one
+    /// signed settlement, never block a correct root forever.
     mapping(bytes32 settlementKey => bool) internal _vetoed;
+    /// @dev Key of the latest submitted settlement, which is the one a veto can hit.
+    bytes32 internal _latestKey;
     mapping(bytes32 evidenceKey => bool) internal _equivocationSlashed;
     AllocationParams[] internal _params;
 
@@ -94,6 +99,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         // the first two settlements overwrite warm-priced slots instead of creating them.
         _ring[0] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
         _ring[1] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
+        _latestKey = bytes32(uint256(1));
     }
 
     // ------------------------------------------------------------------ funding
@@ -129,6 +135,34 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         uint256 deadline,
         bytes[] calldata signatures
     ) external override whenNotPaused {
+        uint256 fundedThrough = _checkSubmission(epoch, cumulativeTotal, deadline);
+        bytes32 dataUriHash = keccak256(bytes(dataUri));
+        bytes32 key = _settlementKey(epoch, root, cumulativeTotal, dataUriHash);
+        require(!_vetoed[key], SettlementWasVetoed(epoch, root, cumulativeTotal, dataUriHash));
+
+        _checkQuorum(_settlementDigest(epoch, root, cumulativeTotal, dataUriHash, deadline), signatures);
+
+        uint256 activatesAt = block.timestamp + _state.challengePeriod;
+        // cumulativeTotal <= MAX_CUMULATIVE_TOTAL < 2^128; epochs and timestamps fit 64 bits.
+        _ring[epoch & 1] = Settlement({
+            root: root,
+            cumulativeTotal: uint128(cumulativeTotal),
+            epoch: uint64(epoch),
+            activatesAt: uint64(activatesAt)
+        });
+        _state.nextEpoch = uint64(epoch + 1);
+        _fundedThroughLatest = fundedThrough;
+        _latestKey = key;
+        emit SettlementSubmitted(epoch, root, cumulativeTotal, dataUri, activatesAt, msg.sender);
+    }
+
+    /// @dev Order, closure, deadline, activation of the previous epoch and the budget; returns Σ funded
+    /// through `epoch`.
+    function _checkSubmission(
+        uint256 epoch,
+        uint256 cumulativeTotal,
+        uint256 deadline
+    ) internal view returns (uint256 fundedThrough) {
         State memory state = _state;
         require(epoch == state.nextEpoch, SettlementOutOfOrder(epoch, state.nextEpoch));
         uint256 current = currentEpoch();
@@ -149,27 +183,8 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
             cumulativeTotal <= MAX_CUMULATIVE_TOTAL,
             CumulativeTotalTooLarge(cumulativeTotal, MAX_CUMULATIVE_TOTAL)
         );
-        uint256 fundedThrough = _fundedThroughLatest + fundedInEpoch[epoch];
+        fundedThrough = _fundedThroughLatest + fundedInEpoch[epoch];
         require(cumulativeTotal <= fundedThrough, SettlementOverBudget(cumulativeTotal, fundedThrough));
-        require(
-            !_vetoed[_settlementKey(epoch, root, cumulativeTotal)],
-            SettlementWasVetoed(epoch, root, cumulativeTotal)
-        );
-
-        bytes32 digest = _settlementDigest(epoch, root, cumulativeTotal, keccak256(bytes(dataUri)), deadline);
-        _checkQuorum(digest, signatures);
-
-        uint256 activatesAt = block.timestamp + state.challengePeriod;
-        // cumulativeTotal <= MAX_CUMULATIVE_TOTAL < 2^128; epochs and timestamps fit 64 bits.
-        _ring[epoch & 1] = Settlement({
-            root: root,
-            cumulativeTotal: uint128(cumulativeTotal),
-            epoch: uint64(epoch),
-            activatesAt: uint64(activatesAt)
-        });
-        _state.nextEpoch = uint64(epoch + 1);
-        _fundedThroughLatest = fundedThrough;
-        emit SettlementSubmitted(epoch, root, cumulativeTotal, dataUri, activatesAt, msg.sender);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -178,7 +193,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         require(next > 0 && epoch == next - 1, NoPendingSettlement(epoch));
         Settlement memory latest = _ring[epoch & 1];
         require(block.timestamp < latest.activatesAt, NoPendingSettlement(epoch));
-        _vetoed[_settlementKey(epoch, latest.root, latest.cumulativeTotal)] = true;
+        _vetoed[_latestKey] = true;
         _state.nextEpoch = uint64(epoch);
         _fundedThroughLatest -= fundedInEpoch[epoch];
         emit SettlementVetoed(epoch, latest.root, latest.cumulativeTotal);
@@ -251,8 +266,8 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         );
         // Validators re-sign after a veto; signing over vetoed content is not equivocation.
         require(
-            !_vetoed[_settlementKey(a.epoch, a.root, a.cumulativeTotal)] &&
-                !_vetoed[_settlementKey(b.epoch, b.root, b.cumulativeTotal)],
+            !_vetoed[_settlementKey(a.epoch, a.root, a.cumulativeTotal, a.dataUriHash)] &&
+                !_vetoed[_settlementKey(b.epoch, b.root, b.cumulativeTotal, b.dataUriHash)],
             EvidenceVetoed(a.epoch)
         );
         address signerA = ECDSA.recover(
@@ -417,8 +432,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
             );
     }
 
-    function _settlementKey(uint256 epoch, bytes32 root, uint256 cumulativeTotal) internal pure returns (bytes32) {
-        return keccak256(abi.encode(epoch, root, cumulativeTotal));
+    function _settlementKey(
+        uint256 epoch,
+        bytes32 root,
+        uint256 cumulativeTotal,
+        bytes32 dataUriHash
+    ) internal pure returns (bytes32) {
+        return keccak256(abi.encode(epoch, root, cumulativeTotal, dataUriHash));
     }
 
     function _setAllocationParams(

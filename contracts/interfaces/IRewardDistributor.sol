@@ -80,7 +80,8 @@ interface IRewardDistributor {
     error SettlementOverBudget(uint256 cumulativeTotal, uint256 fundedThroughEpoch);
     error CumulativeTotalDecreased(uint256 cumulativeTotal, uint256 previousTotal);
     error CumulativeTotalTooLarge(uint256 cumulativeTotal, uint256 maximum);
-    error SettlementWasVetoed(uint256 epoch, bytes32 root, uint256 cumulativeTotal);
+    /// @notice This exact settlement (epoch, root, total and data URI) was vetoed.
+    error SettlementWasVetoed(uint256 epoch, bytes32 root, uint256 cumulativeTotal, bytes32 dataUriHash);
     error NoSignatures();
     /// @notice Signers must be given in strictly increasing address order; this also rules out duplicates.
     error SignersNotSorted(uint256 index, address signer, address previousSigner);
@@ -114,7 +115,8 @@ interface IRewardDistributor {
     ) external;
 
     /// @notice Governance vetoes the pending settlement of `epoch`; the epoch can then be resubmitted,
-    /// but never with the same root and total.
+    /// but never as the same (root, total, data URI): validators re-sign a corrected settlement, or the
+    /// same root under a new data URI if only the data was at fault.
     function veto(uint256 epoch) external;
 
     /// @notice Pays `account` (or its chosen recipient) `cumulativeAmount` minus what it already claimed,

@@ -270,7 +270,7 @@ describe("RewardDistributor", function () {
       );
       await expect(submit(0n, bad.root, TOKEN(1_000)))
         .to.be.revertedWithCustomError(distributor, "SettlementWasVetoed")
-        .withArgs(0, bad.root, TOKEN(1_000));
+        .withArgs(0, bad.root, TOKEN(1_000), keccak256(toUtf8Bytes(URI)));
       const good = tree([
         [alice, TOKEN(500)],
         [bob, TOKEN(500)],
@@ -278,6 +278,21 @@ describe("RewardDistributor", function () {
       await submit(0n, good.root, TOKEN(1_000));
       await activate();
       expect((await distributor.activeSettlement()).root).to.equal(good.root);
+    });
+
+    it("a vetoed root can return under a new data URI, so one veto never blocks a correct root forever", async function () {
+      const correct = tree([
+        [alice, TOKEN(600)],
+        [bob, TOKEN(400)],
+      ]);
+      await submit(0n, correct.root, TOKEN(1_000));
+      await distributor.veto(0);
+      await expect(submit(0n, correct.root, TOKEN(1_000), f.validators.slice(0, 3), URI + "#resubmitted")).to.emit(
+        distributor,
+        "SettlementSubmitted",
+      );
+      await activate();
+      expect((await distributor.activeSettlement()).root).to.equal(correct.root);
     });
 
     it("refuses to veto an active or a missing settlement (NoPendingSettlement), and non-admins", async function () {

@@ -37,6 +37,19 @@ describe("RewardDistributor", function () {
   });
 
   const genesis = async () => distributor.GENESIS();
+  /** A distributor over `token` (no fee, no validator share), for token-behaviour tests. */
+  async function distributorFor(token: string) {
+    const admin = await f.cast.admin.getAddress();
+    return new RewardDistributor__factory(f.cast.admin).deploy(
+      token,
+      f.deployment.staking,
+      admin,
+      await f.cast.treasury.getAddress(),
+      0,
+      0,
+      3_600,
+    );
+  }
   async function toEpoch(epoch: bigint, offset = 10n) {
     await networkHelpers.time.increaseTo((await genesis()) + epoch * DAY + offset);
   }
@@ -103,15 +116,7 @@ describe("RewardDistributor", function () {
 
     it("credits only what a fee-on-transfer token delivers", async function () {
       const token = await new FeeOnTransferToken__factory(f.cast.admin).deploy();
-      const d = await new RewardDistributor__factory(f.cast.admin).deploy(
-        await token.getAddress(),
-        f.deployment.staking,
-        await f.cast.admin.getAddress(),
-        await f.cast.treasury.getAddress(),
-        0,
-        0,
-        3_600,
-      );
+      const d = await distributorFor(await token.getAddress());
       await token.mint(await f.cast.admin.getAddress(), TOKEN(100));
       await token.approve(await d.getAddress(), TOKEN(100));
       await expect(d.fund(0, TOKEN(100)))
@@ -570,15 +575,7 @@ describe("RewardDistributor", function () {
   describe("reentrancy", function () {
     it("a reward token that re-enters fund or claim cannot double-count or double-pay", async function () {
       const token = await new ReentrantToken__factory(f.cast.admin).deploy();
-      const d = await new RewardDistributor__factory(f.cast.admin).deploy(
-        await token.getAddress(),
-        f.deployment.staking,
-        await f.cast.admin.getAddress(),
-        await f.cast.treasury.getAddress(),
-        0,
-        0,
-        3_600,
-      );
+      const d = await distributorFor(await token.getAddress());
       await token.mint(await f.cast.admin.getAddress(), TOKEN(101));
       await token.approve(await d.getAddress(), TOKEN(101));
       // Funding: the token re-enters fund while pulling the tokens in; only the outer call counts.

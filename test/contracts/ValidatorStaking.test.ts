@@ -55,17 +55,7 @@ describe("ValidatorStaking", function () {
     it("credits only what a fee-on-transfer token delivers", async function () {
       const [admin, treasury, validator] = await ethers.getSigners();
       const token = await new FeeOnTransferToken__factory(admin).deploy();
-      const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-      const staking = await new ValidatorStaking__factory(admin).deploy(
-        await token.getAddress(),
-        admin!.address,
-        treasury!.address,
-        now,
-        86_400,
-        TOKEN(1),
-        7 * 86_400,
-        6_667,
-      );
+      const staking = await stakingFor(await token.getAddress(), admin!.address, treasury!.address);
       await token.mint(validator!.address, TOKEN(100));
       await token.connect(validator!).approve(await staking.getAddress(), TOKEN(100));
       await expect(staking.connect(validator!).stake(TOKEN(100)))
@@ -214,17 +204,7 @@ describe("ValidatorStaking", function () {
     it("a token that re-enters during stake and during withdraw is stopped by the guard", async function () {
       const [admin, treasury, validator] = await ethers.getSigners();
       const token = await new ReentrantToken__factory(admin).deploy();
-      const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-      const staking = await new ValidatorStaking__factory(admin).deploy(
-        await token.getAddress(),
-        admin!.address,
-        treasury!.address,
-        now,
-        86_400,
-        TOKEN(1),
-        7 * 86_400,
-        6_667,
-      );
+      const staking = await stakingFor(await token.getAddress(), admin!.address, treasury!.address);
       await token.mint(validator!.address, TOKEN(100));
       await token.connect(validator!).approve(await staking.getAddress(), TOKEN(100));
       await token.arm(await staking.getAddress(), staking.interface.encodeFunctionData("withdraw"));
@@ -252,6 +232,22 @@ describe("ValidatorStaking", function () {
     });
   });
 });
+
+/** A standalone staking contract over `token` (minimum stake 1 token), for token-behaviour tests. */
+async function stakingFor(token: string, admin: string, treasury: string) {
+  const [deployer] = await ethers.getSigners();
+  const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  return new ValidatorStaking__factory(deployer).deploy(
+    token,
+    admin,
+    treasury,
+    now,
+    86_400,
+    TOKEN(1),
+    7 * 86_400,
+    6_667,
+  );
+}
 
 async function deployFixtureNamed() {
   return deployFixture(connection);

@@ -74,12 +74,10 @@ export interface EpochReport {
 /** A network connection from `network.create()`, embedded or over HTTP. */
 export type Connection = NetworkConnection<"l1"> | NetworkConnection | NetworkConnection<string>;
 
-/** Deploys the suite with demo tokens; genesis is the current block's time. */
-export async function deployDemoSuite(connection: Connection): Promise<DemoSuite> {
-  const { ethers } = connection;
-  const signers = await ethers.getSigners();
-  const [admin, treasury, curator, dapp, ...rest] = signers as unknown as Signer[];
-  const cast: Cast = {
+/** Who plays which part, by account order: admin, treasury, curator, dapp, 4 validators, 5 contributors. */
+export function castFrom(signers: Signer[]): Cast {
+  const [admin, treasury, curator, dapp, ...rest] = signers;
+  return {
     admin: admin!,
     treasury: treasury!,
     curator: curator!,
@@ -87,6 +85,13 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
     validators: rest.slice(0, 4),
     contributors: rest.slice(4, 9),
   };
+}
+
+/** Deploys the suite with demo tokens; genesis is the current block's time. */
+export async function deployDemoSuite(connection: Connection): Promise<DemoSuite> {
+  const { ethers } = connection;
+  const cast = castFrom((await ethers.getSigners()) as unknown as Signer[]);
+  const { admin, treasury } = cast;
   const latest = await ethers.provider.getBlock("latest");
   const deployBlock = (await ethers.provider.getBlockNumber()) + 1;
   // On a JSON-RPC node Ignition keeps a deployment record; a demo node is thrown away after use,
@@ -97,7 +102,7 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
     ...(deploymentId ? { deploymentId } : {}),
     parameters: {
       TributaryDemo: {
-        treasury: await treasury!.getAddress(),
+        treasury: await treasury.getAddress(),
         genesis: BigInt(latest!.timestamp),
         epochDuration: EPOCH_SECONDS,
         challengePeriod: CHALLENGE_SECONDS,
@@ -124,12 +129,12 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
     distributor: await deployed.distributor.getAddress(),
     deployBlock,
   };
-  const tributary = connectTributary(deployment, admin!);
+  const tributary = connectTributary(deployment, admin);
   return {
     tributary,
     deployment,
-    stakeToken: MockERC20__factory.connect(await deployed.stakeToken.getAddress(), admin!),
-    rewardToken: MockERC20__factory.connect(await deployed.rewardToken.getAddress(), admin!),
+    stakeToken: MockERC20__factory.connect(await deployed.stakeToken.getAddress(), admin),
+    rewardToken: MockERC20__factory.connect(await deployed.rewardToken.getAddress(), admin),
     cast,
   };
 }

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { parseDeployment } from "../../client/index.js";
-import { EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
+import { castFrom, EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { MockERC20__factory } from "../../typechain-types/index.js";
 import { connectTributary } from "../../client/index.js";
 import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
@@ -66,25 +66,11 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
 
     // Seed one epoch of activity through the client, then let the epoch close.
     const connection = await network.create({ network: "localhost", override: { url: node.url } });
-    const signers = await connection.ethers.getSigners();
-    const [admin, treasury, curator, dapp, ...rest] = signers;
-    const tributary = connectTributary(deployment, admin!);
-    const stakeToken = MockERC20__factory.connect(await tributary.staking.STAKE_TOKEN(), admin!);
-    const rewardToken = MockERC20__factory.connect(await tributary.distributor.REWARD_TOKEN(), admin!);
-    const suite: DemoSuite = {
-      tributary,
-      deployment,
-      stakeToken,
-      rewardToken,
-      cast: {
-        admin: admin!,
-        treasury: treasury!,
-        curator: curator!,
-        dapp: dapp!,
-        validators: rest.slice(0, 4),
-        contributors: rest.slice(4, 9),
-      },
-    };
+    const cast = castFrom(await connection.ethers.getSigners());
+    const tributary = connectTributary(deployment, cast.admin);
+    const stakeToken = MockERC20__factory.connect(await tributary.staking.STAKE_TOKEN(), cast.admin);
+    const rewardToken = MockERC20__factory.connect(await tributary.distributor.REWARD_TOKEN(), cast.admin);
+    const suite: DemoSuite = { tributary, deployment, stakeToken, rewardToken, cast };
     await seedEpoch(connection, suite, await setupNetwork(suite), 0);
     const genesis = await tributary.distributor.GENESIS();
     await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
@@ -114,7 +100,7 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     expect(verified.code).to.equal(0);
     expect(verified.stdout).to.match(/epoch 0: MATCH/);
 
-    const account = await rest[4]!.getAddress();
+    const account = await cast.contributors[0]!.getAddress();
     const proof = await hardhat(node, ["tributary:proof", "--account", account, "--artifact", artifactPath]);
     expect(proof.code).to.equal(0);
     expect(JSON.parse(proof.stdout).account).to.equal(account);

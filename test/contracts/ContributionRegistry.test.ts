@@ -295,8 +295,9 @@ describe("ContributionRegistry", function () {
         .withArgs(signed.request.deadline, signed.request.deadline + 1n);
     });
 
-    it("refuses a signature for another chain id", async function () {
-      const hash = id("other-chain");
+    /** Alice signs a registration under a domain other than this registry's, and commits it. */
+    async function signedUnderDomain(label: string, domain: { chainId: bigint; verifyingContract: string }) {
+      const hash = id(label);
       const request = {
         contributor: await alice.getAddress(),
         datanetId: 1n,
@@ -306,11 +307,19 @@ describe("ContributionRegistry", function () {
         deadline: await deadline(),
       };
       const signature = await alice.signTypedData(
-        { name: "Tributary ContributionRegistry", version: "1", chainId: 1n, verifyingContract: f.deployment.registry },
+        { name: "Tributary ContributionRegistry", version: "1", ...domain },
         REGISTRATION_TYPES,
         { ...request, nonce: 0n },
       );
       await registry.commit(computeCommitment(request.contributor, 1n, [hash], ZERO_SALT));
+      return { request, signature };
+    }
+
+    it("refuses a signature for another chain id", async function () {
+      const { request, signature } = await signedUnderDomain("other-chain", {
+        chainId: 1n,
+        verifyingContract: f.deployment.registry,
+      });
       await expect(f.as(mallory).registry.registerBySig(request, signature))
         .to.be.revertedWithCustomError(registry, "InvalidSignature")
         .withArgs(request.contributor);
@@ -322,26 +331,10 @@ describe("ContributionRegistry", function () {
         await f.cast.admin.getAddress(),
         100,
       );
-      const hash = id("other-deployment");
-      const request = {
-        contributor: await alice.getAddress(),
-        datanetId: 1n,
-        contentHashes: [hash],
-        uris: ["u"],
-        salt: ZERO_SALT,
-        deadline: await deadline(),
-      };
-      const signature = await alice.signTypedData(
-        {
-          name: "Tributary ContributionRegistry",
-          version: "1",
-          chainId: (await ethers.provider.getNetwork()).chainId,
-          verifyingContract: await other.getAddress(),
-        },
-        REGISTRATION_TYPES,
-        { ...request, nonce: 0n },
-      );
-      await registry.commit(computeCommitment(request.contributor, 1n, [hash], ZERO_SALT));
+      const { request, signature } = await signedUnderDomain("other-deployment", {
+        chainId: (await ethers.provider.getNetwork()).chainId,
+        verifyingContract: await other.getAddress(),
+      });
       await expect(f.as(mallory).registry.registerBySig(request, signature))
         .to.be.revertedWithCustomError(registry, "InvalidSignature")
         .withArgs(request.contributor);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {TestBase} from "../utils/TestBase.sol";
+import {InvariantBase} from "../utils/InvariantBase.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ValidatorStaking} from "../../contracts/ValidatorStaking.sol";
 import {ContributionRegistry} from "../../contracts/ContributionRegistry.sol";
@@ -111,7 +112,7 @@ contract VotesHandler is TestBase {
     }
 }
 
-contract ContributionVotesInvariant is TestBase {
+contract ContributionVotesInvariant is InvariantBase {
     ContributionRegistry internal registry;
     VotesHandler internal handler;
 
@@ -120,16 +121,7 @@ contract ContributionVotesInvariant is TestBase {
         vm.roll(10);
         address admin = makeAddr("admin");
         MockERC20 token = new MockERC20("Stake", "STK");
-        ValidatorStaking staking = new ValidatorStaking(
-            address(token),
-            admin,
-            makeAddr("treasury"),
-            block.timestamp,
-            1 days,
-            100e18,
-            7 days,
-            6_667
-        );
+        ValidatorStaking staking = _newStaking(address(token), admin);
         registry = new ContributionRegistry(address(staking), admin, 7_200);
         vm.prank(makeAddr("curator"));
         registry.createDatanet("ipfs://d");

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {TestBase} from "../utils/TestBase.sol";
+import {InvariantBase} from "../utils/InvariantBase.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ValidatorStaking} from "../../contracts/ValidatorStaking.sol";
 import {RewardDistributor} from "../../contracts/RewardDistributor.sol";
@@ -139,7 +140,7 @@ contract DistributorHandler is TestBase {
     }
 }
 
-contract RewardDistributorInvariant is TestBase {
+contract RewardDistributorInvariant is InvariantBase {
     MockERC20 internal stakeToken;
     MockERC20 internal rewardToken;
     ValidatorStaking internal staking;
@@ -151,16 +152,7 @@ contract RewardDistributorInvariant is TestBase {
         address admin = makeAddr("admin");
         stakeToken = new MockERC20("Stake", "STK");
         rewardToken = new MockERC20("Reward", "RWD");
-        staking = new ValidatorStaking(
-            address(stakeToken),
-            admin,
-            makeAddr("treasury"),
-            block.timestamp,
-            1 days,
-            100e18,
-            7 days,
-            6_667
-        );
+        staking = _newStaking(address(stakeToken), admin);
         distributor = new RewardDistributor(
             address(rewardToken),
             address(staking),

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {TestBase} from "../utils/TestBase.sol";
+import {InvariantBase} from "../utils/InvariantBase.sol";
 import {Vm} from "../utils/Vm.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ValidatorStaking} from "../../contracts/ValidatorStaking.sol";
@@ -58,7 +59,7 @@ contract StakingHandler is TestBase {
     }
 }
 
-contract StakeConservationInvariant is TestBase {
+contract StakeConservationInvariant is InvariantBase {
     MockERC20 internal token;
     ValidatorStaking internal staking;
     StakingHandler internal handler;
@@ -67,16 +68,7 @@ contract StakeConservationInvariant is TestBase {
         vm.warp(1_700_000_000);
         address admin = makeAddr("admin");
         token = new MockERC20("Stake", "STK");
-        staking = new ValidatorStaking(
-            address(token),
-            admin,
-            makeAddr("treasury"),
-            block.timestamp,
-            1 days,
-            100e18,
-            7 days,
-            6_667
-        );
+        staking = _newStaking(address(token), admin);
         handler = new StakingHandler(staking, token, admin);
         bytes32 role = staking.SLASHER_ROLE();
         vm.prank(admin);

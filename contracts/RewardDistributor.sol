@@ -7,6 +7,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
@@ -45,16 +46,27 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         address recipient;
     }
 
-    /// @dev Slot layout: totalClaimed (128) | nextEpoch (64) | challengePeriod (32) | equivocationSlashBps (16).
-    /// A claim reads and writes only this slot besides its account and the active root.
+    /// @dev Everything a claim needs besides its account and the active root, in one slot.
+    /// Slot layout: totalClaimed (96) | latestTotal (96) | latestActivatesAt (40) | nextEpoch (24).
+    /// `latestTotal` and `latestActivatesAt` copy the latest submitted settlement (that of epoch
+    /// `nextEpoch - 1`), so a claim against an active latest settlement reads its root and nothing else.
+    /// Totals fit 96 bits (`MAX_CUMULATIVE_TOTAL`), timestamps 40 bits. Epochs settle one at a time,
+    /// at least `MIN_CHALLENGE_PERIOD` apart, so 2^24 settlements take over 1 900 years.
     struct State {
-        uint128 totalClaimed;
-        uint64 nextEpoch;
+        uint96 totalClaimed;
+        uint96 latestTotal;
+        uint40 latestActivatesAt;
+        uint24 nextEpoch;
+    }
+
+    /// @dev Governance settings read by submission and equivocation reports, never by claims.
+    struct Config {
         uint32 challengePeriod;
         uint16 equivocationSlashBps;
     }
 
     State internal _state;
+    Config internal _config;
     /// @dev Settlements of even and odd epochs. Epochs settle in order and only the latest may be
     /// pending, so the latest and the one before it are all that claims ever need.
     Settlement[2] internal _ring;
@@ -99,6 +111,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         // the first two settlements overwrite warm-priced slots instead of creating them.
         _ring[0] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
         _ring[1] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
+        _state.latestActivatesAt = 1;
         _latestKey = bytes32(uint256(1));
     }
 
@@ -142,15 +155,20 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
         _checkQuorum(_settlementDigest(epoch, root, cumulativeTotal, dataUriHash, deadline), signatures);
 
-        uint256 activatesAt = block.timestamp + _state.challengePeriod;
-        // cumulativeTotal <= MAX_CUMULATIVE_TOTAL < 2^128; epochs and timestamps fit 64 bits.
+        uint256 activatesAt = block.timestamp + _config.challengePeriod;
+        // cumulativeTotal <= MAX_CUMULATIVE_TOTAL < 2^96; timestamps fit 40 bits.
         _ring[epoch & 1] = Settlement({
             root: root,
             cumulativeTotal: uint128(cumulativeTotal),
             epoch: uint64(epoch),
             activatesAt: uint64(activatesAt)
         });
-        _state.nextEpoch = uint64(epoch + 1);
+        _state = State({
+            totalClaimed: _state.totalClaimed,
+            latestTotal: uint96(cumulativeTotal),
+            latestActivatesAt: uint40(activatesAt),
+            nextEpoch: SafeCast.toUint24(epoch + 1)
+        });
         _fundedThroughLatest = fundedThrough;
         _latestKey = key;
         emit SettlementSubmitted(epoch, root, cumulativeTotal, dataUri, activatesAt, msg.sender);
@@ -169,14 +187,14 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         require(epoch < current, EpochNotClosed(epoch, current));
         require(block.timestamp <= deadline, SignatureExpired(deadline, block.timestamp));
 
+        // The latest settlement is the previous epoch's.
         uint256 previousTotal;
         if (epoch > 0) {
-            Settlement storage previous = _ring[(epoch - 1) & 1];
             require(
-                block.timestamp >= previous.activatesAt,
-                PreviousSettlementPending(epoch - 1, previous.activatesAt)
+                block.timestamp >= state.latestActivatesAt,
+                PreviousSettlementPending(epoch - 1, state.latestActivatesAt)
             );
-            previousTotal = previous.cumulativeTotal;
+            previousTotal = state.latestTotal;
         }
         require(cumulativeTotal >= previousTotal, CumulativeTotalDecreased(cumulativeTotal, previousTotal));
         require(
@@ -189,14 +207,23 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function veto(uint256 epoch) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 next = _state.nextEpoch;
-        require(next > 0 && epoch == next - 1, NoPendingSettlement(epoch));
-        Settlement memory latest = _ring[epoch & 1];
-        require(block.timestamp < latest.activatesAt, NoPendingSettlement(epoch));
+        State memory state = _state;
+        require(state.nextEpoch > 0 && epoch == state.nextEpoch - 1, NoPendingSettlement(epoch));
+        require(block.timestamp < state.latestActivatesAt, NoPendingSettlement(epoch));
         _vetoed[_latestKey] = true;
-        _state.nextEpoch = uint64(epoch);
+        // The settlement before the vetoed one becomes the latest again; it is active, since
+        // submission required it. With none, the fields return to their deployment values.
+        Settlement memory previous = epoch > 0
+            ? _ring[(epoch - 1) & 1]
+            : Settlement({root: 0, cumulativeTotal: 0, epoch: 0, activatesAt: 1});
+        _state = State({
+            totalClaimed: state.totalClaimed,
+            latestTotal: uint96(previous.cumulativeTotal),
+            latestActivatesAt: uint40(previous.activatesAt),
+            nextEpoch: uint24(epoch)
+        });
         _fundedThroughLatest -= fundedInEpoch[epoch];
-        emit SettlementVetoed(epoch, latest.root, latest.cumulativeTotal);
+        emit SettlementVetoed(epoch, _ring[epoch & 1].root, state.latestTotal);
     }
 
     // ------------------------------------------------------------------- claims
@@ -207,37 +234,27 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         uint256 cumulativeAmount,
         bytes32[] calldata proof
     ) external override nonReentrant returns (uint256 paid) {
-        Settlement memory active = _activeSettlement();
-        require(active.root != bytes32(0), NoActiveSettlement());
+        State memory state = _state;
+        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(state);
         address recipient;
-        (paid, recipient) = _claim(active.root, account, cumulativeAmount, proof, false);
-        uint256 totalAfter = _state.totalClaimed + paid;
-        require(totalAfter <= active.cumulativeTotal, ClaimExceedsActiveTotal(totalAfter, active.cumulativeTotal));
-        _state.totalClaimed = uint128(totalAfter);
+        (paid, recipient) = _claim(root, account, cumulativeAmount, proof, false);
+        _recordClaimed(state.totalClaimed + paid, activeTotal);
         IERC20(REWARD_TOKEN).safeTransfer(recipient, paid);
     }
 
     /// @inheritdoc IRewardDistributor
     function claimMany(ClaimRequest[] calldata requests) external override nonReentrant returns (uint256 paid) {
-        Settlement memory active = _activeSettlement();
-        require(active.root != bytes32(0), NoActiveSettlement());
+        State memory state = _state;
+        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(state);
         uint256 count = requests.length;
         address[] memory recipients = new address[](count);
         uint256[] memory amounts = new uint256[](count);
         for (uint256 i; i < count; ++i) {
             ClaimRequest calldata request = requests[i];
-            (amounts[i], recipients[i]) = _claim(
-                active.root,
-                request.account,
-                request.cumulativeAmount,
-                request.proof,
-                true
-            );
+            (amounts[i], recipients[i]) = _claim(root, request.account, request.cumulativeAmount, request.proof, true);
             paid += amounts[i];
         }
-        uint256 totalAfter = _state.totalClaimed + paid;
-        require(totalAfter <= active.cumulativeTotal, ClaimExceedsActiveTotal(totalAfter, active.cumulativeTotal));
-        _state.totalClaimed = uint128(totalAfter);
+        _recordClaimed(state.totalClaimed + paid, activeTotal);
         IERC20 token = IERC20(REWARD_TOKEN);
         for (uint256 i; i < count; ++i) {
             if (amounts[i] > 0) token.safeTransfer(recipients[i], amounts[i]);
@@ -284,7 +301,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
         IValidatorStaking staking = IValidatorStaking(STAKING);
         IValidatorStaking.Validator memory v = staking.validators(signerA);
-        uint256 amount = ((uint256(v.bonded) + v.unbonding) * _state.equivocationSlashBps) / BPS;
+        uint256 amount = ((uint256(v.bonded) + v.unbonding) * _config.equivocationSlashBps) / BPS;
         require(amount > 0, NothingToSlash(signerA));
         _equivocationSlashed[evidenceKey] = true;
         slashed = staking.slash(signerA, amount, msg.sender);
@@ -357,11 +374,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     }
 
     function challengePeriod() external view override returns (uint256) {
-        return _state.challengePeriod;
+        return _config.challengePeriod;
     }
 
     function equivocationSlashBps() external view override returns (uint256) {
-        return _state.equivocationSlashBps;
+        return _config.equivocationSlashBps;
     }
 
     // ----------------------------------------------------------------- internal
@@ -387,6 +404,27 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         // A proven leaf's amount is at most the settlement's cumulative total, itself < 2^96.
         _accounts[account].claimed = uint96(cumulativeAmount);
         emit Claimed(account, recipient, amount, cumulativeAmount);
+    }
+
+    /// @dev The active settlement's root and cumulative total; reverts when none is active. While
+    /// the latest settlement is active this reads its root only, the rest being in `state`.
+    function _activeRootAndTotal(State memory state) internal view returns (bytes32 root, uint256 total) {
+        uint256 next = state.nextEpoch;
+        if (next > 0 && block.timestamp >= state.latestActivatesAt) {
+            return (_ring[(next - 1) & 1].root, state.latestTotal);
+        }
+        // The one before the latest was active when the latest was submitted.
+        require(next > 1, NoActiveSettlement());
+        Settlement storage previous = _ring[next & 1];
+        return (previous.root, previous.cumulativeTotal);
+    }
+
+    /// @dev Writes the new claimed total after checking it against the active cumulative total:
+    /// whatever a signed tree contains, claims never exceed what the active settlement covers.
+    function _recordClaimed(uint256 totalAfter, uint256 activeTotal) internal {
+        require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(totalAfter, activeTotal));
+        // totalAfter <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
+        _state.totalClaimed = uint96(totalAfter);
     }
 
     function _activeSettlement() internal view returns (Settlement memory settlement) {
@@ -464,13 +502,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     function _setChallengePeriod(uint256 value) internal {
         _checkBounds("challengePeriod", value, MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD);
-        _state.challengePeriod = uint32(value);
+        _config.challengePeriod = uint32(value);
         emit ChallengePeriodSet(value);
     }
 
     function _setEquivocationSlashBps(uint256 value) internal {
         _checkBounds("equivocationSlashBps", value, MIN_EQUIVOCATION_SLASH_BPS, MAX_EQUIVOCATION_SLASH_BPS);
-        _state.equivocationSlashBps = uint16(value);
+        _config.equivocationSlashBps = uint16(value);
         emit EquivocationSlashBpsSet(value);
     }
 }

@@ -300,6 +300,49 @@ describe("RewardDistributor", function () {
       expect((await distributor.activeSettlement()).root).to.equal(correct.root);
     });
 
+    it("a veto of a later epoch brings back the one before it: its root, its total as the cap, its activation", async function () {
+      // Epoch 0's tree overpays its total, so the cap is what stops bob below.
+      const greedy = tree([
+        [alice, TOKEN(900)],
+        [bob, TOKEN(900)],
+      ]);
+      await submit(0n, greedy.root, TOKEN(1_000));
+      await activate();
+      await fund(1n, TOKEN(900));
+      await toEpoch(2n);
+      const [previous] = await distributor.latestSettlement();
+      const vetoed = tree([
+        [alice, TOKEN(900)],
+        [bob, TOKEN(1_000)],
+      ]);
+      await submit(1n, vetoed.root, TOKEN(1_900));
+      await distributor.veto(1);
+
+      const [latest, pending] = await distributor.latestSettlement();
+      expect([latest.epoch, latest.root, latest.cumulativeTotal, latest.activatesAt, pending]).to.deep.equal([
+        0n,
+        greedy.root,
+        TOKEN(1_000),
+        previous.activatesAt,
+        false,
+      ]);
+      expect((await distributor.activeSettlement()).root).to.equal(greedy.root);
+      await expect(distributor.claim(bob, TOKEN(1_000), vetoed.getProof(1)))
+        .to.be.revertedWithCustomError(distributor, "InvalidProof")
+        .withArgs(bob, TOKEN(1_000));
+      await distributor.claim(alice, TOKEN(900), greedy.getProof(0));
+      await expect(distributor.claim(bob, TOKEN(900), greedy.getProof(1)))
+        .to.be.revertedWithCustomError(distributor, "ClaimExceedsActiveTotal")
+        .withArgs(TOKEN(1_800), TOKEN(1_000));
+      await expect(submit(1n, vetoed.root, TOKEN(999)))
+        .to.be.revertedWithCustomError(distributor, "CumulativeTotalDecreased")
+        .withArgs(TOKEN(999), TOKEN(1_000));
+      await expect(submit(1n, tree([[bob, TOKEN(1_000)]]).root, TOKEN(1_900))).to.emit(
+        distributor,
+        "SettlementSubmitted",
+      );
+    });
+
     it("refuses to veto an active or a missing settlement (NoPendingSettlement), and non-admins", async function () {
       await expect(distributor.veto(0)).to.be.revertedWithCustomError(distributor, "NoPendingSettlement").withArgs(0);
       await submit(0n, tree([[alice, 1n]]).root, 1n);

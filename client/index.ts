@@ -27,6 +27,7 @@ export * from "./contributionStatus.js";
 export * from "./claimable.js";
 export * from "./claim.js";
 export * from "./claimMany.js";
+export * from "./setRecipient.js";
 export * from "./proof.js";
 
 // Validators

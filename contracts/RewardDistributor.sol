@@ -263,6 +263,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function setRecipient(address recipient) external override {
+        require(recipient != address(this) && recipient != REWARD_TOKEN, InvalidRecipient(recipient));
         _accounts[msg.sender].recipient = recipient;
         emit RecipientSet(msg.sender, recipient);
     }

@@ -92,6 +92,8 @@ interface IRewardDistributor {
     error InvalidProof(address account, uint256 cumulativeAmount);
     error NothingToClaim(address account, uint256 cumulativeAmount, uint256 alreadyClaimed);
     error ClaimExceedsActiveTotal(uint256 totalClaimedAfter, uint256 activeCumulativeTotal);
+    /// @notice Tokens paid to `recipient` would be stuck: it is this distributor or the reward token.
+    error InvalidRecipient(address recipient);
     error EvidenceEpochMismatch(uint256 epochA, uint256 epochB);
     error EvidenceNotConflicting();
     error EvidenceSignerMismatch(address signerA, address signerB);
@@ -126,7 +128,8 @@ interface IRewardDistributor {
     /// @notice Claims for many accounts; accounts with nothing left to claim are skipped.
     function claimMany(ClaimRequest[] calldata requests) external returns (uint256 paid);
 
-    /// @notice The caller's future claims pay `recipient` (zero resets to the caller).
+    /// @notice The caller's future claims pay `recipient` (zero resets to the caller). Refuses the
+    /// distributor and the reward token, where tokens would be stuck.
     function setRecipient(address recipient) external;
 
     /// @notice Slashes a validator that signed two different settlements for one epoch. The reporter

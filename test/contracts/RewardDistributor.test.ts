@@ -436,6 +436,24 @@ describe("RewardDistributor", function () {
       expect(await f.rewardToken.balanceOf(carol)).to.equal(TOKEN(100));
     });
 
+    it("refuses a recipient where tokens would be stuck (InvalidRecipient); zero resets to the account", async function () {
+      const bobs = f.as(f.contributors[1]!).distributor;
+      for (const stuck of [f.deployment.distributor, await f.rewardToken.getAddress()]) {
+        await expect(bobs.setRecipient(stuck))
+          .to.be.revertedWithCustomError(distributor, "InvalidRecipient")
+          .withArgs(stuck);
+      }
+      await bobs.setRecipient(carol);
+      await expect(bobs.setRecipient(ethers.ZeroAddress))
+        .to.emit(distributor, "RecipientSet")
+        .withArgs(bob, ethers.ZeroAddress);
+      await activate();
+      const p = proofOf(bob);
+      await expect(distributor.claim(bob, p.amount, p.proof))
+        .to.emit(distributor, "Claimed")
+        .withArgs(bob, bob, TOKEN(300), TOKEN(300));
+    });
+
     it("keeps working while paused", async function () {
       await activate();
       await distributor.pause();

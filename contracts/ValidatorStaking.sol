@@ -150,19 +150,30 @@ contract ValidatorStaking is IValidatorStaking, EpochClock, Governed, Reentrancy
         address reporter
     ) external override nonReentrant onlyRole(SLASHER_ROLE) returns (uint256 slashed) {
         require(amount > 0, StakeAmountZero());
-        Validator storage v = _validators[validator];
+        Validator memory v = _validators[validator];
+        Config memory config = _config;
         uint256 fromBonded = Math.min(amount, v.bonded);
         uint256 fromUnbonding = Math.min(amount - fromBonded, v.unbonding);
         slashed = fromBonded + fromUnbonding;
-        // Both parts are bounded by the stored uint96 values they are subtracted from.
-        v.bonded -= uint96(fromBonded);
-        v.unbonding -= uint96(fromUnbonding);
-        _config.totalBonded -= uint96(fromBonded);
-        totalUnbonding -= fromUnbonding;
+        // Every difference below is bounded by the stored uint96 value it is taken from.
+        uint256 bondedAfter = v.bonded - fromBonded;
+        uint256 unbondingAfter = v.unbonding - fromUnbonding;
+        // Below the minimum a validator can neither sign nor vote, so what is left of its bond stops
+        // counting toward quorum and starts unbonding, still slashable until it is withdrawn.
+        uint256 ejected = bondedAfter != 0 && bondedAfter < config.minStake ? bondedAfter : 0;
+        if (ejected != 0) v.unbondingReleaseAt = uint64(block.timestamp + config.unbondingPeriod);
+        _validators[validator] = Validator({
+            bonded: uint96(bondedAfter - ejected),
+            unbonding: (unbondingAfter + ejected).toUint96(),
+            unbondingReleaseAt: v.unbondingReleaseAt
+        });
+        _config.totalBonded = config.totalBonded - uint96(fromBonded + ejected);
+        totalUnbonding = totalUnbonding + ejected - fromUnbonding;
         totalSlashed += slashed;
 
-        uint256 bounty = reporter == address(0) ? 0 : (slashed * _config.reporterBountyBps) / BPS;
+        uint256 bounty = reporter == address(0) ? 0 : (slashed * config.reporterBountyBps) / BPS;
         emit Slashed(validator, reporter, fromBonded, fromUnbonding, bounty);
+        if (ejected != 0) emit Ejected(validator, ejected, v.unbondingReleaseAt);
 
         IERC20 token = IERC20(STAKE_TOKEN);
         if (bounty > 0) token.safeTransfer(reporter, bounty);

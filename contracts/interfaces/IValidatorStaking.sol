@@ -5,6 +5,8 @@ pragma solidity ^0.8.28;
 /// @notice Validators bond the stake token to vote, attest and co-sign settlements.
 /// @dev A validator's *bonded* stake counts toward the total used for quorum. A validator is
 /// *active*, and may vote, attest or sign, only while its bonded stake is at least `minStake`.
+/// Bonded stake is zero or at least `minStake` (staking, unstaking and slashing keep it so), so the
+/// quorum total is active stake alone, unless governance raises `minStake` above a validator's bond.
 /// Stake conservation: `totalDeposited == totalBonded + totalUnbonding + totalWithdrawn + totalSlashed`.
 interface IValidatorStaking {
     /// @notice One validator's stake. Slot layout: bonded (96) | unbonding (96) | unbondingReleaseAt (64).
@@ -28,6 +30,9 @@ interface IValidatorStaking {
         uint256 fromUnbonding,
         uint256 bounty
     );
+    /// @notice A slash left `validator` with bonded stake below the minimum: that `amount` moved to
+    /// unbonding, withdrawable at `releaseAt`, and no longer counts toward quorum.
+    event Ejected(address indexed validator, uint256 amount, uint256 releaseAt);
     event MinStakeSet(uint256 minStake);
     event UnbondingPeriodSet(uint256 unbondingPeriod);
     event QuorumBpsSet(uint256 quorumBps);
@@ -62,7 +67,8 @@ interface IValidatorStaking {
     /// @notice Withdraws all unbonding stake once `unbondingPeriod` has passed. Works while paused.
     function withdraw() external;
 
-    /// @notice Slashes `amount` from `validator`: bonded stake first, then unbonding stake.
+    /// @notice Slashes `amount` from `validator`: bonded stake first, then unbonding stake. Bonded stake
+    /// left above zero but below `minStake` moves to unbonding (`Ejected`), restarting its clock.
     /// If `reporter` is nonzero it receives `reporterBountyBps` of what was slashed; the treasury gets the rest.
     /// @return slashed What was actually taken (at most `amount`).
     function slash(address validator, uint256 amount, address reporter) external returns (uint256 slashed);

@@ -82,10 +82,15 @@ contract ValidatorStaking_slash is TributaryFixture {
         uint256 fromBonded = amount < bondedBefore ? amount : bondedBefore;
         uint256 rest = amount - fromBonded;
         uint256 fromUnbonding = rest < unstaked ? rest : unstaked;
+        // Bonded stake left above zero but below the minimum is ejected into unbonding.
+        uint256 bondedLeft = bondedBefore - fromBonded;
+        uint256 ejected = bondedLeft != 0 && bondedLeft < MIN_STAKE ? bondedLeft : 0;
         IValidatorStaking.Validator memory v = staking.validators(alice);
         assertEq(slashed, fromBonded + fromUnbonding, "slashed");
-        assertEq(v.bonded, bondedBefore - fromBonded, "bonded after");
-        assertEq(v.unbonding, unstaked - fromUnbonding, "unbonding after");
+        assertEq(v.bonded, bondedLeft - ejected, "bonded after");
+        assertEq(v.unbonding, unstaked - fromUnbonding + ejected, "unbonding after");
+        assertTrue(v.bonded == 0 || v.bonded >= MIN_STAKE, "bonded is zero or at least the minimum");
+        assertEq(staking.totalBonded(), v.bonded, "only alice's bonded stake counts toward quorum");
         uint256 bounty = (slashed * staking.reporterBountyBps()) / 10_000;
         assertEq(stakeToken.balanceOf(reporter), bounty, "bounty");
         assertEq(stakeToken.balanceOf(treasury), slashed - bounty, "treasury");

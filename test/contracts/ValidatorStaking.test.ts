@@ -139,6 +139,36 @@ describe("ValidatorStaking", function () {
       expect(await f.stakeToken.balanceOf(await f.cast.treasury.getAddress())).to.equal(TOKEN(760));
     });
 
+    it("ejects a validator slashed below the minimum: the rest unbonds and leaves the quorum total", async function () {
+      const [admin] = await ethers.getSigners();
+      const staking = f.tributary.staking;
+      await staking.grantRole(await staking.SLASHER_ROLE(), admin!.address);
+      const v = f.validators[3]!; // 400 bonded, minimum 100
+      const address = await v.getAddress();
+      const totalBefore = await staking.totalBonded();
+      const unbondingBefore = await staking.totalUnbonding();
+      const tx = staking.slash(address, TOKEN(350), ethers.ZeroAddress);
+      const releaseAt = BigInt(await networkHelpers.time.latest()) + 1n + (await staking.unbondingPeriod());
+      await expect(tx)
+        .to.emit(staking, "Slashed")
+        .withArgs(address, ethers.ZeroAddress, TOKEN(350), 0, 0)
+        .and.to.emit(staking, "Ejected")
+        .withArgs(address, TOKEN(50), releaseAt);
+      const state = await staking.validators(address);
+      expect([state.bonded, state.unbonding, state.unbondingReleaseAt]).to.deep.equal([0n, TOKEN(50), releaseAt]);
+      expect(await staking.totalBonded()).to.equal(totalBefore - TOKEN(400));
+      expect(await staking.totalUnbonding()).to.equal(unbondingBefore + TOKEN(50));
+      expect((await staking.votingPower(address))[0]).to.equal(0n);
+
+      // A slash that leaves the minimum or more ejects nothing.
+      const big = await f.validators[0]!.getAddress(); // 1000 bonded
+      await expect(staking.slash(big, TOKEN(900), ethers.ZeroAddress)).not.to.emit(staking, "Ejected");
+      expect((await staking.validators(big)).bonded).to.equal(TOKEN(100));
+
+      await networkHelpers.time.increaseTo(releaseAt);
+      await expect(f.as(v).staking.withdraw()).to.emit(staking, "Withdrawn").withArgs(address, TOKEN(50));
+    });
+
     it("is restricted to the SLASHER role", async function () {
       const outsider = f.contributors[0]!;
       await expect(f.as(outsider).staking.slash(await f.validators[0]!.getAddress(), 1, outsider))

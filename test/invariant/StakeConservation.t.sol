@@ -21,6 +21,10 @@ contract StakingHandler is TestBase {
         for (uint256 i; i < 4; ++i) actors.push(vm.addr(i + 1));
     }
 
+    function actorsOf() external view returns (address[] memory) {
+        return actors;
+    }
+
     function stake(uint256 actorSeed, uint256 amount) external {
         address actor = actors[actorSeed % actors.length];
         amount = bound(amount, staking.minStake(), 1e24);
@@ -83,6 +87,20 @@ contract StakeConservationInvariant is InvariantBase {
             staking.totalBonded() + staking.totalUnbonding() + staking.totalWithdrawn() + staking.totalSlashed(),
             "deposited == bonded + unbonding + withdrawn + slashed"
         );
+    }
+
+    /// @notice No validator is left between zero and the minimum, and the quorum total is exactly
+    /// the validators' bonded stake: a slash below the minimum ejects the rest into unbonding.
+    function invariant_bondedIsZeroOrActiveAndSumsToTotal() public view {
+        address[] memory actors = handler.actorsOf();
+        uint256 minimum = staking.minStake();
+        uint256 sum;
+        for (uint256 i; i < actors.length; ++i) {
+            uint256 bonded = staking.validators(actors[i]).bonded;
+            assertTrue(bonded == 0 || bonded >= minimum, "bonded is zero or at least minStake");
+            sum += bonded;
+        }
+        assertEq(staking.totalBonded(), sum, "totalBonded == sum of bonded");
     }
 
     /// @notice The contract holds exactly the stake that is still bonded or unbonding.

@@ -107,8 +107,9 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         _setAllocationParams(0, protocolFeeBps, validatorShareBps, treasury);
         _setChallengePeriod(challengePeriod_);
         _setEquivocationSlashBps(1_000);
-        // Nonzero placeholders, never read (an entry is read only once its epoch is submitted), so
-        // the first two settlements overwrite warm-priced slots instead of creating them.
+        // Nonzero placeholders, never read (a ring entry only once its epoch is submitted, the state's
+        // latest fields only once `nextEpoch > 0`), so the first settlements overwrite nonzero slots
+        // instead of creating them.
         _ring[0] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
         _ring[1] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
         _state.latestActivatesAt = 1;

@@ -1,6 +1,6 @@
 /**
  * End-to-end: the dapp in Debian's Chromium (driven by playwright-core) against a seeded
- * `hardhat node`. Register, vote, settle through the client, claim; asserts what a person sees
+ * `hardhat node`. Register, vote, settle through the client, claim, choose a recipient; asserts what a person sees
  * and saves a screenshot of each screen under app/e2e-screenshots/.
  */
 import { expect } from "chai";
@@ -218,6 +218,34 @@ describe("reference dapp in Chromium", function () {
     await page.waitForFunction(() => document.getElementById("claim-status")?.textContent?.startsWith("Claimed"));
     expect(await page.locator("#chart rect.bar").count()).to.equal(2);
     await screenshot("rewards-chart");
+  });
+
+  it("a contributor chooses where its claims pay, is told when an address is malformed, and resets it", async function () {
+    await as("contributor-1");
+    const me = (await page.textContent("#account-address"))!;
+    const other = (await page
+      .locator("#account-select option", { hasText: "contributor-2" })
+      .first()
+      .getAttribute("value"))!;
+    const status = page.locator("#recipient-status");
+
+    await page.fill("#recipient", "0x1234");
+    await page.click("#recipient-button");
+    await page.waitForFunction(() => document.getElementById("recipient-status")?.classList.contains("error"));
+    expect(await status.textContent()).to.contain('recipient must be a 0x-prefixed 20-byte hex address, got "0x1234"');
+
+    await page.fill("#recipient", other);
+    await page.click("#recipient-button");
+    await expect0(status, `Your claims now pay ${other}.`);
+    await expect0(page.locator("#recipient-current"), other);
+    expect(await suite.tributary.distributor.recipientOf(me)).to.equal(other);
+    await screenshot("recipient");
+
+    await page.fill("#recipient", "");
+    await page.click("#recipient-button");
+    await expect0(status, "Your claims pay this account again.");
+    await expect0(page.locator("#recipient-current"), "this account");
+    expect(BigInt(await suite.tributary.distributor.recipientOf(me))).to.equal(0n);
   });
 
   /** Waits until `locator`'s text equals `text`. */

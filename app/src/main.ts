@@ -22,6 +22,7 @@ import {
   parseDeployment,
   readEpoch,
   register,
+  setRecipient,
   TributaryError,
   vote,
   type SettlementArtifact,
@@ -127,6 +128,8 @@ async function refresh() {
   if (stake > 0n) roles.push(`validator (${tokens(stake)} staked)`);
   if (mine.length > 0) roles.push("contributor");
   $("account-address").textContent = me;
+  const recipient = await readOnly.distributor.recipientOf(me);
+  $("recipient-current").textContent = BigInt(recipient) === 0n ? "this account" : recipient;
   $("account-roles").innerHTML = roles.map((r) => `<span class="badge">${r}</span>`).join("") || "none yet";
   $("account-balance").textContent = `${tokens(balance)} TRWD`;
 
@@ -230,6 +233,24 @@ $("epoch-rows").addEventListener("click", async (event) => {
     say("claim-status", `Claimed ${tokens(paid)} TRWD.`);
   } catch (error) {
     say("claim-status", explain(error), true);
+  }
+});
+
+$<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!signer) return say("recipient-status", "Connect an account first.", true);
+  const value = $<HTMLInputElement>("recipient").value.trim();
+  const button = $<HTMLButtonElement>("recipient-button");
+  button.disabled = true;
+  try {
+    say("recipient-status", "Setting the recipient…");
+    await setRecipient(tributary, value === "" ? null : value);
+    await refresh();
+    say("recipient-status", value === "" ? "Your claims pay this account again." : `Your claims now pay ${value}.`);
+  } catch (error) {
+    say("recipient-status", explain(error), true);
+  } finally {
+    button.disabled = false;
   }
 });
 

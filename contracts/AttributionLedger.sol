@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
 import {IAttributionLedger} from "./interfaces/IAttributionLedger.sol";
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
+import {StakeVote} from "./libraries/StakeVote.sol";
 import {EpochClock} from "./base/EpochClock.sol";
 import {Governed} from "./base/Governed.sol";
 
 /// @title AttributionLedger
 /// @notice Holds attribution batches and validators' attestations of them.
 contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
+    /// @inheritdoc IAttributionLedger
     uint256 public constant override MAX_ATTRIBUTIONS = 32;
+    /// @inheritdoc IAttributionLedger
     uint256 public constant override MAX_RECORDS_PER_BATCH = 1_000;
+    /// @inheritdoc IAttributionLedger
+    uint256 public constant override MIN_VOTING_PERIOD = 1 hours;
 
     uint256 internal constant BPS = 10_000;
     /// @dev outputId (32) + value (16) + vector length (1).
@@ -19,83 +26,99 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
     /// @dev contributionId (4) + weightBps (2).
     uint256 internal constant ENTRY_BYTES = 6;
 
+    /// @inheritdoc IAttributionLedger
     address public immutable override STAKING;
+    /// @inheritdoc IAttributionLedger
     address public immutable override REGISTRY;
+    /// @inheritdoc IAttributionLedger
+    uint256 public immutable override VOTING_PERIOD;
 
     uint256 internal _batchCount;
     mapping(uint256 batchId => Batch) internal _batches;
-    mapping(uint256 batchId => Tally) internal _tallies;
+    mapping(uint256 batchId => StakeVote.Tally) internal _tallies;
     /// @dev Per validator, bit `batchId % 256` of word `batchId / 256` is set once it attested or proposed.
     mapping(address validator => mapping(uint256 wordIndex => uint256 bits)) internal _attestedWords;
 
+    /// @param staking The suite's ValidatorStaking; its epoch clock is copied.
+    /// @param registry The suite's ContributionRegistry.
+    /// @param admin Governance: the default admin.
+    /// @param votingPeriod Seconds a batch is open for attestations, within
+    /// `[MIN_VOTING_PERIOD, staking.MAX_VOTING_PERIOD()]`.
     constructor(
         address staking,
         address registry,
-        address admin
+        address admin,
+        uint256 votingPeriod
     ) EpochClock(EpochClock(staking).GENESIS(), EpochClock(staking).EPOCH_DURATION()) Governed(admin) {
-        require(staking != address(0) && registry != address(0), ZeroAddress());
+        require(registry != address(0), ZeroAddress());
+        uint256 maxVotingPeriod = IValidatorStaking(staking).MAX_VOTING_PERIOD();
+        require(
+            votingPeriod >= MIN_VOTING_PERIOD && votingPeriod <= maxVotingPeriod,
+            VotingPeriodOutOfBounds(votingPeriod, MIN_VOTING_PERIOD, maxVotingPeriod)
+        );
         STAKING = staking;
         REGISTRY = registry;
+        VOTING_PERIOD = votingPeriod;
     }
 
     /// @inheritdoc IAttributionLedger
     function propose(bytes calldata records) external override whenNotPaused returns (uint256 batchId) {
-        (uint256 stake, uint256 quorum) = IValidatorStaking(STAKING).votingPower(msg.sender);
-        require(stake > 0, NotActiveValidator(msg.sender));
+        // The snapshot is the second before the proposal, so stake bonded in the same block has no power.
+        uint256 snapshot = block.timestamp - 1;
+        StakeVote.Tally memory tally;
+        uint256 power = StakeVote.powerOf(tally, IValidatorStaking(STAKING), msg.sender, snapshot);
+        require(power > 0, NoVotingPower(msg.sender, snapshot));
         uint256 recordCount = _validateRecords(records);
 
+        bool decided = StakeVote.count(tally, power, true);
         batchId = ++_batchCount;
         uint256 epoch = currentEpoch();
-        BatchStatus status = stake >= quorum ? BatchStatus.Final : BatchStatus.Pending;
-        // Epochs fit in 32 bits for far longer than any chain will run; recordCount is bounded above.
+        BatchStatus status = decided ? BatchStatus.Final : BatchStatus.Pending;
+        // recordCount <= MAX_RECORDS_PER_BATCH.
         _batches[batchId] = Batch({
             proposer: msg.sender,
-            proposedEpoch: uint32(epoch),
+            proposedAt: SafeCast.toUint40(block.timestamp),
             status: status,
             recordCount: uint32(recordCount)
         });
-        _tallies[batchId] = Tally({attestStake: uint128(stake), rejectStake: 0});
-        _attestedWords[msg.sender][batchId >> 8] |= 1 << (batchId & 0xff);
+        _tallies[batchId] = tally;
+        StakeVote.markVoted(_attestedWords[msg.sender], batchId);
 
-        emit BatchProposed(batchId, msg.sender, epoch, stake, recordCount, records);
-        if (status == BatchStatus.Final) emit BatchDecided(batchId, status, epoch);
+        emit BatchProposed(batchId, msg.sender, epoch, power, recordCount, records);
+        if (decided) emit BatchDecided(batchId, status, epoch);
     }
 
     /// @inheritdoc IAttributionLedger
     function attest(uint256 batchId, bool support) external override whenNotPaused {
-        Batch storage batch = _batches[batchId];
-        BatchStatus status = batch.status;
-        require(status != BatchStatus.None, BatchNotFound(batchId));
-        require(status == BatchStatus.Pending, BatchNotPending(batchId, status));
-        uint256 epoch = currentEpoch();
-        uint256 lastEpoch = uint256(batch.proposedEpoch) + 1;
-        require(epoch <= lastEpoch, BatchExpired(batchId, lastEpoch));
+        Batch memory batch = _batches[batchId];
+        require(batch.status != BatchStatus.None, BatchNotFound(batchId));
+        require(batch.status == BatchStatus.Pending, BatchNotPending(batchId, batch.status));
+        uint256 closesAt = uint256(batch.proposedAt) + VOTING_PERIOD;
+        require(block.timestamp < closesAt, BatchExpired(batchId, closesAt));
+        mapping(uint256 => uint256) storage attested = _attestedWords[msg.sender];
+        require(!StakeVote.hasVoted(attested, batchId), AlreadyAttested(batchId, msg.sender));
 
-        uint256 wordIndex = batchId >> 8;
-        uint256 bit = 1 << (batchId & 0xff);
-        uint256 word = _attestedWords[msg.sender][wordIndex];
-        require(word & bit == 0, AlreadyAttested(batchId, msg.sender));
-        (uint256 stake, uint256 quorum) = IValidatorStaking(STAKING).votingPower(msg.sender);
-        require(stake > 0, NotActiveValidator(msg.sender));
+        uint256 snapshot = uint256(batch.proposedAt) - 1;
+        StakeVote.Tally memory tally = _tallies[batchId];
+        uint256 power = StakeVote.powerOf(tally, IValidatorStaking(STAKING), msg.sender, snapshot);
+        require(power > 0, NoVotingPower(msg.sender, snapshot));
+        bool decided = StakeVote.count(tally, power, support);
 
-        _attestedWords[msg.sender][wordIndex] = word | bit;
-        Tally memory tally = _tallies[batchId];
-        // Stakes are bounded by the staking contract's uint96 total, so 128-bit tallies cannot overflow.
-        uint256 side = (support ? tally.attestStake : tally.rejectStake) + stake;
-        if (support) tally.attestStake = uint128(side);
-        else tally.rejectStake = uint128(side);
+        StakeVote.markVoted(attested, batchId);
         _tallies[batchId] = tally;
-        emit BatchAttested(batchId, msg.sender, support, stake, epoch);
+        uint256 epoch = currentEpoch();
+        emit BatchAttested(batchId, msg.sender, support, power, epoch);
 
-        if (side >= quorum) {
+        if (decided) {
             BatchStatus outcome = support ? BatchStatus.Final : BatchStatus.Rejected;
-            batch.status = outcome;
+            _batches[batchId].status = outcome;
             emit BatchDecided(batchId, outcome, epoch);
         }
     }
 
     // -------------------------------------------------------------------- views
 
+    /// @inheritdoc IAttributionLedger
     function batches(uint256 batchId) external view override returns (Batch memory) {
         return _batches[batchId];
     }
@@ -103,22 +126,25 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
     /// @inheritdoc IAttributionLedger
     function batchStatus(uint256 batchId) external view override returns (BatchStatus) {
         Batch memory batch = _batches[batchId];
-        if (batch.status == BatchStatus.Pending && currentEpoch() > uint256(batch.proposedEpoch) + 1) {
+        if (batch.status == BatchStatus.Pending && block.timestamp >= uint256(batch.proposedAt) + VOTING_PERIOD) {
             return BatchStatus.Expired;
         }
         return batch.status;
     }
 
+    /// @inheritdoc IAttributionLedger
     function batchCount() external view override returns (uint256) {
         return _batchCount;
     }
 
-    function tallies(uint256 batchId) external view override returns (Tally memory) {
+    /// @inheritdoc IAttributionLedger
+    function tallies(uint256 batchId) external view override returns (StakeVote.Tally memory) {
         return _tallies[batchId];
     }
 
+    /// @inheritdoc IAttributionLedger
     function hasAttested(uint256 batchId, address validator) external view override returns (bool) {
-        return _attestedWords[validator][batchId >> 8] & (1 << (batchId & 0xff)) != 0;
+        return StakeVote.hasVoted(_attestedWords[validator], batchId);
     }
 
     // ----------------------------------------------------------------- internal

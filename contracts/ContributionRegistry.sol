@@ -8,60 +8,92 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
+import {StakeVote} from "./libraries/StakeVote.sol";
 import {EpochClock} from "./base/EpochClock.sol";
 import {Governed} from "./base/Governed.sol";
 
 /// @title ContributionRegistry
 /// @notice Holds datanets, contributions and validators' votes on them.
 contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EIP712, Nonces {
+    /// @inheritdoc IContributionRegistry
     uint256 public constant override MAX_BATCH_SIZE = 500;
-    uint256 public constant MIN_COMMITMENT_MAX_AGE = 10;
-    uint256 public constant MAX_COMMITMENT_MAX_AGE = 1_000_000;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant override MAX_DATANETS = type(uint24).max;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant override MIN_VOTING_PERIOD = 1 hours;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant override MIN_COMMITMENT_MIN_AGE = 12 seconds;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant override MAX_COMMITMENT_MIN_AGE = 1 hours;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant override MIN_COMMITMENT_MAX_AGE = 2 hours;
+    /// @inheritdoc IContributionRegistry
+    uint256 public constant override MAX_COMMITMENT_MAX_AGE = 30 days;
 
+    /// @inheritdoc IContributionRegistry
     bytes32 public constant override REGISTRATION_TYPEHASH =
         keccak256(
             "Registration(address contributor,uint32 datanetId,bytes32[] contentHashes,string[] uris,bytes32 salt,uint256 nonce,uint256 deadline)"
         );
 
+    /// @inheritdoc IContributionRegistry
     address public immutable override STAKING;
+    /// @inheritdoc IContributionRegistry
+    uint256 public immutable override VOTING_PERIOD;
 
-    /// @dev Slot layout: datanetCount (32) | contributionCount (64) | commitmentMaxAge (64).
+    /// @dev Slot layout: datanetCount (32) | contributionCount (64) | commitmentMinAge (32) |
+    /// commitmentMaxAge (32).
     uint32 internal _datanetCount;
     uint64 internal _contributionCount;
-    uint64 internal _commitmentMaxAge;
+    uint32 internal _commitmentMinAge;
+    uint32 internal _commitmentMaxAge;
 
     mapping(uint32 datanetId => Datanet) internal _datanets;
     /// @dev Keyed by content hash: the one slot that both records a contribution and makes its hash unique.
     mapping(bytes32 contentHash => Contribution) internal _contributions;
-    mapping(bytes32 commitment => uint256 blockNumber) public override commitments;
-    mapping(uint256 id => Tally) internal _tallies;
+    /// @inheritdoc IContributionRegistry
+    mapping(bytes32 commitment => uint256 timestamp) public override commitments;
+    mapping(uint256 id => StakeVote.Tally) internal _tallies;
     /// @dev Bit `id % 256` of word `id / 256` is set once the contribution is Accepted.
     mapping(uint256 wordIndex => uint256 bits) internal _acceptedWords;
-    /// @dev Per validator, bit `id % 256` of word `id / 256` is set once it voted on `id`. Sequential
-    /// ids make most votes write to an already warm, nonzero word.
+    /// @dev Per validator, bit `id % 256` of word `id / 256` is set once it voted on `id`.
     mapping(address validator => mapping(uint256 wordIndex => uint256 bits)) internal _votedWords;
 
     /// @param staking The suite's ValidatorStaking; its epoch clock is copied.
     /// @param admin Governance: the default admin.
-    /// @param commitmentMaxAgeBlocks How many blocks a commitment stays revealable.
+    /// @param votingPeriod Seconds a contribution is open for votes, within
+    /// `[MIN_VOTING_PERIOD, staking.MAX_VOTING_PERIOD()]`.
+    /// @param commitmentMinAge_ Seconds before a commitment can be revealed.
+    /// @param commitmentMaxAge_ Seconds a commitment stays revealable.
     constructor(
         address staking,
         address admin,
-        uint256 commitmentMaxAgeBlocks
+        uint256 votingPeriod,
+        uint256 commitmentMinAge_,
+        uint256 commitmentMaxAge_
     )
         EpochClock(EpochClock(staking).GENESIS(), EpochClock(staking).EPOCH_DURATION())
         Governed(admin)
         EIP712("Tributary ContributionRegistry", "1")
     {
+        uint256 maxVotingPeriod = IValidatorStaking(staking).MAX_VOTING_PERIOD();
+        require(
+            votingPeriod >= MIN_VOTING_PERIOD && votingPeriod <= maxVotingPeriod,
+            VotingPeriodOutOfBounds(votingPeriod, MIN_VOTING_PERIOD, maxVotingPeriod)
+        );
         STAKING = staking;
-        _setCommitmentMaxAge(commitmentMaxAgeBlocks);
+        VOTING_PERIOD = votingPeriod;
+        _setCommitmentAges(commitmentMinAge_, commitmentMaxAge_);
     }
 
     // ----------------------------------------------------------------- datanets
 
     /// @inheritdoc IContributionRegistry
     function createDatanet(string calldata metadataUri) external override whenNotPaused returns (uint32 datanetId) {
-        datanetId = ++_datanetCount;
+        uint256 next = uint256(_datanetCount) + 1;
+        require(next <= MAX_DATANETS, DatanetLimitReached(MAX_DATANETS));
+        datanetId = uint32(next);
+        _datanetCount = datanetId;
         _datanets[datanetId] = Datanet({curator: msg.sender, closed: false});
         emit DatanetCreated(datanetId, msg.sender, metadataUri);
     }
@@ -100,8 +132,8 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         require(commitment != bytes32(0), CommitmentZero());
         uint256 existing = commitments[commitment];
         require(existing == 0, CommitmentAlreadyPosted(commitment, existing));
-        commitments[commitment] = block.number;
-        emit RegistrationCommitted(commitment, msg.sender, block.number);
+        commitments[commitment] = block.timestamp;
+        emit RegistrationCommitted(commitment, msg.sender, block.timestamp);
     }
 
     /// @inheritdoc IContributionRegistry
@@ -160,44 +192,54 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         Contribution storage c = _existing(contentHash);
         uint256 id = c.id;
         require(c.contributor == msg.sender, NotContributor(id, msg.sender, c.contributor));
-        require(c.status == ContributionStatus.Pending, ContributionNotPending(id, c.status));
+        ContributionStatus status = _statusOf(c);
+        require(status == ContributionStatus.Pending, ContributionNotPending(id, status));
         c.status = ContributionStatus.Withdrawn;
         emit ContributionWithdrawn(id, msg.sender, currentEpoch());
+    }
+
+    /// @inheritdoc IContributionRegistry
+    /// @dev Not paused: it only records what time already decided.
+    function expire(bytes32 contentHash) external override {
+        Contribution storage c = _existing(contentHash);
+        uint256 id = c.id;
+        require(c.status == ContributionStatus.Pending, ContributionNotPending(id, c.status));
+        uint256 closesAt = uint256(c.registeredAt) + VOTING_PERIOD;
+        require(block.timestamp >= closesAt, VotingStillOpen(id, closesAt));
+        c.status = ContributionStatus.Expired;
+        emit ContributionExpired(id, currentEpoch());
     }
 
     // -------------------------------------------------------------------- votes
 
     /// @inheritdoc IContributionRegistry
     function vote(bytes32 contentHash, bool accept) external override whenNotPaused {
-        Contribution storage c = _existing(contentHash);
+        Contribution memory c = _contributions[contentHash];
         uint256 id = c.id;
-        ContributionStatus status = c.status;
-        require(status == ContributionStatus.Pending, ContributionNotPending(id, status));
+        require(c.status != ContributionStatus.None, ContributionNotFound(contentHash));
+        require(c.status == ContributionStatus.Pending, ContributionNotPending(id, c.status));
+        uint256 closesAt = uint256(c.registeredAt) + VOTING_PERIOD;
+        require(block.timestamp < closesAt, VotingClosed(id, closesAt));
         require(c.contributor != msg.sender, SelfVote(id, msg.sender));
+        mapping(uint256 => uint256) storage voted = _votedWords[msg.sender];
+        require(!StakeVote.hasVoted(voted, id), AlreadyVoted(id, msg.sender));
 
-        uint256 wordIndex = id >> 8;
-        uint256 bit = 1 << (id & 0xff);
-        uint256 word = _votedWords[msg.sender][wordIndex];
-        require(word & bit == 0, AlreadyVoted(id, msg.sender));
+        // The snapshot is the second before registration, so stake bonded in the same block has no power.
+        uint256 snapshot = uint256(c.registeredAt) - 1;
+        StakeVote.Tally memory tally = _tallies[id];
+        uint256 power = StakeVote.powerOf(tally, IValidatorStaking(STAKING), msg.sender, snapshot);
+        require(power > 0, NoVotingPower(msg.sender, snapshot));
+        bool decided = StakeVote.count(tally, power, accept);
 
-        (uint256 stake, uint256 quorum) = IValidatorStaking(STAKING).votingPower(msg.sender);
-        require(stake > 0, NotActiveValidator(msg.sender));
-
-        _votedWords[msg.sender][wordIndex] = word | bit;
-        Tally memory tally = _tallies[id];
-        // Stakes are bounded by the staking contract's uint96 total, so 128-bit tallies cannot overflow.
-        uint256 side = (accept ? tally.acceptStake : tally.rejectStake) + stake;
-        if (accept) tally.acceptStake = uint128(side);
-        else tally.rejectStake = uint128(side);
+        StakeVote.markVoted(voted, id);
         _tallies[id] = tally;
-
         uint256 epoch = currentEpoch();
-        emit VoteCast(id, msg.sender, accept, stake, epoch);
+        emit VoteCast(id, msg.sender, accept, power, epoch);
 
-        if (side >= quorum) {
+        if (decided) {
             ContributionStatus outcome = accept ? ContributionStatus.Accepted : ContributionStatus.Rejected;
-            c.status = outcome;
-            if (accept) _acceptedWords[wordIndex] |= bit;
+            _contributions[contentHash].status = outcome;
+            if (accept) _acceptedWords[id >> 8] |= 1 << (id & 0xff);
             emit ContributionDecided(id, outcome, epoch);
         }
     }
@@ -205,52 +247,73 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     // --------------------------------------------------------------- governance
 
     /// @inheritdoc IContributionRegistry
-    function setCommitmentMaxAge(uint256 blocks) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setCommitmentMaxAge(blocks);
+    function setCommitmentAges(uint256 minAge, uint256 maxAge) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setCommitmentAges(minAge, maxAge);
     }
 
     // -------------------------------------------------------------------- views
 
+    /// @inheritdoc IContributionRegistry
     function datanets(uint32 datanetId) external view override returns (Datanet memory) {
         return _datanets[datanetId];
     }
 
+    /// @inheritdoc IContributionRegistry
     function datanetCount() external view override returns (uint32) {
         return _datanetCount;
     }
 
+    /// @inheritdoc IContributionRegistry
     function contributionOf(bytes32 contentHash) external view override returns (Contribution memory) {
         return _contributions[contentHash];
     }
 
+    /// @inheritdoc IContributionRegistry
+    function statusOf(bytes32 contentHash) external view override returns (ContributionStatus) {
+        return _statusOf(_contributions[contentHash]);
+    }
+
+    /// @inheritdoc IContributionRegistry
     function contributionIdOf(bytes32 contentHash) external view override returns (uint256) {
         return _contributions[contentHash].id;
     }
 
+    /// @inheritdoc IContributionRegistry
     function contributionCount() external view override returns (uint256) {
         return _contributionCount;
     }
 
-    function tallies(uint256 id) external view override returns (Tally memory) {
+    /// @inheritdoc IContributionRegistry
+    function tallies(uint256 id) external view override returns (StakeVote.Tally memory) {
         return _tallies[id];
     }
 
+    /// @inheritdoc IContributionRegistry
     function hasVoted(uint256 id, address validator) external view override returns (bool) {
-        return _votedWords[validator][id >> 8] & (1 << (id & 0xff)) != 0;
+        return StakeVote.hasVoted(_votedWords[validator], id);
     }
 
+    /// @inheritdoc IContributionRegistry
     function isAccepted(uint256 id) external view override returns (bool) {
         return _acceptedWords[id >> 8] & (1 << (id & 0xff)) != 0;
     }
 
+    /// @inheritdoc IContributionRegistry
     function acceptedWord(uint256 wordIndex) external view override returns (uint256) {
         return _acceptedWords[wordIndex];
     }
 
+    /// @inheritdoc IContributionRegistry
+    function commitmentMinAge() external view override returns (uint256) {
+        return _commitmentMinAge;
+    }
+
+    /// @inheritdoc IContributionRegistry
     function commitmentMaxAge() external view override returns (uint256) {
         return _commitmentMaxAge;
     }
 
+    /// @inheritdoc IContributionRegistry
     function nonces(address owner) public view override(IContributionRegistry, Nonces) returns (uint256) {
         return super.nonces(owner);
     }
@@ -281,24 +344,43 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         _contributionCount = uint64(firstId + count - 1);
     }
 
+    /// @dev Takes `contentHash` for contribution `id`. A hash held by a Rejected, Withdrawn or Expired
+    /// contribution is free; one held by a Pending contribution whose window closed is expired first.
     function _record(uint256 id, address contributor, uint32 datanetId, bytes32 contentHash, uint256 index) internal {
         require(contentHash != bytes32(0), ContentHashZero(index));
-        Contribution storage c = _contributions[contentHash];
-        require(c.status == ContributionStatus.None, ContentAlreadyRegistered(contentHash, c.id));
+        Contribution memory c = _contributions[contentHash];
+        ContributionStatus status = _statusOf(c);
+        require(
+            status != ContributionStatus.Pending && status != ContributionStatus.Accepted,
+            ContentAlreadyRegistered(contentHash, c.id)
+        );
+        if (status == ContributionStatus.Expired && c.status == ContributionStatus.Pending) {
+            emit ContributionExpired(c.id, currentEpoch());
+        }
         _contributions[contentHash] = Contribution({
             contributor: contributor,
-            id: SafeCast.toUint48(id),
-            datanetId: datanetId,
+            id: SafeCast.toUint32(id),
+            // datanetId was checked to exist, and ids never exceed MAX_DATANETS.
+            datanetId: uint24(datanetId),
+            registeredAt: SafeCast.toUint32(block.timestamp),
             status: ContributionStatus.Pending
         });
+    }
+
+    function _statusOf(Contribution memory c) internal view returns (ContributionStatus) {
+        if (c.status == ContributionStatus.Pending && block.timestamp >= uint256(c.registeredAt) + VOTING_PERIOD) {
+            return ContributionStatus.Expired;
+        }
+        return c.status;
     }
 
     function _consumeCommitment(bytes32 commitment) internal {
         uint256 committedAt = commitments[commitment];
         require(committedAt != 0, CommitmentNotFound(commitment));
-        require(block.number > committedAt, CommitmentTooNew(commitment, committedAt, block.number));
-        uint256 maxAge = _commitmentMaxAge;
-        require(block.number - committedAt <= maxAge, CommitmentExpired(commitment, committedAt, maxAge));
+        uint256 revealableAt = committedAt + _commitmentMinAge;
+        require(block.timestamp >= revealableAt, CommitmentTooNew(commitment, committedAt, revealableAt));
+        uint256 expiredAt = committedAt + _commitmentMaxAge;
+        require(block.timestamp <= expiredAt, CommitmentExpired(commitment, committedAt, expiredAt));
         delete commitments[commitment];
     }
 
@@ -326,9 +408,12 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         return keccak256(abi.encodePacked(hashes));
     }
 
-    function _setCommitmentMaxAge(uint256 blocks) internal {
-        _checkBounds("commitmentMaxAge", blocks, MIN_COMMITMENT_MAX_AGE, MAX_COMMITMENT_MAX_AGE);
-        _commitmentMaxAge = uint64(blocks);
-        emit CommitmentMaxAgeSet(blocks);
+    function _setCommitmentAges(uint256 minAge, uint256 maxAge) internal {
+        _checkBounds("commitmentMinAge", minAge, MIN_COMMITMENT_MIN_AGE, MAX_COMMITMENT_MIN_AGE);
+        _checkBounds("commitmentMaxAge", maxAge, MIN_COMMITMENT_MAX_AGE, MAX_COMMITMENT_MAX_AGE);
+        // Both bounds are far below 2^32.
+        _commitmentMinAge = uint32(minAge);
+        _commitmentMaxAge = uint32(maxAge);
+        emit CommitmentAgesSet(minAge, maxAge);
     }
 }

@@ -1,25 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IEpochClock} from "../interfaces/IEpochClock.sol";
+
 /// @title EpochClock
 /// @notice Fixed-length epochs counted from an immutable genesis: `epoch(t) = (t - genesis) / duration`.
 /// @dev Every Tributary contract inherits the same clock, copied from the staking contract at
 /// deployment, so that an event's epoch means the same thing whichever contract emitted it.
-abstract contract EpochClock {
-    /// @notice Shortest allowed epoch.
-    uint256 public constant MIN_EPOCH_DURATION = 5 minutes;
-    /// @notice Longest allowed epoch.
-    uint256 public constant MAX_EPOCH_DURATION = 30 days;
+abstract contract EpochClock is IEpochClock {
+    /// @inheritdoc IEpochClock
+    uint256 public constant override MIN_EPOCH_DURATION = 5 minutes;
+    /// @inheritdoc IEpochClock
+    uint256 public constant override MAX_EPOCH_DURATION = 30 days;
 
-    /// @notice Start of epoch 0, in seconds since the Unix epoch.
-    uint256 public immutable GENESIS;
-    /// @notice Length of every epoch, in seconds.
-    uint256 public immutable EPOCH_DURATION;
-
-    /// @notice The epoch duration is outside `[MIN_EPOCH_DURATION, MAX_EPOCH_DURATION]`.
-    error EpochDurationOutOfBounds(uint256 duration, uint256 minimum, uint256 maximum);
-    /// @notice The clock is read before genesis.
-    error BeforeGenesis(uint256 timestamp, uint256 genesis);
+    /// @inheritdoc IEpochClock
+    uint256 public immutable override GENESIS;
+    /// @inheritdoc IEpochClock
+    uint256 public immutable override EPOCH_DURATION;
 
     constructor(uint256 genesis, uint256 epochDuration) {
         require(
@@ -30,19 +27,19 @@ abstract contract EpochClock {
         EPOCH_DURATION = epochDuration;
     }
 
-    /// @notice The epoch that contains `timestamp`.
-    function epochAt(uint256 timestamp) public view returns (uint256) {
+    /// @inheritdoc IEpochClock
+    function epochAt(uint256 timestamp) public view override returns (uint256) {
         require(timestamp >= GENESIS, BeforeGenesis(timestamp, GENESIS));
         return (timestamp - GENESIS) / EPOCH_DURATION;
     }
 
-    /// @notice The epoch that contains the current block.
-    function currentEpoch() public view returns (uint256) {
+    /// @inheritdoc IEpochClock
+    function currentEpoch() public view override returns (uint256) {
         return epochAt(block.timestamp);
     }
 
-    /// @notice First second of `epoch`.
-    function epochStart(uint256 epoch) public view returns (uint256) {
+    /// @inheritdoc IEpochClock
+    function epochStart(uint256 epoch) public view override returns (uint256) {
         return GENESIS + epoch * EPOCH_DURATION;
     }
 }

@@ -1,14 +1,12 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ArgumentType, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
-import { id } from "ethers";
-
-/** Role that may slash stake; the distributor needs it for equivocation. */
-const SLASHER_ROLE = id("SLASHER_ROLE");
 
 /**
- * Deploys staking, registry, ledger and distributor around the given tokens, and lets the
- * distributor slash. The deployer (account 0, or `defaultSender`) must be the admin, since it
- * grants the role; hand governance over afterwards with `beginDefaultAdminTransfer`.
+ * Deploys staking, registry, ledger and distributor around the given tokens, and makes the
+ * distributor a slasher. That applies at once because no stake exists yet; after the first stake,
+ * a new slasher waits `GOVERNANCE_DELAY`. The deployer (account 0, or `defaultSender`) must be the
+ * admin, since it schedules the slasher; hand governance over afterwards with
+ * `beginDefaultAdminTransfer`.
  */
 function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardToken: ArgumentType) {
   const admin = m.getAccount(0);
@@ -18,7 +16,9 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
   const minStake = m.getParameter<bigint>("minStake", 100n * 10n ** 18n);
   const unbondingPeriod = m.getParameter<bigint>("unbondingPeriod", 7n * 86_400n);
   const quorumBps = m.getParameter<bigint>("quorumBps", 6_667n);
-  const commitmentMaxAge = m.getParameter<bigint>("commitmentMaxAgeBlocks", 7_200n);
+  const votingPeriod = m.getParameter<bigint>("votingPeriod", 3n * 86_400n);
+  const commitmentMinAge = m.getParameter<bigint>("commitmentMinAge", 60n);
+  const commitmentMaxAge = m.getParameter<bigint>("commitmentMaxAge", 86_400n);
   const protocolFeeBps = m.getParameter<bigint>("protocolFeeBps", 500n);
   const validatorShareBps = m.getParameter<bigint>("validatorShareBps", 1_000n);
   const challengePeriod = m.getParameter<bigint>("challengePeriod", 86_400n);
@@ -33,8 +33,14 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
     unbondingPeriod,
     quorumBps,
   ]);
-  const registry = m.contract("ContributionRegistry", [staking, admin, commitmentMaxAge]);
-  const ledger = m.contract("AttributionLedger", [staking, registry, admin]);
+  const registry = m.contract("ContributionRegistry", [
+    staking,
+    admin,
+    votingPeriod,
+    commitmentMinAge,
+    commitmentMaxAge,
+  ]);
+  const ledger = m.contract("AttributionLedger", [staking, registry, admin, votingPeriod]);
   const distributor = m.contract("RewardDistributor", [
     rewardToken,
     staking,
@@ -44,7 +50,7 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
     validatorShareBps,
     challengePeriod,
   ]);
-  m.call(staking, "grantRole", [SLASHER_ROLE, distributor], { id: "GrantSlasherToDistributor" });
+  m.call(staking, "scheduleSlasher", [distributor], { id: "MakeDistributorSlasher" });
   return { staking, registry, ledger, distributor };
 }
 

@@ -66,10 +66,10 @@ contract ValidatorStaking_slash is TributaryFixture {
     address internal alice = makeAddr("alice");
     address internal reporter = makeAddr("reporter");
 
-    function testFuzz_slash_takesBondedBeforeUnbonding(uint256 staked, uint256 unstaked, uint256 amount) public {
+    function testFuzz_slash_takesBondedBeforeUnbonding(uint256 staked, uint256 unstaked, uint256 slashBps) public {
         staked = bound(staked, MIN_STAKE, 1e27);
         unstaked = bound(unstaked, 0, staked - MIN_STAKE);
-        amount = bound(amount, 1, 2e27);
+        slashBps = bound(slashBps, 1, staking.MAX_SLASH_BPS());
         _stake(alice, staked);
         if (unstaked > 0) {
             vm.prank(alice);
@@ -77,16 +77,17 @@ contract ValidatorStaking_slash is TributaryFixture {
         }
         uint256 bondedBefore = staked - unstaked;
         vm.prank(admin);
-        uint256 slashed = staking.slash(alice, amount, reporter);
+        uint256 slashed = staking.slash(alice, slashBps, reporter);
 
+        uint256 amount = (staked * slashBps) / 10_000;
         uint256 fromBonded = amount < bondedBefore ? amount : bondedBefore;
-        uint256 rest = amount - fromBonded;
-        uint256 fromUnbonding = rest < unstaked ? rest : unstaked;
+        uint256 fromUnbonding = amount - fromBonded;
         // Bonded stake left above zero but below the minimum is ejected into unbonding.
         uint256 bondedLeft = bondedBefore - fromBonded;
         uint256 ejected = bondedLeft != 0 && bondedLeft < MIN_STAKE ? bondedLeft : 0;
         IValidatorStaking.Validator memory v = staking.validators(alice);
-        assertEq(slashed, fromBonded + fromUnbonding, "slashed");
+        assertEq(slashed, amount, "slashed");
+        assertLe(slashed * 10_000, staked * staking.MAX_SLASH_BPS(), "at most the bounded fraction");
         assertEq(v.bonded, bondedLeft - ejected, "bonded after");
         assertEq(v.unbonding, unstaked - fromUnbonding + ejected, "unbonding after");
         assertTrue(v.bonded == 0 || v.bonded >= MIN_STAKE, "bonded is zero or at least the minimum");
@@ -102,8 +103,8 @@ contract ValidatorStaking_slash is TributaryFixture {
     }
 }
 
-contract ValidatorStaking_votingPower is TributaryFixture {
-    function testFuzz_votingPower_quorumIsCeilOfShare(uint256 a, uint256 b, uint256 quorumBps) public {
+contract ValidatorStaking_votingPowerAt is TributaryFixture {
+    function testFuzz_votingPowerAt_quorumIsCeilOfShareAtTheSnapshot(uint256 a, uint256 b, uint256 quorumBps) public {
         a = bound(a, MIN_STAKE, 1e27);
         b = bound(b, MIN_STAKE, 1e27);
         quorumBps = bound(quorumBps, staking.MIN_QUORUM_BPS(), staking.MAX_QUORUM_BPS());
@@ -111,9 +112,13 @@ contract ValidatorStaking_votingPower is TributaryFixture {
         staking.setQuorumBps(quorumBps);
         _stake(makeAddr("a"), a);
         _stake(makeAddr("b"), b);
-        (uint256 stake, uint256 quorum) = staking.votingPower(makeAddr("a"));
+        uint256 snapshot = block.timestamp - 1;
+        // Stake bonded after the snapshot changes neither the power nor the quorum there.
+        _stake(makeAddr("late"), b);
+        (uint256 stake, uint256 quorum) = staking.votingPowerAt(makeAddr("a"), snapshot);
         uint256 total = a + b;
         assertEq(stake, a, "stake");
+        assertEq(staking.totalStakeAt(snapshot), total, "total at the snapshot");
         // quorum is the smallest q with q * 10_000 >= total * quorumBps.
         assertGe(quorum * 10_000, total * quorumBps, "quorum reaches the share");
         assertTrue((quorum - 1) * 10_000 < total * quorumBps, "quorum is the smallest such stake");

@@ -29,11 +29,24 @@ export async function deployFixture(connection: NetworkConnection): Promise<Fixt
   return { ...suite, validators: suite.cast.validators, contributors: suite.cast.contributors, datanetId: 1n, as };
 }
 
+/** Moves the chain's clock `seconds` on and mines a block (dev chains only). */
+export async function advanceTime(f: Fixture, seconds: bigint | number): Promise<void> {
+  const provider = f.tributary.runner.provider as unknown as { send(method: string, params: unknown[]): Promise<unknown> };
+  await provider.send("evm_increaseTime", [Number(seconds)]);
+  await provider.send("evm_mine", []);
+}
+
+/** Waits out the registry's minimum commitment age on a dev chain. */
+export async function ageCommitment(f: Fixture): Promise<void> {
+  await advanceTime(f, await f.tributary.registry.commitmentMinAge());
+}
+
 /** Commits and reveals one contribution for `contributor`; returns its id. */
 export async function registerOne(f: Fixture, contributor: Signer, label: string): Promise<bigint> {
   const hash = id(label);
   const address = await contributor.getAddress();
   await (await f.tributary.registry.commit(computeCommitment(address, f.datanetId, [hash], ZERO_SALT))).wait();
+  await ageCommitment(f);
   const registry = f.as(contributor).registry;
   const tx = await registry.register(f.datanetId, hash, `ipfs://${label}`, ZERO_SALT);
   const receipt = await tx.wait();

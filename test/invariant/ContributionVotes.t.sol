@@ -20,6 +20,8 @@ contract VotesHandler is TestBase {
     /// @dev Highest status each contribution was ever seen in, and every (contribution, validator) vote.
     mapping(bytes32 => uint8) public lastStatus;
     mapping(bytes32 => mapping(address => uint256)) public votesCast;
+    /// @dev Snapshot stake counted per side (0 accept, 1 reject), as the handler computes it.
+    mapping(bytes32 => uint256[2]) internal sideStake;
     uint256 public statusRegressions;
     uint256 public doubleVotes;
     uint256 public decisionsBelowQuorum;
@@ -40,6 +42,7 @@ contract VotesHandler is TestBase {
         bytes32[] memory one = new bytes32[](1);
         one[0] = contentHash;
         registry.commit(registry.commitmentOf(CONTRIBUTOR, 1, one, bytes32(0)));
+        vm.warp(block.timestamp + 60);
         vm.roll(block.number + 1);
         vm.prank(CONTRIBUTOR);
         registry.register(1, contentHash, "", bytes32(0));
@@ -53,15 +56,18 @@ contract VotesHandler is TestBase {
         address validator = validators[validatorSeed % 4];
         IContributionRegistry.Contribution memory c = registry.contributionOf(contentHash);
         if (c.status != IContributionRegistry.ContributionStatus.Pending) return;
-        if (registry.hasVoted(c.id, validator) || staking.activeStakeOf(validator) == 0) return;
-        (uint256 stake, uint256 quorum) = staking.votingPower(validator);
-        IContributionRegistry.Tally memory before = registry.tallies(c.id);
+        if (block.timestamp >= uint256(c.registeredAt) + registry.VOTING_PERIOD()) return;
+        uint256 snapshot = uint256(c.registeredAt) - 1;
+        (uint256 stake, uint256 quorum) = staking.votingPowerAt(validator, snapshot);
+        if (registry.hasVoted(c.id, validator) || stake == 0) return;
         vm.prank(validator);
         registry.vote(contentHash, accept);
         votesCast[contentHash][validator] += 1;
         if (votesCast[contentHash][validator] > 1) doubleVotes += 1;
+        uint256 side = (accept ? sideStake[contentHash][0] : sideStake[contentHash][1]) + stake;
+        if (accept) sideStake[contentHash][0] = side;
+        else sideStake[contentHash][1] = side;
         IContributionRegistry.ContributionStatus status = registry.contributionOf(contentHash).status;
-        uint256 side = (accept ? before.acceptStake : before.rejectStake) + stake;
         if (status != IContributionRegistry.ContributionStatus.Pending && side < quorum) decisionsBelowQuorum += 1;
         if (status == IContributionRegistry.ContributionStatus.Pending && side >= quorum) decisionsBelowQuorum += 1;
         _observe(contentHash);
@@ -82,7 +88,7 @@ contract VotesHandler is TestBase {
     function withdraw(uint256 hashSeed) external {
         if (hashes.length == 0) return;
         bytes32 contentHash = hashes[hashSeed % hashes.length];
-        if (registry.contributionOf(contentHash).status != IContributionRegistry.ContributionStatus.Pending) return;
+        if (registry.statusOf(contentHash) != IContributionRegistry.ContributionStatus.Pending) return;
         vm.prank(CONTRIBUTOR);
         registry.withdrawContribution(contentHash);
         _observe(contentHash);
@@ -96,6 +102,7 @@ contract VotesHandler is TestBase {
         token.approve(address(staking), amount);
         staking.stake(amount);
         vm.stopPrank();
+        vm.warp(block.timestamp + 1);
     }
 
     /// @dev Statuses only move forward: None → Pending → one of Accepted, Rejected, Withdrawn, final.
@@ -122,7 +129,7 @@ contract ContributionVotesInvariant is InvariantBase {
         address admin = makeAddr("admin");
         MockERC20 token = new MockERC20("Stake", "STK");
         ValidatorStaking staking = _newStaking(address(token), admin);
-        registry = new ContributionRegistry(address(staking), admin, 7_200);
+        registry = new ContributionRegistry(address(staking), admin, 3 days, 60, 1 days);
         vm.prank(makeAddr("curator"));
         registry.createDatanet("ipfs://d");
         handler = new VotesHandler(registry, staking, token);

@@ -14,7 +14,9 @@ abstract contract TributaryFixture is TestBase {
     uint256 internal constant MIN_STAKE = 100e18;
     uint256 internal constant UNBONDING = 7 days;
     uint256 internal constant QUORUM_BPS = 6_667;
-    uint256 internal constant CHALLENGE = 1 days;
+    uint256 internal constant CHALLENGE = 1 hours;
+    uint256 internal constant VOTING_PERIOD = 3 days;
+    uint256 internal constant COMMITMENT_MIN_AGE = 60;
     uint256 internal constant FEE_BPS = 500;
     uint256 internal constant VALIDATOR_SHARE_BPS = 1_000;
 
@@ -43,8 +45,8 @@ abstract contract TributaryFixture is TestBase {
             UNBONDING,
             QUORUM_BPS
         );
-        registry = new ContributionRegistry(address(staking), admin, 7_200);
-        ledger = new AttributionLedger(address(staking), address(registry), admin);
+        registry = new ContributionRegistry(address(staking), admin, VOTING_PERIOD, COMMITMENT_MIN_AGE, 1 days);
+        ledger = new AttributionLedger(address(staking), address(registry), admin, VOTING_PERIOD);
         distributor = new RewardDistributor(
             address(rewardToken),
             address(staking),
@@ -54,19 +56,22 @@ abstract contract TributaryFixture is TestBase {
             VALIDATOR_SHARE_BPS,
             CHALLENGE
         );
-        bytes32 slasherRole = staking.SLASHER_ROLE();
+        // No stake exists yet, so both slashers apply at once.
         vm.startPrank(admin);
-        staking.grantRole(slasherRole, address(distributor));
-        staking.grantRole(slasherRole, admin);
+        staking.scheduleSlasher(address(distributor));
+        staking.scheduleSlasher(admin);
         vm.stopPrank();
     }
 
+    /// @dev Bonds `amount` for `validator`, then moves one second on, so the stake counts on items
+    /// opened from then (an item's snapshot is the second before it opens).
     function _stake(address validator, uint256 amount) internal {
         stakeToken.mint(validator, amount);
         vm.startPrank(validator);
         stakeToken.approve(address(staking), amount);
         staking.stake(amount);
         vm.stopPrank();
+        vm.warp(block.timestamp + 1);
     }
 
     function _createDatanet(address curator) internal returns (uint32 datanetId) {
@@ -78,6 +83,7 @@ abstract contract TributaryFixture is TestBase {
         bytes32[] memory hashes = new bytes32[](1);
         hashes[0] = contentHash;
         registry.commit(registry.commitmentOf(contributor, datanetId, hashes, bytes32(0)));
+        vm.warp(block.timestamp + COMMITMENT_MIN_AGE);
         vm.roll(block.number + 1);
         vm.prank(contributor);
         id = registry.register(datanetId, contentHash, "ipfs://content", bytes32(0));

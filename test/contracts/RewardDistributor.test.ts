@@ -122,11 +122,16 @@ describe("RewardDistributor", function () {
       expect(await distributor.totalFunded()).to.equal(TOKEN(13));
     });
 
-    it("refuses a closed epoch (FundingEpochClosed) and zero (FundingAmountZero)", async function () {
+    it("refuses a closed epoch (FundingEpochClosed), one too far ahead (FundingEpochTooFar) and zero (FundingAmountZero)", async function () {
       await toEpoch(2n);
       await expect(f.as(f.cast.dapp).distributor.fund(1, TOKEN(1)))
         .to.be.revertedWithCustomError(distributor, "FundingEpochClosed")
         .withArgs(1, 2);
+      const lastFundable = 2n + (await distributor.MAX_FUNDING_LEAD_EPOCHS());
+      await fund(lastFundable, TOKEN(1));
+      await expect(f.as(f.cast.dapp).distributor.fund(lastFundable + 1n, TOKEN(1)))
+        .to.be.revertedWithCustomError(distributor, "FundingEpochTooFar")
+        .withArgs(lastFundable + 1n, lastFundable);
       await expect(f.as(f.cast.dapp).distributor.fund(2, 0)).to.be.revertedWithCustomError(
         distributor,
         "FundingAmountZero",

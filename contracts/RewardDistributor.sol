@@ -19,25 +19,35 @@ import {Governed} from "./base/Governed.sol";
 contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
+    /// @inheritdoc IRewardDistributor
     bytes32 public constant override SETTLEMENT_TYPEHASH =
         keccak256(
             "Settlement(uint256 epoch,bytes32 root,uint256 cumulativeTotal,bytes32 dataUriHash,uint256 deadline)"
         );
 
+    /// @inheritdoc IRewardDistributor
     /// @dev Cumulative amounts are stored in 96 bits per account.
-    uint256 public constant MAX_CUMULATIVE_TOTAL = type(uint96).max;
-    uint256 public constant MAX_PROTOCOL_FEE_BPS = 2_000;
-    uint256 public constant MAX_VALIDATOR_SHARE_BPS = 5_000;
-    uint256 public constant MIN_CHALLENGE_PERIOD = 1 hours;
-    /// @dev At most `ValidatorStaking.MIN_UNBONDING_PERIOD`, so signers stay slashable through the window.
-    uint256 public constant MAX_CHALLENGE_PERIOD = 7 days;
-    uint256 public constant MIN_EQUIVOCATION_SLASH_BPS = 100;
-    uint256 public constant MAX_EQUIVOCATION_SLASH_BPS = 5_000;
-    /// @dev How far ahead an epoch may be funded; beyond it tokens would sit unreachable for years.
-    uint256 public constant MAX_FUNDING_LEAD_EPOCHS = 366;
-    uint256 internal constant BPS = 10_000;
+    uint256 public constant override MAX_CUMULATIVE_TOTAL = type(uint96).max;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MAX_PROTOCOL_FEE_BPS = 2_000;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MAX_VALIDATOR_SHARE_BPS = 5_000;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MIN_CHALLENGE_PERIOD = 1 hours;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MAX_CHALLENGE_PERIOD = 7 days;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MIN_EQUIVOCATION_SLASH_BPS = 100;
+    /// @inheritdoc IRewardDistributor
+    /// @dev Equal to `ValidatorStaking.MAX_SLASH_BPS`, which refuses any larger fraction.
+    uint256 public constant override MAX_EQUIVOCATION_SLASH_BPS = 5_000;
+    /// @inheritdoc IRewardDistributor
+    /// @dev Beyond it tokens would sit unreachable for years.
+    uint256 public constant override MAX_FUNDING_LEAD_EPOCHS = 366;
 
+    /// @inheritdoc IRewardDistributor
     address public immutable override REWARD_TOKEN;
+    /// @inheritdoc IRewardDistributor
     address public immutable override STAKING;
 
     /// @dev One account's claim state. Slot layout: claimed (96) | recipient (160).
@@ -72,7 +82,9 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     Settlement[2] internal _ring;
     /// @dev Σ funded over epochs 0 through the latest submitted settlement's epoch.
     uint256 internal _fundedThroughLatest;
+    /// @inheritdoc IRewardDistributor
     uint256 public override totalFunded;
+    /// @inheritdoc IRewardDistributor
     mapping(uint256 epoch => uint256 amount) public override fundedInEpoch;
     mapping(address account => Account) internal _accounts;
     /// @dev Vetoed settlements by key `keccak256(epoch, root, cumulativeTotal, dataUriHash)`. The data
@@ -85,9 +97,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     AllocationParams[] internal _params;
 
     /// @param rewardToken Token the pools are funded and claimed in.
-    /// @param staking The suite's ValidatorStaking; its epoch clock is copied. Needs SLASHER_ROLE there.
+    /// @param staking The suite's ValidatorStaking; its epoch clock is copied. Must be made a slasher there.
     /// @param admin Governance: the default admin.
-    /// @param treasury Account owed the protocol fee.
+    /// @param treasury Account owed the protocol fee; not this contract, `staking` or `rewardToken`.
+    /// @param protocolFeeBps Protocol fee, at most `MAX_PROTOCOL_FEE_BPS`.
+    /// @param validatorShareBps Validators' share, at most `MAX_VALIDATOR_SHARE_BPS`.
+    /// @param challengePeriod_ Seconds a settlement stays pending, within `[MIN_CHALLENGE_PERIOD,
+    /// maxChallengePeriod()]`. The epoch must be at least two minimum challenge periods long.
     constructor(
         address rewardToken,
         address staking,
@@ -102,6 +118,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         EIP712("Tributary RewardDistributor", "1")
     {
         require(rewardToken != address(0), ZeroAddress());
+        // Otherwise no challenge period would fit: even the shortest could not run twice per epoch.
+        require(
+            EPOCH_DURATION >= 2 * MIN_CHALLENGE_PERIOD,
+            EpochDurationOutOfBounds(EPOCH_DURATION, 2 * MIN_CHALLENGE_PERIOD, MAX_EPOCH_DURATION)
+        );
         REWARD_TOKEN = rewardToken;
         STAKING = staking;
         _setAllocationParams(0, protocolFeeBps, validatorShareBps, treasury);
@@ -133,8 +154,12 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - balanceBefore;
         require(received > 0, FundingAmountZero());
+        // A settlement can never carry more than MAX_CUMULATIVE_TOTAL, so funds above it could never be
+        // settled or claimed.
+        uint256 totalFundedAfter = totalFunded + received;
+        require(totalFundedAfter <= MAX_CUMULATIVE_TOTAL, FundingExceedsLimit(totalFundedAfter, MAX_CUMULATIVE_TOTAL));
         fundedInEpoch[epoch] += received;
-        totalFunded += received;
+        totalFunded = totalFundedAfter;
         emit Funded(epoch, msg.sender, received);
     }
 
@@ -301,12 +326,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         bytes32 evidenceKey = keccak256(abi.encode(signerA, a.epoch));
         require(!_equivocationSlashed[evidenceKey], EquivocationAlreadySlashed(signerA, a.epoch));
 
-        IValidatorStaking staking = IValidatorStaking(STAKING);
-        IValidatorStaking.Validator memory v = staking.validators(signerA);
-        uint256 amount = ((uint256(v.bonded) + v.unbonding) * _config.equivocationSlashBps) / BPS;
-        require(amount > 0, NothingToSlash(signerA));
         _equivocationSlashed[evidenceKey] = true;
-        slashed = staking.slash(signerA, amount, msg.sender);
+        // Staking alone knows which stake is still slashable (released stake is not), so it computes
+        // the amount; reverting on zero also undoes the flag, leaving the evidence for later stake.
+        slashed = IValidatorStaking(STAKING).slash(signerA, _config.equivocationSlashBps, msg.sender);
+        require(slashed > 0, NothingToSlash(signerA));
         emit EquivocationSlashed(signerA, a.epoch, msg.sender, slashed);
     }
 
@@ -335,6 +359,12 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     // -------------------------------------------------------------------- views
 
     /// @inheritdoc IRewardDistributor
+    function maxChallengePeriod() public view override returns (uint256) {
+        uint256 halfEpoch = EPOCH_DURATION / 2;
+        return halfEpoch < MAX_CHALLENGE_PERIOD ? halfEpoch : MAX_CHALLENGE_PERIOD;
+    }
+
+    /// @inheritdoc IRewardDistributor
     function settlementDigest(SettlementData calldata s) external view override returns (bytes32) {
         return _settlementDigest(s.epoch, s.root, s.cumulativeTotal, s.dataUriHash, s.deadline);
     }
@@ -352,6 +382,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         pending = block.timestamp < settlement.activatesAt;
     }
 
+    /// @inheritdoc IRewardDistributor
     function nextEpochToSettle() external view override returns (uint256) {
         return _state.nextEpoch;
     }
@@ -363,22 +394,27 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         return _params[i - 1];
     }
 
+    /// @inheritdoc IRewardDistributor
     function totalClaimed() external view override returns (uint256) {
         return _state.totalClaimed;
     }
 
+    /// @inheritdoc IRewardDistributor
     function claimedOf(address account) external view override returns (uint256) {
         return _accounts[account].claimed;
     }
 
+    /// @inheritdoc IRewardDistributor
     function recipientOf(address account) external view override returns (address) {
         return _accounts[account].recipient;
     }
 
+    /// @inheritdoc IRewardDistributor
     function challengePeriod() external view override returns (uint256) {
         return _config.challengePeriod;
     }
 
+    /// @inheritdoc IRewardDistributor
     function equivocationSlashBps() external view override returns (uint256) {
         return _config.equivocationSlashBps;
     }
@@ -492,6 +528,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         _checkBounds("protocolFeeBps", protocolFeeBps, 0, MAX_PROTOCOL_FEE_BPS);
         _checkBounds("validatorShareBps", validatorShareBps, 0, MAX_VALIDATOR_SHARE_BPS);
         require(treasury != address(0), ZeroAddress());
+        // Fees claimed to any of these would be stuck: none of them can pass the tokens on.
+        require(
+            treasury != address(this) && treasury != STAKING && treasury != REWARD_TOKEN,
+            InvalidTreasury(treasury)
+        );
         AllocationParams memory params = AllocationParams({
             fromEpoch: uint64(fromEpoch),
             protocolFeeBps: uint16(protocolFeeBps),
@@ -505,7 +546,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     }
 
     function _setChallengePeriod(uint256 value) internal {
-        _checkBounds("challengePeriod", value, MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD);
+        _checkBounds("challengePeriod", value, MIN_CHALLENGE_PERIOD, maxChallengePeriod());
         _config.challengePeriod = uint32(value);
         emit ChallengePeriodSet(value);
     }

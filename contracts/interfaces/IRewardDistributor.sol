@@ -1,14 +1,29 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
+
+import {IEpochClock} from "./IEpochClock.sol";
+import {IGoverned} from "./IGoverned.sol";
+
 /// @title IRewardDistributor
 /// @notice Epoch reward pools, quorum-signed cumulative Merkle settlements with a challenge window,
 /// claims, and slashing of validators who sign two different settlements for one epoch.
 /// @dev Leaves are OpenZeppelin standard leaves: `keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))))`,
 /// so trees and proofs from the OpenZeppelin merkle-tree library with types `["address", "uint256"]` verify.
-/// Invariant: Σ claimed ≤ cumulative total of the active settlement ≤ Σ funded.
-interface IRewardDistributor {
-    /// @notice A settlement as validators sign it (EIP-712 type `Settlement`).
+/// Invariant: Σ claimed ≤ cumulative total of the active settlement ≤ Σ funded ≤ `MAX_CUMULATIVE_TOTAL`.
+/// Epochs settle in order, each once the previous one is active. The challenge period is at most half
+/// an epoch (`maxChallengePeriod`), so two settlements fit in every epoch and a backlog always drains.
+/// Errors that OpenZeppelin declares in contracts this one inherits, and which an interface therefore
+/// cannot redeclare, are part of this interface too: `ReentrancyGuardReentrantCall()` (any reentrant
+/// call into `fund`, `claim`, `claimMany` or `reportEquivocation`); and, from the libraries it uses,
+/// `ECDSAInvalidSignature()`, `ECDSAInvalidSignatureLength(length)` and `ECDSAInvalidSignatureS(s)` (a
+/// malformed signature in `submitSettlement` or `reportEquivocation`), `SafeERC20FailedOperation(token)`
+/// (a token transfer that failed) and `SafeCastOverflowedUintDowncast(bits, value)` (an epoch beyond
+/// 2^24 - 2 in `submitSettlement`).
+interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
+    /// @notice A settlement as validators sign it (EIP-712 type `Settlement`): the epoch, the Merkle
+    /// root of cumulative entitlements, their sum, the hash of the data URI and the signatures' deadline.
     struct SettlementData {
         uint256 epoch;
         bytes32 root;
@@ -34,14 +49,26 @@ interface IRewardDistributor {
         address treasury;
     }
 
-    /// @notice One account's claim in a batched claim.
+    /// @notice One account's claim in a batched claim: the account, its cumulative amount in the active
+    /// tree, and the proof of that leaf.
     struct ClaimRequest {
         address account;
         uint256 cumulativeAmount;
         bytes32[] proof;
     }
 
+    /// @notice `funder` funded `epoch`'s pool with `amount`, what the distributor actually received.
+    /// @param epoch The funded epoch.
+    /// @param funder The caller.
+    /// @param amount Tokens received.
     event Funded(uint256 indexed epoch, address indexed funder, uint256 amount);
+    /// @notice The settlement of `epoch` was submitted; it is pending until `activatesAt`.
+    /// @param epoch The settled epoch.
+    /// @param root The Merkle root of cumulative entitlements.
+    /// @param cumulativeTotal Σ of the tree's cumulative amounts.
+    /// @param dataUri The content address of the settlement's artifact.
+    /// @param activatesAt When the challenge period ends and the settlement becomes active.
+    /// @param submitter The caller, who need not be a validator.
     event SettlementSubmitted(
         uint256 indexed epoch,
         bytes32 root,
@@ -50,63 +77,212 @@ interface IRewardDistributor {
         uint256 activatesAt,
         address submitter
     );
+    /// @notice Governance vetoed the pending settlement of `epoch`; the epoch is to be settled again.
+    /// @param epoch The epoch whose settlement was dropped.
+    /// @param root The vetoed root.
+    /// @param cumulativeTotal The vetoed cumulative total.
     event SettlementVetoed(uint256 indexed epoch, bytes32 root, uint256 cumulativeTotal);
+    /// @notice `account` claimed `amount`, paid to `recipient`, reaching `cumulativeAmount` claimed.
+    /// @param account The account whose entitlement was claimed.
+    /// @param recipient Who received the tokens: the account, or the recipient it set.
+    /// @param amount Tokens paid.
+    /// @param cumulativeAmount The account's claimed total after this.
     event Claimed(address indexed account, address indexed recipient, uint256 amount, uint256 cumulativeAmount);
+    /// @notice `account`'s later claims pay `recipient` (zero: the account itself).
+    /// @param account The caller.
+    /// @param recipient The new recipient.
     event RecipientSet(address indexed account, address indexed recipient);
+    /// @notice `validator` signed two different settlements of `epoch` and lost `slashed`.
+    /// @param validator The equivocating validator.
+    /// @param epoch The epoch of the two signatures.
+    /// @param reporter The caller, paid the staking contract's bounty unless it is the validator.
+    /// @param slashed Stake taken, bounty included.
     event EquivocationSlashed(
         address indexed validator,
         uint256 indexed epoch,
         address indexed reporter,
         uint256 slashed
     );
+    /// @notice Governance set the allocation parameters in force from `fromEpoch` on.
+    /// @param fromEpoch The first epoch they apply to.
+    /// @param protocolFeeBps The protocol fee, in basis points of new funding.
+    /// @param validatorShareBps The validators' share, in basis points of the distributable pool.
+    /// @param treasury The account owed the protocol fee.
     event AllocationParamsSet(
         uint256 indexed fromEpoch,
         uint256 protocolFeeBps,
         uint256 validatorShareBps,
         address treasury
     );
+    /// @notice Governance set the challenge period of later settlements.
+    /// @param challengePeriod The new period, in seconds.
     event ChallengePeriodSet(uint256 challengePeriod);
+    /// @notice Governance set the fraction of an equivocating validator's slashable stake that is taken.
+    /// @param equivocationSlashBps The new fraction, in basis points.
     event EquivocationSlashBpsSet(uint256 equivocationSlashBps);
 
+    /// @notice Nothing would be credited: `amount` was zero, or the token delivered nothing.
     error FundingAmountZero();
     /// @notice Only the current epoch or a later one may be funded.
+    /// @param epoch The epoch asked for.
+    /// @param currentEpoch The current epoch.
     error FundingEpochClosed(uint256 epoch, uint256 currentEpoch);
     /// @notice Funding more than `MAX_FUNDING_LEAD_EPOCHS` ahead would park tokens out of reach.
+    /// @param epoch The epoch asked for.
+    /// @param lastFundableEpoch The furthest epoch that may be funded now.
     error FundingEpochTooFar(uint256 epoch, uint256 lastFundableEpoch);
+    /// @notice Funding would take `totalFunded` above `MAX_CUMULATIVE_TOTAL`, the most a settlement can
+    /// ever distribute: the excess could never be settled or claimed.
+    /// @param totalFundedAfter `totalFunded` with this funding.
+    /// @param maximum `MAX_CUMULATIVE_TOTAL`.
+    error FundingExceedsLimit(uint256 totalFundedAfter, uint256 maximum);
+    /// @notice Epochs settle in order; `expectedEpoch` is next.
+    /// @param epoch The epoch submitted.
+    /// @param expectedEpoch `nextEpochToSettle`.
     error SettlementOutOfOrder(uint256 epoch, uint256 expectedEpoch);
+    /// @notice `epoch` has not ended yet.
+    /// @param epoch The epoch submitted.
+    /// @param currentEpoch The current epoch.
     error EpochNotClosed(uint256 epoch, uint256 currentEpoch);
+    /// @notice The settlement of the previous epoch, `epoch`, is still pending until `activatesAt`.
+    /// @param epoch The previous epoch.
+    /// @param activatesAt When its settlement becomes active.
     error PreviousSettlementPending(uint256 epoch, uint256 activatesAt);
+    /// @notice The signatures' deadline has passed.
+    /// @param deadline The deadline signed.
+    /// @param nowTimestamp The current time.
     error SignatureExpired(uint256 deadline, uint256 nowTimestamp);
+    /// @notice The cumulative total exceeds everything funded through the settled epoch.
+    /// @param cumulativeTotal The total submitted.
+    /// @param fundedThroughEpoch Σ funded for epochs 0 through the settled one.
     error SettlementOverBudget(uint256 cumulativeTotal, uint256 fundedThroughEpoch);
+    /// @notice Cumulative totals never decrease from one settlement to the next.
+    /// @param cumulativeTotal The total submitted.
+    /// @param previousTotal The previous settlement's total.
     error CumulativeTotalDecreased(uint256 cumulativeTotal, uint256 previousTotal);
+    /// @notice The cumulative total does not fit the 96 bits claims are stored in.
+    /// @param cumulativeTotal The total submitted.
+    /// @param maximum `MAX_CUMULATIVE_TOTAL`.
     error CumulativeTotalTooLarge(uint256 cumulativeTotal, uint256 maximum);
     /// @notice This exact settlement (epoch, root, total and data URI) was vetoed.
+    /// @param epoch The epoch.
+    /// @param root The root.
+    /// @param cumulativeTotal The cumulative total.
+    /// @param dataUriHash The hash of the data URI.
     error SettlementWasVetoed(uint256 epoch, bytes32 root, uint256 cumulativeTotal, bytes32 dataUriHash);
+    /// @notice A settlement needs at least one signature.
     error NoSignatures();
     /// @notice Signers must be given in strictly increasing address order; this also rules out duplicates.
+    /// @param index The position of the offending signature.
+    /// @param signer The address it recovers to.
+    /// @param previousSigner The address the signature before it recovers to.
     error SignersNotSorted(uint256 index, address signer, address previousSigner);
+    /// @notice `signer` is not an active validator (bonded stake below `minStake`).
+    /// @param signer The address a signature recovers to.
     error SignerNotActive(address signer);
+    /// @notice The signers' active stake falls short of the quorum.
+    /// @param signedStake Σ of the signers' active stake.
+    /// @param quorumStake The stake a settlement needs now.
     error QuorumNotReached(uint256 signedStake, uint256 quorumStake);
+    /// @notice `epoch` has no pending settlement to veto.
+    /// @param epoch The epoch asked for.
     error NoPendingSettlement(uint256 epoch);
+    /// @notice No settlement is active yet.
     error NoActiveSettlement();
+    /// @notice The proof does not show (`account`, `cumulativeAmount`) in the active tree.
+    /// @param account The account.
+    /// @param cumulativeAmount The amount claimed.
     error InvalidProof(address account, uint256 cumulativeAmount);
+    /// @notice `account` already claimed `alreadyClaimed`, at least `cumulativeAmount`.
+    /// @param account The account.
+    /// @param cumulativeAmount The amount proven.
+    /// @param alreadyClaimed What it claimed before.
     error NothingToClaim(address account, uint256 cumulativeAmount, uint256 alreadyClaimed);
+    /// @notice Claims would exceed the active settlement's cumulative total, whatever its leaves say.
+    /// @param totalClaimedAfter Σ claimed with this claim.
+    /// @param activeCumulativeTotal The active settlement's cumulative total.
     error ClaimExceedsActiveTotal(uint256 totalClaimedAfter, uint256 activeCumulativeTotal);
     /// @notice Tokens paid to `recipient` would be stuck: it is this distributor or the reward token.
+    /// @param recipient The refused recipient.
     error InvalidRecipient(address recipient);
+    /// @notice The protocol fee would be owed to an account that can never claim it, or whose claim
+    /// would be stuck: this distributor, the staking contract or the reward token.
+    /// @param treasury The refused treasury.
+    error InvalidTreasury(address treasury);
+    /// @notice The two signed settlements are for different epochs.
+    /// @param epochA The first one's epoch.
+    /// @param epochB The second one's epoch.
     error EvidenceEpochMismatch(uint256 epochA, uint256 epochB);
+    /// @notice The two signed settlements have the same content (root, total and data URI).
     error EvidenceNotConflicting();
+    /// @notice The two signatures are from different signers.
+    /// @param signerA The first signature's signer.
+    /// @param signerB The second signature's signer.
     error EvidenceSignerMismatch(address signerA, address signerB);
+    /// @notice One of the two settlements was vetoed, and validators re-sign after a veto.
+    /// @param epoch The epoch.
     error EvidenceVetoed(uint256 epoch);
+    /// @notice `validator` was already slashed for equivocating on `epoch`.
+    /// @param validator The validator.
+    /// @param epoch The epoch.
     error EquivocationAlreadySlashed(address validator, uint256 epoch);
+    /// @notice `validator` has no slashable stake: none bonded, and none unbonding whose release time is
+    /// still to come (or so little that the fraction rounds to zero).
+    /// @param validator The validator.
     error NothingToSlash(address validator);
 
+    /// @notice EIP-712 type hash of a signed settlement.
+    /// @return The type hash.
+    function SETTLEMENT_TYPEHASH() external view returns (bytes32);
+    /// @notice Largest cumulative total a settlement may carry, and so the most that may ever be funded:
+    /// claimed amounts are stored in 96 bits.
+    /// @return `2^96 - 1`.
+    function MAX_CUMULATIVE_TOTAL() external view returns (uint256);
+    /// @notice Largest protocol fee.
+    /// @return The bound, in basis points.
+    function MAX_PROTOCOL_FEE_BPS() external view returns (uint256);
+    /// @notice Largest validators' share.
+    /// @return The bound, in basis points.
+    function MAX_VALIDATOR_SHARE_BPS() external view returns (uint256);
+    /// @notice Shortest challenge period.
+    /// @return Seconds.
+    function MIN_CHALLENGE_PERIOD() external view returns (uint256);
+    /// @notice Longest challenge period of any deployment: at most the staking contract's
+    /// `MIN_UNBONDING_PERIOD`, so signers stay slashable through the window. `maxChallengePeriod` is
+    /// this deployment's bound.
+    /// @return Seconds.
+    function MAX_CHALLENGE_PERIOD() external view returns (uint256);
+    /// @notice Smallest equivocation slash.
+    /// @return The bound, in basis points.
+    function MIN_EQUIVOCATION_SLASH_BPS() external view returns (uint256);
+    /// @notice Largest equivocation slash: at most the staking contract's `MAX_SLASH_BPS`.
+    /// @return The bound, in basis points.
+    function MAX_EQUIVOCATION_SLASH_BPS() external view returns (uint256);
+    /// @notice How many epochs past the current one may be funded.
+    /// @return The number of epochs.
+    function MAX_FUNDING_LEAD_EPOCHS() external view returns (uint256);
+    /// @notice The token pools are funded and claimed in.
+    /// @return The ERC-20 address.
+    function REWARD_TOKEN() external view returns (address);
+    /// @notice The suite's staking contract: quorum, signer stake and slashing.
+    /// @return Its address.
+    function STAKING() external view returns (address);
+
     /// @notice Funds `epoch`'s pool with `amount` of the reward token; only what arrives is credited.
-    /// `epoch` must be the current epoch or one of the next `MAX_FUNDING_LEAD_EPOCHS`.
+    /// `epoch` must be the current epoch or one of the next `MAX_FUNDING_LEAD_EPOCHS`, and `totalFunded`
+    /// may never exceed `MAX_CUMULATIVE_TOTAL`.
+    /// @param epoch The epoch to fund.
+    /// @param amount Tokens to transfer from the caller.
     function fund(uint256 epoch, uint256 amount) external;
 
     /// @notice Submits the settlement of `epoch` with validators' EIP-712 signatures, ordered by
     /// strictly increasing signer address. The settlement is pending for `challengePeriod`, then active.
+    /// @param epoch The epoch settled: `nextEpochToSettle`, closed, its predecessor's settlement active.
+    /// @param root The Merkle root of cumulative entitlements.
+    /// @param cumulativeTotal Σ of the tree's cumulative amounts, at most Σ funded through `epoch`.
+    /// @param dataUri The content address of the settlement's artifact; its hash is signed.
+    /// @param deadline The signatures' deadline.
+    /// @param signatures Active validators' signatures reaching quorum.
     function submitSettlement(
         uint256 epoch,
         bytes32 root,
@@ -119,21 +295,36 @@ interface IRewardDistributor {
     /// @notice Governance vetoes the pending settlement of `epoch`; the epoch can then be resubmitted,
     /// but never as the same (root, total, data URI): validators re-sign a corrected settlement, or the
     /// same root under a new data URI if only the data was at fault.
+    /// @param epoch The epoch of the pending settlement.
     function veto(uint256 epoch) external;
 
     /// @notice Pays `account` (or its chosen recipient) `cumulativeAmount` minus what it already claimed,
     /// against the latest active root. Anyone may call. Works while paused.
+    /// @param account The account in the tree.
+    /// @param cumulativeAmount Its cumulative amount in the active tree.
+    /// @param proof The Merkle proof of that leaf.
+    /// @return paid Tokens paid.
     function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof) external returns (uint256 paid);
 
     /// @notice Claims for many accounts; accounts with nothing left to claim are skipped.
+    /// @param requests One claim per account.
+    /// @return paid Tokens paid in all.
     function claimMany(ClaimRequest[] calldata requests) external returns (uint256 paid);
 
     /// @notice The caller's future claims pay `recipient` (zero resets to the caller). Refuses the
     /// distributor and the reward token, where tokens would be stuck.
+    /// @param recipient The account to pay.
     function setRecipient(address recipient) external;
 
-    /// @notice Slashes a validator that signed two different settlements for one epoch. The reporter
-    /// (the caller) receives the staking contract's bounty. The same validator and epoch slash once.
+    /// @notice Slashes `equivocationSlashBps` of the slashable stake of a validator that signed two
+    /// different settlements for one epoch. The reporter (the caller) receives the staking contract's
+    /// bounty, unless it is the validator. The same validator and epoch slash once. Stake whose
+    /// unbonding release time has passed is out of reach.
+    /// @param a The first signed settlement.
+    /// @param signatureA The validator's signature of `a`.
+    /// @param b The second signed settlement, of the same epoch and with other content.
+    /// @param signatureB The validator's signature of `b`.
+    /// @return slashed Stake taken, bounty included.
     function reportEquivocation(
         SettlementData calldata a,
         bytes calldata signatureA,
@@ -142,30 +333,66 @@ interface IRewardDistributor {
     ) external returns (uint256 slashed);
 
     /// @notice Governance sets the protocol fee (at most `MAX_PROTOCOL_FEE_BPS`), the validators' share
-    /// (at most `MAX_VALIDATOR_SHARE_BPS`) and the treasury, from the next epoch on.
+    /// (at most `MAX_VALIDATOR_SHARE_BPS`) and the treasury, from the next epoch on. The treasury may not
+    /// be this distributor, the staking contract or the reward token.
+    /// @param protocolFeeBps The protocol fee, in basis points of new funding.
+    /// @param validatorShareBps The validators' share, in basis points of the distributable pool.
+    /// @param treasury The account owed the protocol fee.
     function setAllocationParams(uint256 protocolFeeBps, uint256 validatorShareBps, address treasury) external;
-    /// @notice Governance sets the challenge period, within `[MIN_CHALLENGE_PERIOD, MAX_CHALLENGE_PERIOD]`.
+    /// @notice Governance sets the challenge period of later settlements, within
+    /// `[MIN_CHALLENGE_PERIOD, maxChallengePeriod()]`.
+    /// @param challengePeriod The new period, in seconds.
     function setChallengePeriod(uint256 challengePeriod) external;
-    /// @notice Governance sets the share of an equivocating validator's stake that is slashed.
+    /// @notice Governance sets the fraction of an equivocating validator's slashable stake that is taken,
+    /// within `[MIN_EQUIVOCATION_SLASH_BPS, MAX_EQUIVOCATION_SLASH_BPS]`.
+    /// @param equivocationSlashBps The new fraction, in basis points.
     function setEquivocationSlashBps(uint256 equivocationSlashBps) external;
 
+    /// @notice This deployment's longest challenge period: `min(MAX_CHALLENGE_PERIOD, EPOCH_DURATION / 2)`.
+    /// Epoch `e` is submitted only once `e - 1` is active, so with at most half an epoch per settlement
+    /// two settlements fit in every epoch and any backlog shrinks by at least one epoch per epoch.
+    /// @return Seconds.
+    function maxChallengePeriod() external view returns (uint256);
     /// @notice EIP-712 digest validators sign for `s`.
+    /// @param s The settlement.
+    /// @return The digest.
     function settlementDigest(SettlementData calldata s) external view returns (bytes32);
-    /// @notice The latest active settlement (root zero if none).
+    /// @notice The latest active settlement (all zero if none).
+    /// @return The settlement.
     function activeSettlement() external view returns (Settlement memory);
     /// @notice The latest submitted settlement, pending or active, and whether it is still pending.
+    /// @return settlement The settlement (all zero if none).
+    /// @return pending Whether its challenge period is still running.
     function latestSettlement() external view returns (Settlement memory settlement, bool pending);
     /// @notice Next epoch to settle.
+    /// @return The epoch.
     function nextEpochToSettle() external view returns (uint256);
+    /// @notice The allocation parameters in force for `epoch`.
+    /// @param epoch The epoch.
+    /// @return The parameters.
     function allocationParamsAt(uint256 epoch) external view returns (AllocationParams memory);
+    /// @notice Σ received for `epoch`'s pool.
+    /// @param epoch The epoch.
+    /// @return Tokens.
     function fundedInEpoch(uint256 epoch) external view returns (uint256);
+    /// @notice Σ received over every epoch; at most `MAX_CUMULATIVE_TOTAL`.
+    /// @return Tokens.
     function totalFunded() external view returns (uint256);
+    /// @notice Σ claimed by every account.
+    /// @return Tokens.
     function totalClaimed() external view returns (uint256);
+    /// @notice What `account` has claimed so far.
+    /// @param account The account.
+    /// @return Its cumulative claimed amount.
     function claimedOf(address account) external view returns (uint256);
+    /// @notice Who `account`'s claims pay (zero: the account itself).
+    /// @param account The account.
+    /// @return The recipient it set.
     function recipientOf(address account) external view returns (address);
+    /// @notice How long a new settlement stays pending.
+    /// @return Seconds.
     function challengePeriod() external view returns (uint256);
+    /// @notice Fraction of an equivocating validator's slashable stake that is taken.
+    /// @return Basis points.
     function equivocationSlashBps() external view returns (uint256);
-    function REWARD_TOKEN() external view returns (address);
-    function STAKING() external view returns (address);
-    function SETTLEMENT_TYPEHASH() external view returns (bytes32);
 }

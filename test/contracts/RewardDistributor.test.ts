@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { keccak256, toUtf8Bytes, type Signer } from "ethers";
+import { getCreateAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { SETTLEMENT_TYPES, signSettlement, type SettlementMessage } from "../../client/index.js";
 import {
   ReentrantToken__factory,
   RewardDistributor__factory,
   FeeOnTransferToken__factory,
+  ValidatorStaking__factory,
 } from "../../typechain-types/index.js";
 import { deployFixture, TOKEN, type Fixture } from "../helpers/fixture.js";
 
@@ -14,6 +15,7 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const DAY = 86_400n;
 const URI = "ipfs://settlement";
+const MAX_CUMULATIVE_TOTAL = 2n ** 96n - 1n;
 
 async function deployed() {
   const f = await deployFixture(connection);
@@ -48,6 +50,31 @@ describe("RewardDistributor", function () {
       0,
       0,
       3_600,
+    );
+  }
+  /** Deploys a distributor over the fixture's staking contract and reward token, overriding some arguments. */
+  async function deployDistributor(overrides: { staking?: string; treasury?: string; challengePeriod?: bigint } = {}) {
+    return new RewardDistributor__factory(f.cast.admin).deploy(
+      await f.rewardToken.getAddress(),
+      overrides.staking ?? f.deployment.staking,
+      await f.cast.admin.getAddress(),
+      overrides.treasury ?? (await f.cast.treasury.getAddress()),
+      500,
+      1_000,
+      overrides.challengePeriod ?? 3_600n,
+    );
+  }
+  /** A staking contract of the given epoch length, with no stake. */
+  async function stakingWithEpoch(epochDuration: bigint) {
+    return new ValidatorStaking__factory(f.cast.admin).deploy(
+      await f.stakeToken.getAddress(),
+      await f.cast.admin.getAddress(),
+      await f.cast.treasury.getAddress(),
+      await networkHelpers.time.latest(),
+      epochDuration,
+      TOKEN(100),
+      7n * DAY,
+      6_667,
     );
   }
   async function toEpoch(epoch: bigint, offset = 10n) {
@@ -95,11 +122,16 @@ describe("RewardDistributor", function () {
       expect(await distributor.totalFunded()).to.equal(TOKEN(13));
     });
 
-    it("refuses a closed epoch (FundingEpochClosed) and zero (FundingAmountZero)", async function () {
+    it("refuses a closed epoch (FundingEpochClosed), one too far ahead (FundingEpochTooFar) and zero (FundingAmountZero)", async function () {
       await toEpoch(2n);
       await expect(f.as(f.cast.dapp).distributor.fund(1, TOKEN(1)))
         .to.be.revertedWithCustomError(distributor, "FundingEpochClosed")
         .withArgs(1, 2);
+      const lastFundable = 2n + (await distributor.MAX_FUNDING_LEAD_EPOCHS());
+      await fund(lastFundable, TOKEN(1));
+      await expect(f.as(f.cast.dapp).distributor.fund(lastFundable + 1n, TOKEN(1)))
+        .to.be.revertedWithCustomError(distributor, "FundingEpochTooFar")
+        .withArgs(lastFundable + 1n, lastFundable);
       await expect(f.as(f.cast.dapp).distributor.fund(2, 0)).to.be.revertedWithCustomError(
         distributor,
         "FundingAmountZero",
@@ -112,6 +144,24 @@ describe("RewardDistributor", function () {
         distributor,
         "EnforcedPause",
       );
+    });
+
+    it("accepts funding up to exactly MAX_CUMULATIVE_TOTAL and refuses one token more: FundingExceedsLimit", async function () {
+      expect(await distributor.MAX_CUMULATIVE_TOTAL()).to.equal(MAX_CUMULATIVE_TOTAL);
+      const funder = f.cast.admin;
+      await f.rewardToken.mint(await funder.getAddress(), MAX_CUMULATIVE_TOTAL + 1n);
+      await f.rewardToken.connect(funder).approve(f.deployment.distributor, MAX_CUMULATIVE_TOTAL + 1n);
+      await distributor.fund(0, MAX_CUMULATIVE_TOTAL - 1n);
+      await expect(distributor.fund(1, 2))
+        .to.be.revertedWithCustomError(distributor, "FundingExceedsLimit")
+        .withArgs(MAX_CUMULATIVE_TOTAL + 1n, MAX_CUMULATIVE_TOTAL);
+      await expect(distributor.fund(1, 1))
+        .to.emit(distributor, "Funded")
+        .withArgs(1, await funder.getAddress(), 1);
+      expect(await distributor.totalFunded()).to.equal(MAX_CUMULATIVE_TOTAL);
+      await expect(distributor.fund(0, 1))
+        .to.be.revertedWithCustomError(distributor, "FundingExceedsLimit")
+        .withArgs(MAX_CUMULATIVE_TOTAL + 1n, MAX_CUMULATIVE_TOTAL);
     });
 
     it("credits only what a fee-on-transfer token delivers", async function () {
@@ -161,20 +211,15 @@ describe("RewardDistributor", function () {
 
     it("refuses the next epoch while the previous one is pending: PreviousSettlementPending", async function () {
       const t = tree([[alice, 1n]]);
-      await submit(0n, t.root, 1n);
-      const [latest] = await distributor.latestSettlement();
+      // A backlog: epochs 0 and 1 are both closed, and settle one after the other.
       await toEpoch(2n);
-      const genesisTime = await genesis();
-      if (latest.activatesAt > genesisTime + 2n * DAY + 10n) {
-        await expect(submit(1n, t.root, 1n)).to.be.revertedWithCustomError(distributor, "PreviousSettlementPending");
-      }
-      await distributor.setChallengePeriod(7n * DAY);
-      await submit(1n, t.root, 1n);
-      await toEpoch(3n);
+      await submit(0n, t.root, 1n);
       const [pendingOne] = await distributor.latestSettlement();
-      await expect(submit(2n, t.root, 1n))
+      await expect(submit(1n, t.root, 1n))
         .to.be.revertedWithCustomError(distributor, "PreviousSettlementPending")
-        .withArgs(1, pendingOne.activatesAt);
+        .withArgs(0, pendingOne.activatesAt);
+      await activate();
+      await expect(submit(1n, t.root, 1n)).to.emit(distributor, "SettlementSubmitted");
     });
 
     it("refuses more than everything funded through the epoch: SettlementOverBudget", async function () {
@@ -239,9 +284,18 @@ describe("RewardDistributor", function () {
       await expect(submit(0n, t.root, 1n, [...f.validators.slice(0, 3), v4]))
         .to.be.revertedWithCustomError(distributor, "SignerNotActive")
         .withArgs(await v4.getAddress());
+      // An equivocation slash of 10 % leaves validator 3 with 540, below a 550 minimum: it is ejected.
       const v3 = f.validators[2]!;
-      await f.tributary.staking.grantRole(await f.tributary.staking.SLASHER_ROLE(), await f.cast.admin.getAddress());
-      await f.tributary.staking.slash(await v3.getAddress(), TOKEN(550), ethers.ZeroAddress);
+      await f.tributary.staking.setMinStake(TOKEN(550));
+      const a = await message(5n, tree([[alice, 1n]]).root, 1n);
+      const b = await message(5n, tree([[bob, 1n]]).root, 1n);
+      const [sa] = await sign(a, [v3]);
+      const [sb] = await sign(b, [v3]);
+      const at = BigInt(await networkHelpers.time.latest()) + 1n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      await expect(distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.emit(f.tributary.staking, "Ejected")
+        .withArgs(await v3.getAddress(), TOKEN(540), at + (await f.tributary.staking.unbondingPeriod()));
       await expect(submit(0n, t.root, 1n, f.validators.slice(0, 3)))
         .to.be.revertedWithCustomError(distributor, "SignerNotActive")
         .withArgs(await v3.getAddress());
@@ -517,6 +571,71 @@ describe("RewardDistributor", function () {
         .withArgs(await v1.getAddress(), 0);
     });
 
+    it("passes staking the configured fraction, up to the largest staking accepts", async function () {
+      expect(await distributor.MAX_EQUIVOCATION_SLASH_BPS()).to.be.at.most(await f.tributary.staking.MAX_SLASH_BPS());
+      await distributor.setEquivocationSlashBps(await distributor.MAX_EQUIVOCATION_SLASH_BPS());
+      const v1 = f.validators[0]!;
+      const a = await message(0n, tree([[alice, 1n]]).root, 1n);
+      const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+      const [sa] = await sign(a, [v1]);
+      const [sb] = await sign(b, [v1]);
+      const reporter = f.contributors[4]!;
+      await expect(f.as(reporter).distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.emit(f.tributary.staking, "Slashed")
+        .withArgs(await v1.getAddress(), await reporter.getAddress(), TOKEN(500), 0, TOKEN(25));
+      expect((await f.tributary.staking.validators(await v1.getAddress())).bonded).to.equal(TOKEN(500));
+    });
+
+    it("slashes stake still unbonding, but an equivocator whose release time passed loses nothing: NothingToSlash", async function () {
+      const [, , v3, v4] = f.validators as [Signer, Signer, Signer, Signer];
+      const [v3Address, v4Address] = [await v3.getAddress(), await v4.getAddress()];
+      const reporter = f.contributors[4]!;
+      const evidence = async (signer: Signer) => {
+        const a = await message(0n, tree([[alice, 1n]]).root, 1n);
+        const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+        const [sa] = await sign(a, [signer]);
+        const [sb] = await sign(b, [signer]);
+        return [a, sa!, b, sb!] as const;
+      };
+      await f.as(v4).staking.requestUnstake(TOKEN(400));
+      await networkHelpers.time.increase(7n * DAY - 100n);
+      // Validator 3 unbonds later, so its stake is still unbonding when validator 4's is released.
+      await f.as(v3).staking.requestUnstake(TOKEN(600));
+      await networkHelpers.time.increase(100n);
+
+      const totalSlashed = await f.tributary.staking.totalSlashed();
+      await expect(f.as(reporter).distributor.reportEquivocation(...(await evidence(v4))))
+        .to.be.revertedWithCustomError(distributor, "NothingToSlash")
+        .withArgs(v4Address);
+      expect(await f.tributary.staking.totalSlashed()).to.equal(totalSlashed);
+      await expect(f.as(v4).staking.withdraw())
+        .to.emit(f.tributary.staking, "Withdrawn")
+        .withArgs(v4Address, TOKEN(400));
+
+      await expect(f.as(reporter).distributor.reportEquivocation(...(await evidence(v3))))
+        .to.emit(f.tributary.staking, "Slashed")
+        .withArgs(v3Address, await reporter.getAddress(), 0, TOKEN(60), TOKEN(3));
+    });
+
+    it("pays no bounty to a validator reporting its own equivocation; the treasury receives it all", async function () {
+      const v1 = f.validators[0]!;
+      const v1Address = await v1.getAddress();
+      const treasury = await f.tributary.staking.treasury();
+      const a = await message(0n, tree([[alice, 1n]]).root, 1n);
+      const b = await message(0n, tree([[bob, 1n]]).root, 1n);
+      const [sa] = await sign(a, [v1]);
+      const [sb] = await sign(b, [v1]);
+      const ownBefore = await f.stakeToken.balanceOf(v1Address);
+      const treasuryBefore = await f.stakeToken.balanceOf(treasury);
+      await expect(f.as(v1).distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.emit(distributor, "EquivocationSlashed")
+        .withArgs(v1Address, 0, v1Address, TOKEN(100))
+        .and.to.emit(f.tributary.staking, "Slashed")
+        .withArgs(v1Address, v1Address, TOKEN(100), 0, 0);
+      expect(await f.stakeToken.balanceOf(v1Address)).to.equal(ownBefore);
+      expect(await f.stakeToken.balanceOf(treasury)).to.equal(treasuryBefore + TOKEN(100));
+    });
+
     it("refuses evidence that is not equivocation", async function () {
       const [v1, v2] = f.validators as [Signer, Signer];
       const a = await message(0n, tree([[alice, 1n]]).root, 1n);
@@ -570,7 +689,7 @@ describe("RewardDistributor", function () {
       const b32 = ethers.encodeBytes32String;
       await expect(distributor.setChallengePeriod(60))
         .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
-        .withArgs(b32("challengePeriod"), 60, 3_600, 7n * DAY);
+        .withArgs(b32("challengePeriod"), 60, 3_600, DAY / 2n);
       await expect(distributor.setChallengePeriod(7_200)).to.emit(distributor, "ChallengePeriodSet").withArgs(7_200);
       await expect(distributor.setEquivocationSlashBps(5_001))
         .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
@@ -588,6 +707,59 @@ describe("RewardDistributor", function () {
         distributor,
         "ZeroAddress",
       );
+    });
+
+    it("the challenge period is at most half an epoch, so a backlog drains: maxChallengePeriod", async function () {
+      const b32 = ethers.encodeBytes32String;
+      expect(await distributor.maxChallengePeriod()).to.equal(DAY / 2n);
+      await expect(distributor.setChallengePeriod(DAY / 2n + 1n))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("challengePeriod"), DAY / 2n + 1n, 3_600, DAY / 2n);
+      await expect(distributor.setChallengePeriod(DAY / 2n))
+        .to.emit(distributor, "ChallengePeriodSet")
+        .withArgs(DAY / 2n);
+      await expect(deployDistributor({ challengePeriod: DAY / 2n + 1n }))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("challengePeriod"), DAY / 2n + 1n, 3_600, DAY / 2n);
+    });
+
+    it("with long epochs the bound is MAX_CHALLENGE_PERIOD; an epoch shorter than two minimum periods is refused", async function () {
+      const b32 = ethers.encodeBytes32String;
+      const week = 7n * DAY;
+      expect(await distributor.MAX_CHALLENGE_PERIOD()).to.equal(week);
+      const monthly = await stakingWithEpoch(30n * DAY);
+      const d = await deployDistributor({ staking: await monthly.getAddress(), challengePeriod: week });
+      expect(await d.maxChallengePeriod()).to.equal(week);
+      await expect(deployDistributor({ staking: await monthly.getAddress(), challengePeriod: week + 1n }))
+        .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+        .withArgs(b32("challengePeriod"), week + 1n, 3_600, week);
+
+      const shortest = await stakingWithEpoch(2n * 3_600n);
+      const s = await deployDistributor({ staking: await shortest.getAddress(), challengePeriod: 3_600n });
+      expect(await s.maxChallengePeriod()).to.equal(3_600n);
+      const tooShort = await stakingWithEpoch(2n * 3_600n - 1n);
+      await expect(deployDistributor({ staking: await tooShort.getAddress() }))
+        .to.be.revertedWithCustomError(distributor, "EpochDurationOutOfBounds")
+        .withArgs(2n * 3_600n - 1n, 2n * 3_600n, 30n * DAY);
+    });
+
+    it("the treasury is never the distributor, the staking contract or the reward token: InvalidTreasury", async function () {
+      const stuck = [f.deployment.distributor, f.deployment.staking, await f.rewardToken.getAddress()];
+      for (const account of stuck) {
+        await expect(distributor.setAllocationParams(0, 0, account))
+          .to.be.revertedWithCustomError(distributor, "InvalidTreasury")
+          .withArgs(account);
+      }
+      const admin = await f.cast.admin.getAddress();
+      const nextAddress = getCreateAddress({ from: admin, nonce: await ethers.provider.getTransactionCount(admin) });
+      await expect(deployDistributor({ treasury: nextAddress }))
+        .to.be.revertedWithCustomError(distributor, "InvalidTreasury")
+        .withArgs(nextAddress);
+      for (const account of stuck.slice(1)) {
+        await expect(deployDistributor({ treasury: account }))
+          .to.be.revertedWithCustomError(distributor, "InvalidTreasury")
+          .withArgs(account);
+      }
     });
 
     it("allocation parameters change from the next epoch on, keeping history", async function () {

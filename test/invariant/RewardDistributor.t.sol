@@ -23,6 +23,8 @@ contract DistributorHandler is TestBase {
     mapping(uint256 epoch => mapping(bytes32 root => bool)) public vetoed;
     mapping(address account => uint256) public received;
     uint256 public claimsAgainstVetoedRoots;
+    /// @dev Attempts to fund past the cap that did not end in `FundingExceedsLimit` with its arguments.
+    uint256 public fundingBeyondTheLimitAccepted;
     uint256 public maxOverpayment;
 
     constructor(RewardDistributor distributor_, MockERC20 token_, address admin_) {
@@ -33,7 +35,40 @@ contract DistributorHandler is TestBase {
     }
 
     function fund(uint256 epochOffset, uint256 amount) external {
-        amount = bound(amount, 1, 1e24);
+        uint256 headroom = distributor.MAX_CUMULATIVE_TOTAL() - distributor.totalFunded();
+        if (headroom == 0) return;
+        _fund(epochOffset, bound(amount, 1, headroom < 1e24 ? headroom : 1e24));
+    }
+
+    /// @dev Funds everything up to the cap, so the rest of the run settles and claims at the limit.
+    function fundToTheLimit(uint256 epochOffset) external {
+        uint256 headroom = distributor.MAX_CUMULATIVE_TOTAL() - distributor.totalFunded();
+        if (headroom == 0) return;
+        _fund(epochOffset, headroom);
+    }
+
+    /// @dev Tries to fund past the cap; the one acceptable outcome is the exact `FundingExceedsLimit`.
+    function fundBeyondTheLimit(uint256 epochOffset, uint256 extra) external {
+        uint256 maximum = distributor.MAX_CUMULATIVE_TOTAL();
+        uint256 totalBefore = distributor.totalFunded();
+        uint256 amount = maximum - totalBefore + bound(extra, 1, 1e24);
+        uint256 epoch = distributor.currentEpoch() + bound(epochOffset, 0, 2);
+        token.mint(address(this), amount);
+        token.approve(address(distributor), amount);
+        bytes memory expected = abi.encodeWithSelector(
+            IRewardDistributor.FundingExceedsLimit.selector,
+            totalBefore + amount,
+            maximum
+        );
+        try distributor.fund(epoch, amount) {
+            fundingBeyondTheLimitAccepted += 1;
+        } catch (bytes memory reason) {
+            if (keccak256(reason) != keccak256(expected)) fundingBeyondTheLimitAccepted += 1;
+        }
+        token.approve(address(distributor), 0);
+    }
+
+    function _fund(uint256 epochOffset, uint256 amount) internal {
         uint256 epoch = distributor.currentEpoch() + bound(epochOffset, 0, 2);
         token.mint(address(this), amount);
         token.approve(address(distributor), amount);
@@ -203,6 +238,13 @@ contract RewardDistributorInvariant is InvariantBase {
             assertEq(distributor.claimedOf(account), handler.received(account), "claimed matches received");
         }
         assertEq(handler.maxOverpayment(), 0, "never overpaid");
+    }
+
+    /// @notice Funding stops at the most a settlement can carry, so every funded token stays settleable;
+    /// settlements at that limit go through (the suite fails on any revert).
+    function invariant_totalFundedWithinTheMaximum() public view {
+        assertLe(distributor.totalFunded(), distributor.MAX_CUMULATIVE_TOTAL(), "funded <= maximum");
+        assertEq(handler.fundingBeyondTheLimitAccepted(), 0, "funding past the cap refused exactly");
     }
 
     /// @notice A vetoed settlement pays nothing.

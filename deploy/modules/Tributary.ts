@@ -21,7 +21,7 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
   const commitmentMaxAge = m.getParameter<bigint>("commitmentMaxAge", 86_400n);
   const protocolFeeBps = m.getParameter<bigint>("protocolFeeBps", 500n);
   const validatorShareBps = m.getParameter<bigint>("validatorShareBps", 1_000n);
-  const challengePeriod = m.getParameter<bigint>("challengePeriod", 86_400n);
+  const challengePeriod = m.getParameter<bigint>("challengePeriod", 3_600n);
 
   const staking = m.contract("ValidatorStaking", [
     stakeToken,

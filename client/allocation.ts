@@ -114,7 +114,9 @@ export interface EpochActivity {
  *   earliest batch to become final (chain order of `BatchDecided`);
  * - a vote counts, in the epoch its contribution was decided, when it agreed with the outcome;
  * - a proposal is the proposer's supporting attestation; an attestation counts, in the epoch its
- *   batch was decided (Final or Rejected), when it agreed with the outcome. Expired batches count nothing.
+ *   batch was decided (Final or Rejected), when it agreed with the outcome. Expired batches count nothing,
+ *   and neither does a Final batch none of whose records counted (all its output ids were counted before);
+ * - every credit is the snapshot stake the event carries.
  */
 export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, EpochActivity> {
   const ordered = [...events].sort(compareEvents);
@@ -122,6 +124,7 @@ export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, E
   const contributionOutcome = new Map<bigint, { accepted: boolean; epoch: bigint }>();
   const batchOutcome = new Map<bigint, { final: boolean; epoch: bigint }>();
   const proposals = new Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>();
+  const attestations = new Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>();
   for (const e of ordered) {
     if (e.kind === "ContributionRegistered") contributorOf.set(e.id, getAddress(e.contributor));
     else if (e.kind === "ContributionDecided") {
@@ -129,6 +132,11 @@ export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, E
     } else if (e.kind === "BatchDecided") {
       batchOutcome.set(e.batchId, { final: e.status === BatchStatus.Final, epoch: e.epoch });
     } else if (e.kind === "BatchProposed") proposals.set(e.batchId, e);
+    else if (e.kind === "BatchAttested") {
+      const list = attestations.get(e.batchId) ?? [];
+      list.push(e);
+      attestations.set(e.batchId, list);
+    }
   }
 
   const activity = new Map<bigint, EpochActivity>();
@@ -153,34 +161,40 @@ export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, E
           addTo(at(outcome.epoch).validatorWeights, getAddress(e.validator), e.stake);
         break;
       }
-      case "BatchProposed": {
-        const outcome = batchOutcome.get(e.batchId);
-        if (outcome && outcome.final) addTo(at(outcome.epoch).validatorWeights, getAddress(e.proposer), e.stake);
+      case "BatchProposed":
+      case "BatchAttested":
+        // Credited below, once it is known whether the batch counted anything.
         break;
-      }
-      case "BatchAttested": {
-        const outcome = batchOutcome.get(e.batchId);
-        if (outcome && outcome.final === e.support)
-          addTo(at(outcome.epoch).validatorWeights, getAddress(e.validator), e.stake);
-        break;
-      }
       case "BatchDecided": {
-        if (e.status !== BatchStatus.Final) break;
         const proposal = proposals.get(e.batchId);
         if (!proposal) throw new SettlementError(`batch ${e.batchId} was decided but its proposal was not indexed`);
         const bucket = at(e.epoch);
-        for (const record of proposal.records) {
-          if (countedOutputs.has(record.outputId)) continue;
-          countedOutputs.add(record.outputId);
-          bucket.recordCount += 1;
-          for (const entry of record.vector) {
-            const contributor = contributorOf.get(entry.contributionId);
-            if (!contributor) {
-              throw new SettlementError(
-                `record ${record.outputId} names contribution ${entry.contributionId}, which was not indexed`,
-              );
+        const final = e.status === BatchStatus.Final;
+        let counted = 0;
+        if (final) {
+          for (const record of proposal.records) {
+            if (countedOutputs.has(record.outputId)) continue;
+            countedOutputs.add(record.outputId);
+            counted += 1;
+            for (const entry of record.vector) {
+              const contributor = contributorOf.get(entry.contributionId);
+              if (!contributor) {
+                throw new SettlementError(
+                  `record ${record.outputId} names contribution ${entry.contributionId}, which was not indexed`,
+                );
+              }
+              addTo(bucket.contributorWeights, contributor, record.value * BigInt(entry.weightBps));
             }
-            addTo(bucket.contributorWeights, contributor, record.value * BigInt(entry.weightBps));
+          }
+          bucket.recordCount += counted;
+        }
+        // A Final batch none of whose records counts (every output id was counted before) earns no
+        // credit, so credit cannot be farmed by re-proposing counted outputs.
+        if (final && counted === 0) break;
+        if (final) addTo(bucket.validatorWeights, getAddress(proposal.proposer), proposal.stake);
+        for (const attestation of attestations.get(e.batchId) ?? []) {
+          if (attestation.support === final) {
+            addTo(bucket.validatorWeights, getAddress(attestation.validator), attestation.stake);
           }
         }
         break;

@@ -41,9 +41,8 @@ export async function computeEpochSettlement(
   const params = await fetchAllocationParams(tributary, epoch);
   const allocationStarted = now();
   const computation = computeSettlement(indexed.events, epoch, (e) => params[Number(e)]!);
-  if (computation.cumulative.size === 0) {
-    throw new SettlementError(`nothing has been funded through epoch ${epoch}, so there is no tree to settle`);
-  }
+  // Nothing owed yet (nothing funded, or all of it carried): the empty tree settles the epoch with
+  // a zero root and a zero total, so that later epochs are never held up by an empty one.
   const allocatedAt = now();
   const tree = SettlementTree.build(computation.cumulative);
   const builtAt = now();

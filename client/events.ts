@@ -14,7 +14,7 @@ export interface EventPosition {
 }
 
 /** Contribution status codes, as the registry's `ContributionStatus` enum. */
-export const ContributionStatus = { None: 0, Pending: 1, Accepted: 2, Rejected: 3, Withdrawn: 4 } as const;
+export const ContributionStatus = { None: 0, Pending: 1, Accepted: 2, Rejected: 3, Withdrawn: 4, Expired: 5 } as const;
 /** Batch status codes, as the ledger's `BatchStatus` enum. */
 export const BatchStatus = { None: 0, Pending: 1, Final: 2, Rejected: 3, Expired: 4 } as const;
 
@@ -30,6 +30,7 @@ export type TributaryEvent = EventPosition &
         uri: string;
       }
     | { kind: "ContributionWithdrawn"; id: bigint; contributor: string; epoch: bigint }
+    | { kind: "ContributionExpired"; id: bigint; epoch: bigint }
     | { kind: "VoteCast"; id: bigint; validator: string; accept: boolean; stake: bigint; epoch: bigint }
     | { kind: "ContributionDecided"; id: bigint; status: number; epoch: bigint }
     | {
@@ -63,6 +64,7 @@ const distributorInterface: Interface = RewardDistributor__factory.createInterfa
 export const SETTLEMENT_TOPICS: string[] = [
   registryInterface.getEvent("ContributionRegistered")!.topicHash,
   registryInterface.getEvent("ContributionWithdrawn")!.topicHash,
+  registryInterface.getEvent("ContributionExpired")!.topicHash,
   registryInterface.getEvent("VoteCast")!.topicHash,
   registryInterface.getEvent("ContributionDecided")!.topicHash,
   ledgerInterface.getEvent("BatchProposed")!.topicHash,
@@ -110,6 +112,8 @@ export function decodeEvent(
       };
     case "ContributionWithdrawn":
       return { ...position, kind: parsed.name, id: a.id, contributor: a.contributor, epoch: a.epoch };
+    case "ContributionExpired":
+      return { ...position, kind: parsed.name, id: a.id, epoch: a.epoch };
     case "VoteCast":
       return {
         ...position,

@@ -1,6 +1,6 @@
 import type { Provider } from "ethers";
 import type { TributaryContracts } from "./contracts.js";
-import { RpcError } from "./errors.js";
+import { InvalidInputError, RpcError } from "./errors.js";
 import { SETTLEMENT_TOPICS, compareEvents, decodeEvent, type TributaryEvent } from "./events.js";
 
 /** How to read logs. */
@@ -9,7 +9,10 @@ export interface IndexEventsParameters {
   fromBlock?: number;
   /** Last block to read; defaults to the head minus `confirmations`. */
   toBlock?: number;
-  /** Blocks behind the head that are considered final. Default 0 (a dev chain). */
+  /**
+   * Blocks behind the head that are considered final. Default {@link defaultConfirmations} of the
+   * deployment's chain: 0 on a local dev chain, 64 (two beacon-chain epochs) elsewhere.
+   */
   confirmations?: number;
   /** Blocks per `eth_getLogs` request. Default 5 000. */
   chunkSize?: number;
@@ -45,7 +48,11 @@ export async function indexEvents(
     withRetry(what, fn, parameters.retries ?? 6, parameters.backoffMs ?? 100);
   const head = await retry("eth_blockNumber", () => provider.getBlockNumber());
   const fromBlock = parameters.fromBlock ?? tributary.deployment.deployBlock;
-  const toBlock = parameters.toBlock ?? head - (parameters.confirmations ?? 0);
+  const confirmations = parameters.confirmations ?? defaultConfirmations(tributary.deployment.chainId);
+  if (!Number.isInteger(confirmations) || confirmations < 0) {
+    throw new InvalidInputError(`confirmations must be a whole number of blocks, got ${confirmations}`);
+  }
+  const toBlock = parameters.toBlock ?? head - confirmations;
   const { registry, ledger, distributor } = tributary.deployment;
   const address = [registry, ledger, distributor];
   const events: TributaryEvent[] = [];
@@ -77,6 +84,19 @@ export async function indexEvents(
   const block = await retry(`eth_getBlockByNumber ${toBlock}`, () => provider.getBlock(Math.max(toBlock, 0)));
   if (!block) throw new RpcError(`block ${toBlock} is not available from the node`);
   return { events, fromBlock, toBlock, toBlockTimestamp: BigInt(block.timestamp) };
+}
+
+/** Chain ids of local dev chains (Hardhat, Anvil), which mine on demand and never reorganise. */
+export const DEV_CHAIN_IDS: readonly bigint[] = [31337n];
+
+/**
+ * How many blocks behind the head a settlement treats as final, unless told otherwise: 0 on a local
+ * dev chain, and 64 elsewhere, two beacon-chain epochs, after which Ethereum blocks are finalized. A
+ * signer that indexed an unconfirmed block could sign a root a reorg later changes, and signing the
+ * corrected root too would be equivocation.
+ */
+export function defaultConfirmations(chainId: bigint): number {
+  return DEV_CHAIN_IDS.includes(chainId) ? 0 : 64;
 }
 
 /** The provider behind a runner, or a clear error if it has none. */

@@ -11,7 +11,7 @@ export interface ListContributionsParameters {
 }
 
 /** Human-readable contribution statuses, indexed by the registry's enum value. */
-export const CONTRIBUTION_STATUS_NAMES = ["None", "Pending", "Accepted", "Rejected", "Withdrawn"] as const;
+export const CONTRIBUTION_STATUS_NAMES = ["None", "Pending", "Accepted", "Rejected", "Withdrawn", "Expired"] as const;
 export type ContributionStatusName = (typeof CONTRIBUTION_STATUS_NAMES)[number];
 /** One contribution, as the registry and its registration event describe it. */
 export interface ContributionView {
@@ -39,7 +39,10 @@ export async function listContributions(
   const views: ContributionView[] = [];
   for (const log of logs) {
     const record = await tributary.registry.contributionOf(log.args.contentHash);
-    const status = CONTRIBUTION_STATUS_NAMES[Number(record.status)] ?? "None";
+    // A hash freed by rejection, withdrawal or expiry can be registered again under a new id; the
+    // older id is then history, visible in the events only.
+    if (record.id !== log.args.id) continue;
+    const status = CONTRIBUTION_STATUS_NAMES[Number(await tributary.registry.statusOf(log.args.contentHash))] ?? "None";
     if (parameters.status && status !== parameters.status) continue;
     views.push({
       id: log.args.id,

@@ -25,6 +25,12 @@ const UINT256_LIMIT = 2n ** 256n;
 /** Leaves sorted through one native numeric sort of (32-bit hash prefix, index) packed in a double. */
 const INDEX_BITS = 21;
 
+/**
+ * Root of the empty settlement tree, settled while nothing has ever been owed (for example an
+ * epoch 0 nobody funded). No proof verifies against it, so nothing can be claimed.
+ */
+export const EMPTY_SETTLEMENT_ROOT = "0x" + "00".repeat(32);
+
 /** Leaf encoding of every settlement tree: `(account, cumulativeAmount)`. */
 export const SETTLEMENT_LEAF_ENCODING = ["address", "uint256"] as const;
 
@@ -155,7 +161,7 @@ export class SettlementTree {
     this.accounts = accounts;
     this.amounts = amounts;
     this.treeIndex = treeIndex;
-    this.root = toHex(nodes[0]!);
+    this.root = nodes.length === 0 ? EMPTY_SETTLEMENT_ROOT : toHex(nodes[0]!);
   }
 
   /** Account → value index, built on first lookup. */
@@ -165,7 +171,8 @@ export class SettlementTree {
   }
 
   /**
-   * Builds the tree over `entries` (account, cumulative amount). Values are kept in ascending
+   * Builds the tree over `entries` (account, cumulative amount); with none, the empty tree, whose
+   * root is {@link EMPTY_SETTLEMENT_ROOT} and whose dump has no nodes and no values. Values are kept in ascending
    * address order, the canonical order of every Tributary artifact, and each account is kept
    * as written (pass checksummed addresses to get checksummed dumps).
    * @example
@@ -179,7 +186,7 @@ export class SettlementTree {
       if (amount < 0n || amount >= UINT256_LIMIT) throw new InvalidInputError(`amount for ${account} is out of range`);
       rows.push({ account, key: account.toLowerCase(), amount });
     }
-    if (rows.length === 0) throw new InvalidInputError("a settlement tree needs at least one account");
+    if (rows.length === 0) return new SettlementTree([], [], [], new Int32Array(0));
     // Allocation output is already in address order; sort only when it is not.
     let sorted = true;
     for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i - 1]!.key < rows[i]!.key;
@@ -223,6 +230,10 @@ export class SettlementTree {
       );
     }
     const tree = SettlementTree.build(dump.values.map((v) => [v.value[0], BigInt(v.value[1])] as const));
+    if (tree.length === 0) {
+      if (dump.tree.length !== 0) throw new InvalidInputError("an empty settlement tree has no nodes");
+      return tree;
+    }
     if (tree.root !== dump.tree[0]?.toLowerCase()) {
       throw new InvalidInputError(`tree root ${dump.tree[0]} does not match its values (recomputed ${tree.root})`);
     }

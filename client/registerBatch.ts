@@ -3,7 +3,13 @@ import { wrapCall } from "./errors.js";
 import { requireSigner } from "./signer.js";
 import { computeCommitment } from "./commitment.js";
 import { register } from "./register.js";
-import { checkBatch, postCommitment, registeredIds } from "./internal/commitments.js";
+import {
+  checkBatch,
+  postCommitment,
+  registeredIds,
+  waitForRevealable,
+  type WaitUntil,
+} from "./internal/commitments.js";
 
 /** Parameters of {@link register} and {@link registerBatch}. */
 export interface RegisterBatchParameters {
@@ -12,6 +18,12 @@ export interface RegisterBatchParameters {
   uris: string[];
   /** 32-byte secret; a random one is drawn when omitted. */
   salt?: string;
+  /**
+   * Resolves once the chain's time reaches the given timestamp: the reveal waits until the
+   * commitment is `commitmentMinAge` old. By default the latest block is polled every two seconds.
+   * On a dev chain that mines only on demand, pass {@link devChainWaitUntil}.
+   */
+  waitUntil?: WaitUntil;
 }
 /** What a registration produced. */
 export interface RegisterResult {
@@ -25,7 +37,9 @@ export interface RegisterResult {
   registerTransaction: string;
 }
 /**
- * Registers contributions for the signer: posts the commitment, then reveals it in a later block.
+ * Registers contributions for the signer: posts the commitment (or uses the same commitment someone
+ * else posted, which is harmless since it binds the signer), waits until it is `commitmentMinAge`
+ * old, then reveals it.
  * @example
  * const { ids } = await registerBatch(tributary, { datanetId: 1, contentHashes: [h1, h2], uris: ["ipfs://a", "ipfs://b"] });
  */
@@ -37,7 +51,9 @@ export async function registerBatch(
   const contributor = await signer.getAddress();
   const { datanetId, contentHashes, uris, salt } = checkBatch(parameters);
   const commitment = computeCommitment(contributor, datanetId, contentHashes, salt);
-  const commitTransaction = await postCommitment(tributary, commitment);
+  const posted = await postCommitment(tributary, commitment);
+  await waitForRevealable(tributary, posted.committedAt, parameters.waitUntil);
+  const commitTransaction = posted.transaction;
   const receipt = await wrapCall("register", async () => {
     const tx =
       contentHashes.length === 1

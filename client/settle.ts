@@ -121,12 +121,29 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
   await after("indexed");
 
   const root = tree.root;
-  const dataUri = parameters.dataUri ?? defaultDataUri(tributary, epoch, root);
   let journal = await store.readJournal(key);
-  if (journal && (journal.root !== root || journal.cumulativeTotal !== computation.cumulativeTotal.toString())) {
-    throw new SettlementError(
-      `the journal for epoch ${epoch} records root ${journal.root} but the chain now gives ${root}; a reorg or a different deployment? Inspect ${key}`,
-    );
+  // Resuming keeps the data URI already signed unless a new one is asked for.
+  const dataUri =
+    parameters.dataUri ??
+    (journal?.root === root ? journal.dataUri : undefined) ??
+    defaultDataUri(tributary, epoch, root);
+  if (
+    journal &&
+    (journal.root !== root ||
+      journal.cumulativeTotal !== computation.cumulativeTotal.toString() ||
+      journal.dataUri !== dataUri)
+  ) {
+    // The journal records signatures over other content. Signing different content for the same
+    // epoch is equivocation, unless governance vetoed what was signed: then re-sign, afresh.
+    if (!(await wasVetoed(tributary, journal))) {
+      throw new SettlementError(
+        `the journal for epoch ${epoch} records a signed settlement with root ${journal.root} and data URI ` +
+          `${journal.dataUri}, but this run computes root ${root} with data URI ${dataUri}; signing both would be ` +
+          `equivocation. A reorg or a different deployment? Inspect ${key}`,
+      );
+    }
+    progress("tree", `the settlement signed earlier for epoch ${epoch} was vetoed; signing the new one`);
+    journal = undefined;
   }
   journal ??= {
     version: 1,
@@ -342,4 +359,19 @@ function buildArtifact(
       ...(submissionTransaction ? { submissionTransaction } : {}),
     },
   };
+}
+
+/** Whether governance vetoed exactly the settlement `journal` records (epoch, root, total). */
+async function wasVetoed(tributary: TributaryContracts, journal: SettleJournal): Promise<boolean> {
+  const logs = await rpc("eth_getLogs SettlementVetoed", () =>
+    tributary.distributor.queryFilter(
+      tributary.distributor.filters.SettlementVetoed(BigInt(journal.epoch)),
+      tributary.deployment.deployBlock,
+    ),
+  );
+  return logs.some(
+    (log) =>
+      log.args.root.toLowerCase() === journal.root.toLowerCase() &&
+      log.args.cumulativeTotal === BigInt(journal.cumulativeTotal),
+  );
 }

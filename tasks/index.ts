@@ -53,9 +53,9 @@ export const tributaryTasks = [
     })
     .addOption({
       name: "confirmations",
-      description: "Blocks behind the head treated as final",
+      description: "Blocks behind the head treated as final (default: 0 on a local dev chain, 64 elsewhere)",
       type: ArgumentType.INT,
-      defaultValue: 0,
+      defaultValue: -1,
     })
     .addOption({
       name: "dataUri",
@@ -70,9 +70,9 @@ export const tributaryTasks = [
     .addOption(deployment)
     .addOption({
       name: "confirmations",
-      description: "Blocks behind the head treated as final",
+      description: "Blocks behind the head treated as final (default: 0 on a local dev chain, 64 elsewhere)",
       type: ArgumentType.INT,
-      defaultValue: 0,
+      defaultValue: -1,
     })
     .setAction(() => import("./actions/verify.js"))
     .build(),

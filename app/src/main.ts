@@ -22,6 +22,8 @@ import {
   parseDeployment,
   readEpoch,
   register,
+  devChainWaitUntil,
+  DEV_CHAIN_IDS,
   setRecipient,
   TributaryError,
   vote,
@@ -100,11 +102,17 @@ $<HTMLFormElement>("register-form").addEventListener("submit", async (event) => 
   const button = $<HTMLButtonElement>("register-button");
   button.disabled = true;
   try {
-    say("register-status", "Posting the commitment, then revealing it in the next block…");
+    const minAge = await readOnly.registry.commitmentMinAge();
+    say(
+      "register-status",
+      `Posting the commitment; it can be revealed once it is ${minAge} seconds old, so that nobody who sees the reveal can register the file first…`,
+    );
     const { ids } = await register(tributary, {
       datanetId: BigInt($<HTMLInputElement>("datanet").value || "1"),
       contentHash: hashFileBytes(fileBytes),
       uri: $<HTMLInputElement>("uri").value,
+      // The local node mines on demand, so its clock is moved on; a real network's is waited for.
+      ...(DEV_CHAIN_IDS.includes(deployment.chainId) ? { waitUntil: devChainWaitUntil(provider) } : {}),
     });
     await refresh();
     say("register-status", `Registered as contribution #${ids[0]}. Validators can now vote on it.`);

@@ -24,6 +24,8 @@ import {
   verify,
   vote,
   withRunner,
+  devChainWaitUntil,
+  type RawRpcProvider,
   type SettleResult,
   type TributaryContracts,
   type TributaryDeployment,
@@ -179,16 +181,20 @@ export async function seedEpoch(
   log(`--- epoch ${epoch} ---`);
   const [c1, c2, c3, c4, c5] = cast.contributors as [Signer, Signer, Signer, Signer, Signer];
   const [v1, v2, v3, v4] = cast.validators as [Signer, Signer, Signer, Signer];
+  // A dev chain mines on demand: move its clock past each commitment's minimum age.
+  const waitUntil = devChainWaitUntil(connection.ethers.provider as unknown as RawRpcProvider);
   // Contributors register: direct, batched and gasless (relayed by the dapp).
   const a = await register(as(c1), {
     datanetId,
     contentHash: content(`dataset-a-${round}`),
     uri: `ipfs://dataset-a-${round}`,
+    waitUntil,
   });
   const b = await registerBatch(as(c2), {
     datanetId,
     contentHashes: [content(`model-b1-${round}`), content(`model-b2-${round}`), content(`model-b3-${round}`)],
     uris: [`ipfs://model-b1-${round}`, `ipfs://model-b2-${round}`, `ipfs://model-b3-${round}`],
+    waitUntil,
   });
   const head = await connection.ethers.provider.getBlock("latest");
   const signed = await signRegistration(tributary, c3, {
@@ -197,16 +203,18 @@ export async function seedEpoch(
     uris: [`ipfs://code-c-${round}`],
     deadline: BigInt(head!.timestamp) + 3_600n,
   });
-  const c = await relayRegistration(as(cast.dapp), signed);
+  const c = await relayRegistration(as(cast.dapp), signed, waitUntil);
   const d = await register(as(c4), {
     datanetId,
     contentHash: content(`eval-d-${round}`),
     uri: `ipfs://eval-d-${round}`,
+    waitUntil,
   });
   const spam = await register(as(c5), {
     datanetId,
     contentHash: content(`spam-${round}`),
     uri: `ipfs://spam-${round}`,
+    waitUntil,
   });
   log(
     `registered contributions ${[...a.ids, ...b.ids, ...c.ids, ...d.ids, ...spam.ids].join(", ")} (one relayed gaslessly)`,

@@ -5,7 +5,15 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { id } from "ethers";
-import { register, serializeDeployment, settle, withRunner, type SettleResult } from "../../client/index.js";
+import {
+  devChainWaitUntil,
+  register,
+  serializeDeployment,
+  settle,
+  withRunner,
+  type RawRpcProvider,
+  type SettleResult,
+} from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import {
   deployDemoSuite,
@@ -46,6 +54,7 @@ export async function seedApp(
       datanetId,
       contentHash: id(label),
       uri: `ipfs://${label}`,
+      waitUntil: devChainWaitUntil(connection.ethers.provider as unknown as RawRpcProvider),
     });
   }
   log("2 contributions are waiting for votes");

@@ -16,7 +16,7 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
   await runAction(async () => {
     if (args.epoch === "") throw new InvalidInputError("--epoch is required");
     const epoch = requireEpoch(args.epoch);
-    if (args.confirmations < 0) throw new InvalidInputError("--confirmations must not be negative");
+    if (args.confirmations < -1) throw new InvalidInputError("--confirmations must not be negative");
     const { connection, tributary } = await open(hre, args.deployment);
     const validators = await connection.ethers.getSigners();
     const result = await settle(tributary, {
@@ -25,7 +25,7 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
       store: new FileSettlementStore(path.resolve(args.out)),
       ...(args.dataUri ? { dataUri: args.dataUri } : {}),
       index: {
-        confirmations: args.confirmations,
+        ...(args.confirmations >= 0 ? { confirmations: args.confirmations } : {}),
         onProgress: ({ doneBlock, toBlock, events }) =>
           console.log(`  indexed to block ${doneBlock}/${toBlock} (${events} events)`),
       },

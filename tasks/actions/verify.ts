@@ -9,8 +9,10 @@ export default async function verifyTask(
   await runAction(async () => {
     if (args.epoch === "") throw new InvalidInputError("--epoch is required");
     const epoch = requireEpoch(args.epoch);
+    if (args.confirmations < -1) throw new InvalidInputError("--confirmations must not be negative");
     const { tributary } = await open(hre, args.deployment);
-    const result = await verify(tributary, { epoch, index: { confirmations: args.confirmations } });
+    const index = args.confirmations >= 0 ? { confirmations: args.confirmations } : {};
+    const result = await verify(tributary, { epoch, index });
     console.log(`recomputed root  ${result.computedRoot} (cumulative total ${result.computedTotal})`);
     console.log(
       `on-chain root    ${result.onChainRoot ?? "none"}${result.onChainTotal === undefined ? "" : ` (cumulative total ${result.onChainTotal})`}`,

@@ -7,8 +7,10 @@ import { network } from "hardhat";
 import { id, ZeroAddress } from "ethers";
 import {
   connectTributary,
+  computeCommitment,
   contributionStatus,
   ContractRevertError,
+  register,
   fundEpoch,
   InvalidInputError,
   requestUnstake,
@@ -101,6 +103,52 @@ describe("client actions", function () {
       expect(error).to.be.instanceOf(InvalidInputError);
       expect(error.message).to.contain('amount must be a whole number of token units, got "12.5"');
       expect((await f.tributary.staking.validators(f.validators[3]!)).unbonding).to.equal(0n);
+    });
+  });
+
+  describe("register", function () {
+    const waitUntil = (timestamp: bigint) => networkHelpers.time.increaseTo(timestamp);
+
+    it("reveals against a commitment someone else posted first, and waits out the minimum age", async function () {
+      const alice = f.contributors[0]!;
+      const salt = id("salt-copied");
+      const contentHash = id("copied-commitment");
+      const commitment = computeCommitment(await alice.getAddress(), f.datanetId, [contentHash], salt);
+      await (await f.as(f.validators[0]!).registry.commit(commitment)).wait();
+      const result = await register(f.as(alice), {
+        datanetId: f.datanetId,
+        contentHash,
+        uri: "ipfs://x",
+        salt,
+        waitUntil,
+      });
+      expect(result.commitTransaction).to.equal("");
+      expect(await contributionStatus(f.tributary, contentHash)).to.equal("Pending");
+    });
+
+    it("goes on to reveal when its own commit loses the race to a copy (CommitmentAlreadyPosted)", async function () {
+      const alice = f.contributors[0]!;
+      const salt = id("salt-race");
+      const contentHash = id("raced-commitment");
+      const commitment = computeCommitment(await alice.getAddress(), f.datanetId, [contentHash], salt);
+      const tributary = f.as(alice);
+      // The copy lands between the client's check and its own commit transaction.
+      const registry = new Proxy(tributary.registry, {
+        get(target, property, receiver) {
+          if (property !== "commit") return Reflect.get(target, property, receiver);
+          return async (c: string) => {
+            await (await f.as(f.validators[1]!).registry.commit(c)).wait();
+            return target.commit(c);
+          };
+        },
+      });
+      const result = await register(
+        { ...tributary, registry },
+        { datanetId: f.datanetId, contentHash, uri: "ipfs://x", salt, waitUntil },
+      );
+      expect(result.commitTransaction).to.equal("");
+      expect(await f.tributary.registry.commitments(commitment)).to.equal(0n);
+      expect(await contributionStatus(f.tributary, contentHash)).to.equal("Pending");
     });
   });
 

@@ -269,6 +269,43 @@ describe("allocation: which records and votes count", function () {
     expect(weights.get(v1)).to.equal(undefined);
   });
 
+  it("a Final batch whose output ids were all counted before earns its validators no credit", function () {
+    const registered: TributaryEvent = {
+      ...at(),
+      kind: "ContributionRegistered",
+      id: 1n,
+      contributor: c1,
+      datanetId: 1n,
+      contentHash: id("x"),
+      uri: "",
+    };
+    const batch = (batchId: bigint, records: AttributionRecord[]): TributaryEvent[] => [
+      { ...at(), kind: "BatchProposed", batchId, proposer: v1, epoch: 0n, stake: 10n, records },
+      { ...at(), kind: "BatchAttested", batchId, validator: v2, support: true, stake: 20n, epoch: 0n },
+      { ...at(), kind: "BatchDecided", batchId, status: 2, epoch: 0n },
+    ];
+    const events: TributaryEvent[] = [
+      registered,
+      ...batch(1n, [record(id("o1"), 5n)]),
+      // The farm: the same output again, twice. Neither batch counts a record, so neither earns credit.
+      ...batch(2n, [record(id("o1"), 5n)]),
+      ...batch(3n, [record(id("o1"), 9n)]),
+      // One new output among counted ones: the batch counts, and earns credit as any batch does.
+      ...batch(4n, [record(id("o1"), 5n), record(id("o2"), 1n)]),
+    ];
+    const epoch = deriveActivity(events).get(0n)!;
+    expect(epoch.recordCount).to.equal(2);
+    expect(Object.fromEntries(epoch.validatorWeights)).to.deep.equal({ [v1]: 20n, [v2]: 40n });
+    const params = () => ({ protocolFeeBps: 0n, validatorShareBps: 1_000n, treasury: address(0xfee) });
+    const withFunding: TributaryEvent[] = [
+      ...events,
+      { ...at(), kind: "Funded", epoch: 0n, funder: address(0xd00), amount: 1_000_000n },
+    ];
+    expect(fromMap(computeSettlement(withFunding, 0n, params).cumulative)).to.deep.equal(
+      fromMap(referenceSettlement(withFunding, 0n, params).cumulative),
+    );
+  });
+
   it("votes count in the epoch of the decision, only when they agreed", function () {
     const events: TributaryEvent[] = [
       { ...at(), kind: "VoteCast", id: 1n, validator: v1, accept: true, stake: 3n, epoch: 0n },

@@ -100,6 +100,25 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     expect(verified.code).to.equal(0);
     expect(verified.stdout).to.match(/epoch 0: MATCH/);
 
+    // Governance vetoes it (say its data URI pointed nowhere): the operator re-runs settle with the
+    // same store and a new data URI, as docs/operations.md says, and validators re-sign.
+    await (await tributary.distributor.veto(0n)).wait();
+    const resettled = await hardhat(node, [
+      "tributary:settle",
+      "--epoch",
+      "0",
+      "--deployment",
+      deploymentFile,
+      "--out",
+      out,
+      "--data-uri",
+      "ipfs://corrected",
+    ]);
+    expect(resettled.code, resettled.stderr).to.equal(0);
+    expect(resettled.stdout).to.match(/was vetoed; signing the new one/);
+    const resubmitted = await tributary.distributor.queryFilter(tributary.distributor.filters.SettlementSubmitted(0n));
+    expect(resubmitted.map((e) => e.args.dataUri).at(-1)).to.equal("ipfs://corrected");
+
     const account = await cast.contributors[0]!.getAddress();
     const proof = await hardhat(node, ["tributary:proof", "--account", account, "--artifact", artifactPath]);
     expect(proof.code).to.equal(0);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { getAddress, id } from "ethers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
+  EMPTY_SETTLEMENT_ROOT,
   SettlementTree,
   settlementLeafHash,
   verifySettlementProof,
@@ -59,8 +60,17 @@ describe("SettlementTree", function () {
     expect(settlementLeafHash(account(1), 5n)).to.equal(theirs.leafHash([account(1), "5"]));
   });
 
-  it("refuses duplicates, empty input, unknown accounts and tampered dumps with typed errors", function () {
-    expect(() => SettlementTree.build([])).to.throw(InvalidInputError);
+  it("builds the empty tree: zero root, empty dump, no proofs, and loads it back", function () {
+    const empty = SettlementTree.build([]);
+    expect(empty.root).to.equal(EMPTY_SETTLEMENT_ROOT);
+    expect(empty.dump().tree).to.deep.equal([]);
+    expect(empty.dump().values).to.deep.equal([]);
+    expect(() => empty.getProof(account(1))).to.throw(NotFoundError);
+    expect(SettlementTree.load(empty.dump()).root).to.equal(EMPTY_SETTLEMENT_ROOT);
+    expect(() => SettlementTree.load({ ...empty.dump(), tree: [EMPTY_SETTLEMENT_ROOT] })).to.throw(InvalidInputError);
+  });
+
+  it("refuses duplicates, unknown accounts and tampered dumps with typed errors", function () {
     expect(() =>
       SettlementTree.build([
         [account(1), 1n],

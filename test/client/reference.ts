@@ -27,20 +27,29 @@ export function referenceSettlement(
     let F = 0n;
     for (const f of all("Funded")) if (f.epoch === e) F += f.amount;
 
+    // A record counts unless a Final batch decided earlier in chain order holds the same output id.
+    const countsIn = (d: Ev<"BatchDecided">, outputId: string) =>
+      !all("BatchDecided").some(
+        (other) =>
+          other.status === 2 &&
+          before(other, d) &&
+          all("BatchProposed")
+            .find((x) => x.batchId === other.batchId)!
+            .records.some((r) => r.outputId === outputId),
+      );
+    // A Final batch earns its validators credit only if at least one of its records counts.
+    const earnsCredit = (d: Ev<"BatchDecided">) =>
+      d.status !== 2 ||
+      all("BatchProposed")
+        .find((x) => x.batchId === d.batchId)!
+        .records.some((r) => countsIn(d, r.outputId));
+
     const A = new Map<string, bigint>();
     for (const d of all("BatchDecided")) {
       if (d.status !== 2 || d.epoch !== e) continue;
       const proposal = all("BatchProposed").find((x) => x.batchId === d.batchId)!;
       for (const record of proposal.records) {
-        const countedEarlier = all("BatchDecided").some(
-          (other) =>
-            other.status === 2 &&
-            before(other, d) &&
-            all("BatchProposed")
-              .find((x) => x.batchId === other.batchId)!
-              .records.some((r) => r.outputId === record.outputId),
-        );
-        if (countedEarlier) continue;
+        if (!countsIn(d, record.outputId)) continue;
         for (const entry of record.vector) {
           const reg = all("ContributionRegistered").find((x) => x.id === entry.contributionId)!;
           add(A, reg.contributor, record.value * BigInt(entry.weightBps));
@@ -55,11 +64,11 @@ export function referenceSettlement(
     }
     for (const b of all("BatchProposed")) {
       const d = all("BatchDecided").find((x) => x.batchId === b.batchId);
-      if (d && d.epoch === e && d.status === 2) add(S, b.proposer, b.stake);
+      if (d && d.epoch === e && d.status === 2 && earnsCredit(d)) add(S, b.proposer, b.stake);
     }
     for (const a of all("BatchAttested")) {
       const d = all("BatchDecided").find((x) => x.batchId === a.batchId);
-      if (d && d.epoch === e && a.support === (d.status === 2)) add(S, a.validator, a.stake);
+      if (d && d.epoch === e && a.support === (d.status === 2) && earnsCredit(d)) add(S, a.validator, a.stake);
     }
 
     const fee = (F * p.protocolFeeBps) / 10_000n;

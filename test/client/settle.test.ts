@@ -4,7 +4,18 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { computeEpochSettlement, settle, SettlementError, withRunner, type SettleStep } from "../../client/index.js";
+import { keccak256, toUtf8Bytes } from "ethers";
+import {
+  claim,
+  computeEpochSettlement,
+  defaultConfirmations,
+  EMPTY_SETTLEMENT_ROOT,
+  indexEvents,
+  settle,
+  SettlementError,
+  withRunner,
+  type SettleStep,
+} from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { deployDemoSuite, EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 
@@ -105,5 +116,97 @@ describe("settle: crash and resume", function () {
     );
     expect(tooFew).to.be.instanceOf(SettlementError);
     expect(tooFew.message).to.match(/short of the quorum/);
+  });
+});
+
+describe("settle: liveness", function () {
+  async function deployedOnly(): Promise<DemoSuite> {
+    const suite = await deployDemoSuite(connection);
+    await setupNetwork(suite);
+    return suite;
+  }
+
+  it("settles empty epochs with the empty root, then a funded one, and its rewards are claimable", async function () {
+    const suite = await networkHelpers.loadFixture(deployedOnly);
+    const store = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-empty-")));
+    const tributary = withRunner(suite.tributary, suite.cast.admin);
+    const genesis = await tributary.distributor.GENESIS();
+    // Epochs 0, 1 and 2 pass with nothing funded and nothing done.
+    for (const epoch of [0n, 1n, 2n]) {
+      await networkHelpers.time.increaseTo(genesis + (epoch + 1n) * EPOCH_SECONDS + 1n);
+      const result = await settle(tributary, { epoch, validators: suite.cast.validators, store });
+      expect(result.root).to.equal(EMPTY_SETTLEMENT_ROOT);
+      expect(result.cumulativeTotal).to.equal(0n);
+      expect(result.artifact.values).to.deep.equal([]);
+      await networkHelpers.time.increase(3_600);
+    }
+    expect(await tributary.distributor.nextEpochToSettle()).to.equal(3n);
+
+    // Epoch 3 has activity and funding; it settles after the empty ones and pays.
+    const datanetId = 1n;
+    await seedEpoch(connection, suite, datanetId, 3);
+    await networkHelpers.time.increaseTo(genesis + 4n * EPOCH_SECONDS + 1n);
+    const funded = await settle(tributary, { epoch: 3n, validators: suite.cast.validators, store });
+    expect(funded.root).to.not.equal(EMPTY_SETTLEMENT_ROOT);
+    expect(funded.cumulativeTotal > 0n).to.equal(true);
+    await networkHelpers.time.increase(3_600);
+    const [account, amount] = [...funded.computation.cumulative][0]!;
+    const { paid } = await claim(tributary, funded.artifact, account);
+    expect(paid).to.equal(amount);
+  });
+
+  it("after a veto, the same store re-signs under a new data URI instead of replaying the vetoed signatures", async function () {
+    const suite = await networkHelpers.loadFixture(closedEpochZero);
+    const store = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-veto-")));
+    const tributary = withRunner(suite.tributary, suite.cast.admin);
+    const first = await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store });
+    await (await tributary.distributor.veto(0n)).wait();
+    const second = await settle(tributary, {
+      epoch: 0n,
+      validators: suite.cast.validators,
+      store,
+      dataUri: "ipfs://corrected-artifact",
+    });
+    expect(second.submittedNow).to.equal(true);
+    expect(second.root).to.equal(first.root);
+    const d = tributary.distributor;
+    const [, latest] = await d.queryFilter(d.filters.SettlementSubmitted(0n), 0);
+    expect(latest!.args.dataUri).to.equal("ipfs://corrected-artifact");
+    expect(keccak256(toUtf8Bytes(second.dataUri))).to.equal(keccak256(toUtf8Bytes("ipfs://corrected-artifact")));
+  });
+
+  it("refuses to sign other content for an epoch whose signed settlement was not vetoed", async function () {
+    const suite = await networkHelpers.loadFixture(closedEpochZero);
+    const store = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-equivocate-")));
+    const tributary = withRunner(suite.tributary, suite.cast.admin);
+    await settle(tributary, {
+      epoch: 0n,
+      validators: suite.cast.validators,
+      store,
+      afterStep: (s) => {
+        if (s === "signed") throw new Crash(s);
+      },
+    }).catch(() => undefined);
+    const error = await settle(tributary, {
+      epoch: 0n,
+      validators: suite.cast.validators,
+      store,
+      dataUri: "ipfs://other",
+    }).catch((e) => e);
+    expect(error).to.be.instanceOf(SettlementError);
+    expect(error.message).to.match(/would be equivocation/);
+  });
+
+  it("indexes only confirmed blocks: 64 behind the head on public chains, none on a dev chain", async function () {
+    expect(defaultConfirmations(1n)).to.equal(64);
+    expect(defaultConfirmations(11_155_111n)).to.equal(64);
+    expect(defaultConfirmations(31_337n)).to.equal(0);
+    const suite = await networkHelpers.loadFixture(closedEpochZero);
+    const head = await connection.ethers.provider.getBlockNumber();
+    const confirmed = await indexEvents(suite.tributary, { confirmations: 3 });
+    expect(confirmed.toBlock).to.equal(head - 3);
+    expect(confirmed.events.every((e) => e.blockNumber <= head - 3)).to.equal(true);
+    const onTheDevChain = await indexEvents(suite.tributary);
+    expect(onTheDevChain.toBlock).to.equal(head);
   });
 });

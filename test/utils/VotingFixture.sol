@@ -6,6 +6,18 @@ import {TributaryFixture} from "./TributaryFixture.sol";
 /// @notice Helpers for tests of snapshot voting: unbonding, recycling stake through a new address, and
 /// one-record batches.
 abstract contract VotingFixture is TributaryFixture {
+    address internal attacker = makeAddr("attacker");
+    address internal honest = makeAddr("honest");
+    address internal small = makeAddr("small");
+
+    /// @dev 40 % for the attacker, q / (1 + q) at the fixture's 66.67 % quorum: once its own stake left the
+    /// live total, that plus the small validator's 10 % would reach a quorum read from the live total.
+    function _stakeAttackSplit() internal {
+        _stake(attacker, 400e18);
+        _stake(honest, 500e18);
+        _stake(small, 100e18);
+    }
+
     function _unstake(address validator, uint256 amount) internal {
         vm.prank(validator);
         staking.requestUnstake(amount);
@@ -32,6 +44,16 @@ abstract contract VotingFixture is TributaryFixture {
         stakeToken.approve(address(staking), amount);
         staking.stake(amount);
         vm.stopPrank();
+    }
+
+    /// @dev Posts the commitment `_register` would, and waits until it can be revealed, so a test can set
+    /// its expectations right before `register`.
+    function _commitAged(address contributor, uint32 datanetId, bytes32 contentHash) internal {
+        bytes32[] memory hashes = new bytes32[](1);
+        hashes[0] = contentHash;
+        registry.commit(registry.commitmentOf(contributor, datanetId, hashes, bytes32(0)));
+        vm.warp(block.timestamp + COMMITMENT_MIN_AGE);
+        vm.roll(block.number + 1);
     }
 
     /// @dev One record for output `outputId` giving all its weight to contribution `contributionId`.

@@ -2,9 +2,24 @@
 pragma solidity ^0.8.28;
 
 import {TributaryFixture} from "../utils/TributaryFixture.sol";
+import {VotingFixture} from "../utils/VotingFixture.sol";
+import {AttributionLedger} from "../../contracts/AttributionLedger.sol";
 import {IAttributionLedger} from "../../contracts/interfaces/IAttributionLedger.sol";
 
-contract AttributionLedger_propose is TributaryFixture {
+contract AttributionLedger_constructor is TributaryFixture {
+    /// @notice A batch's window never outlasts the shortest unbonding period, so no stake can unbond, be
+    /// withdrawn and attest again while a batch it could attest is open.
+    function test_RevertWhen_votingPeriodExceedsTheShortestUnbonding() public {
+        uint256 longest = staking.MAX_VOTING_PERIOD();
+        uint256 minimum = ledger.MIN_VOTING_PERIOD();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.VotingPeriodOutOfBounds.selector, longest + 1, minimum, longest)
+        );
+        new AttributionLedger(address(staking), address(registry), admin, longest + 1);
+    }
+}
+
+contract AttributionLedger_propose is VotingFixture {
     uint256 internal constant CONTRIBUTIONS = 40;
     address internal v1 = makeAddr("v1");
     address internal v2 = makeAddr("v2");
@@ -81,11 +96,164 @@ contract AttributionLedger_propose is TributaryFixture {
         }
     }
 
+    /// @notice Stake bonded in the proposal's second is after its snapshot: it cannot propose.
+    function test_RevertWhen_proposerBondedInTheSameSecond() public {
+        address newcomer = makeAddr("newcomer");
+        _stakeNow(newcomer, 10_000e18);
+        vm.prank(newcomer);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.NoVotingPower.selector, newcomer, block.timestamp - 1)
+        );
+        ledger.propose(_singleRecord(1, 1));
+    }
+
     function test_RevertWhen_weightsDoNotSumTo10000() public {
         bytes memory records = abi.encodePacked(bytes32(uint256(1)), uint128(5), uint8(2), uint32(1), uint16(5_000));
         records = bytes.concat(records, abi.encodePacked(uint32(2), uint16(4_000)));
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.WeightsSumMismatch.selector, 0, 9_000));
         ledger.propose(records);
+    }
+}
+
+contract AttributionLedger_attest is VotingFixture {
+    uint256 internal contributionId;
+
+    /// @dev One Accepted contribution, accepted by a validator that then left: each test bonds its own split.
+    function setUp() public override {
+        super.setUp();
+        address bootstrap = makeAddr("bootstrap");
+        _stake(bootstrap, MIN_STAKE);
+        bytes32 contentHash = keccak256("work");
+        contributionId = _register(makeAddr("contributor"), _createDatanet(makeAddr("curator")), contentHash);
+        vm.prank(bootstrap);
+        registry.vote(contentHash, true);
+        _unstake(bootstrap, MIN_STAKE);
+    }
+
+    /// @notice The q/(1+q) attack on a batch: 40 % proposes, unstakes, and a 10 % validator attests. The
+    /// quorum stays the one fixed at the proposal's snapshot: the batch stays Pending, then expires.
+    function test_attest_proposerUnstakingKeepsTheSnapshotQuorum() public {
+        _stakeAttackSplit();
+        uint256 batchId = _propose(attacker);
+        assertEq(ledger.tallies(batchId).acceptNeeded, _quorumOf(1_000e18) - 400e18, "proposal counted");
+        _unstake(attacker, 400e18);
+        assertLe(staking.quorumStake(), 500e18, "a quorum read from the live total is now within reach");
+
+        vm.prank(small);
+        ledger.attest(batchId, true);
+        assertTrue(ledger.batchStatus(batchId) == IAttributionLedger.BatchStatus.Pending, "still Pending");
+        assertEq(ledger.tallies(batchId).acceptNeeded, _quorumOf(1_000e18) - 500e18, "accept side still needs");
+
+        uint256 closesAt = ledger.batches(batchId).proposedAt + VOTING_PERIOD;
+        vm.warp(closesAt);
+        assertTrue(ledger.batchStatus(batchId) == IAttributionLedger.BatchStatus.Expired, "expires");
+        vm.prank(honest);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.BatchExpired.selector, batchId, closesAt));
+        ledger.attest(batchId, true);
+    }
+
+    /// @notice For any quorum and split: the proposer holds just enough that, with its stake gone from the
+    /// live total, it and a minimum-stake attester would reach the live quorum. The batch is Final only if
+    /// the two really held the quorum at the snapshot.
+    function testFuzz_attest_proposerUnstakingNeverLowersTheQuorum(uint256 honestStake, uint256 quorumBps) public {
+        quorumBps = bound(quorumBps, staking.MIN_QUORUM_BPS(), staking.MAX_QUORUM_BPS());
+        honestStake = bound(honestStake, MIN_STAKE, 1e24);
+        vm.prank(admin);
+        staking.setQuorumBps(quorumBps);
+        uint256 liveQuorum = ((honestStake + MIN_STAKE) * quorumBps + 9_999) / 10_000;
+        uint256 attackerStake = liveQuorum > 2 * MIN_STAKE ? liveQuorum - MIN_STAKE : MIN_STAKE;
+        _stake(attacker, attackerStake);
+        _stake(honest, honestStake);
+        _stake(small, MIN_STAKE);
+
+        uint256 snapshotQuorum = ((attackerStake + honestStake + MIN_STAKE) * quorumBps + 9_999) / 10_000;
+        uint256 batchId = _propose(attacker);
+        // The proposer alone never holds the quorum here: its stake is below the others' combined share.
+        assertTrue(ledger.batchStatus(batchId) == IAttributionLedger.BatchStatus.Pending, "Pending on proposal");
+        _unstake(attacker, attackerStake);
+        assertLe(staking.quorumStake(), attackerStake + MIN_STAKE, "the live quorum is within reach");
+        vm.prank(small);
+        ledger.attest(batchId, true);
+
+        bool held = attackerStake + MIN_STAKE >= snapshotQuorum;
+        assertTrue(
+            ledger.batchStatus(batchId) ==
+                (held ? IAttributionLedger.BatchStatus.Final : IAttributionLedger.BatchStatus.Pending),
+            "decided only by the snapshot quorum"
+        );
+    }
+
+    /// @notice The recycle attack: stake that was unbonding when the batch was proposed is released while it
+    /// is open, withdrawn and bonded again from a new address, which then tries to attest next to the proposer.
+    function test_RevertWhen_recycledStakeAttests() public {
+        _stakeAttackSplit();
+        _unstake(attacker, 100e18);
+        uint256 releaseAt = staking.validators(attacker).unbondingReleaseAt;
+        vm.warp(releaseAt - 1 days);
+        uint256 batchId = _propose(attacker);
+        uint256 snapshot = ledger.batches(batchId).proposedAt - 1;
+
+        vm.warp(releaseAt);
+        address recycled = makeAddr("recycled");
+        assertEq(_restake(attacker, recycled), 100e18, "recycled");
+        vm.warp(block.timestamp + 1);
+        vm.prank(recycled);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.NoVotingPower.selector, recycled, snapshot));
+        ledger.attest(batchId, true);
+        assertEq(ledger.tallies(batchId).acceptNeeded, _quorumOf(900e18) - 300e18, "only the snapshot stake counted");
+    }
+
+    /// @notice A full unbonding cycle outlasts the batch's window: recycled stake finds it expired.
+    function test_RevertWhen_recycledStakeAttestsAfterAFullUnbondingCycle() public {
+        _stakeAttackSplit();
+        uint256 batchId = _propose(attacker);
+        uint256 closesAt = block.timestamp + VOTING_PERIOD;
+        _unstake(attacker, 400e18);
+        vm.warp(block.timestamp + UNBONDING);
+        address recycled = makeAddr("recycled");
+        _restake(attacker, recycled);
+        vm.warp(block.timestamp + 1);
+        vm.prank(recycled);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.BatchExpired.selector, batchId, closesAt));
+        ledger.attest(batchId, true);
+    }
+
+    function test_RevertWhen_stakeBondedInTheProposalSecondAttests() public {
+        _stakeAttackSplit();
+        uint256 batchId = _propose(honest);
+        uint256 snapshot = block.timestamp - 1;
+        address latecomer = makeAddr("latecomer");
+        _stake(latecomer, 10_000e18);
+        vm.prank(latecomer);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.NoVotingPower.selector, latecomer, snapshot));
+        ledger.attest(batchId, true);
+    }
+
+    /// @notice Unstaking after proposing does not take the proposal back either: its snapshot stake counts
+    /// with a later attestation.
+    function test_attest_countsAnUnstakedProposersSnapshotStake() public {
+        _stakeAttackSplit();
+        uint256 batchId = _propose(attacker);
+        _unstake(attacker, 400e18);
+        vm.warp(block.timestamp + VOTING_PERIOD - 1);
+        vm.prank(honest);
+        ledger.attest(batchId, true);
+        assertTrue(ledger.batchStatus(batchId) == IAttributionLedger.BatchStatus.Final, "final at 900 of 1000");
+    }
+
+    function test_RevertWhen_attestingWhenTheWindowHasClosed() public {
+        _stakeAttackSplit();
+        uint256 batchId = _propose(attacker);
+        uint256 closesAt = block.timestamp + VOTING_PERIOD;
+        vm.warp(closesAt);
+        vm.prank(honest);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.BatchExpired.selector, batchId, closesAt));
+        ledger.attest(batchId, true);
+    }
+
+    function _propose(address proposer) internal returns (uint256 batchId) {
+        vm.prank(proposer);
+        batchId = ledger.propose(_singleRecord(1, contributionId));
     }
 }

@@ -462,7 +462,10 @@ contract ValidatorStaking is IValidatorStaking, EpochClock, Governed, Reentrancy
 
     function _setTreasury(address treasury_) internal {
         require(treasury_ != address(0), ZeroAddress());
-        require(treasury_ != address(this) && treasury_ != STAKE_TOKEN && !isSlasher[treasury_], InvalidRoleAccount(treasury_));
+        require(
+            treasury_ != address(this) && treasury_ != STAKE_TOKEN && !isSlasher[treasury_],
+            InvalidRoleAccount(treasury_)
+        );
         treasury = treasury_;
         emit TreasurySet(treasury_);
     }

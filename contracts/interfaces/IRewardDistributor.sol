@@ -236,7 +236,7 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     function SETTLEMENT_TYPEHASH() external view returns (bytes32);
     /// @notice Largest cumulative total a settlement may carry, and so the most that may ever be funded:
     /// claimed amounts are stored in 96 bits.
-    /// @return `2^96 - 1`.
+    /// @return The maximum, 2^96 - 1.
     function MAX_CUMULATIVE_TOTAL() external view returns (uint256);
     /// @notice Largest protocol fee.
     /// @return The bound, in basis points.

@@ -30,7 +30,6 @@ contract SnapshotVotesHandler is TestBase {
     uint8 internal constant PENDING = 1;
     /// @dev Accepted for a contribution, Final for a batch: the enums share the value.
     uint8 internal constant ACCEPTED_OR_FINAL = 2;
-    uint8 internal constant REJECTED = 3;
     address public constant CONTRIBUTOR = address(0xC0FFEE);
 
     ValidatorStaking internal immutable staking;
@@ -84,7 +83,6 @@ contract SnapshotVotesHandler is TestBase {
     mapping(uint256 item => mapping(address account => uint256)) internal _counted;
     uint256 internal _salt;
 
-    uint256 public forbiddenVotesTried;
     /// @dev Forbidden votes that were counted, or refused with another error than the one expected.
     uint256 public forbiddenVotesNotRefused;
 
@@ -244,7 +242,7 @@ contract SnapshotVotesHandler is TestBase {
         vm.prank(from);
         token.transfer(to, amount);
         _stakeFrom(to, amount);
-        // The recycled tokens were bonded elsewhere at every open item's snapshot, maybe already voting.
+        // Every open item's snapshot predates this address's stake; the same tokens may have voted there already.
         for (uint256 index; index < _items.length; ++index) {
             if (_isOpen(index)) _tryForbiddenVote(index, to, _noPowerError(index, to), support);
         }
@@ -415,7 +413,6 @@ contract SnapshotVotesHandler is TestBase {
     /// so every property sees it, and flagged.
     function _tryForbiddenVote(uint256 index, address voter, bytes memory expected, bool support) internal {
         Item storage it = _items[index];
-        ++forbiddenVotesTried;
         VmLogs(address(vm)).recordLogs();
         vm.prank(voter);
         if (it.isBatch) {

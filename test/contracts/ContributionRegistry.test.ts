@@ -755,7 +755,8 @@ describe("ContributionRegistry", function () {
     });
 
     it("stake bonded the second before registration counts; in the registration's own block it does not", async function () {
-      const [early, sameBlock] = (await ethers.getSigners()).slice(15, 17) as [Signer, Signer];
+      const signers = await ethers.getSigners();
+      const [early, sameBlock] = [signers[15]!, signers[16]!];
       const hash = id("boundary");
       await commitFor(f, alice, hash);
       await ageCommitment(f);

@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { Signer } from "ethers";
-import { deployFixture, fundStake, stakeFor, TOKEN, type Fixture } from "../helpers/fixture.js";
+import {
+  deployFixture,
+  fundStake,
+  latestTimestamp,
+  sendAt,
+  stakeFor,
+  TOKEN,
+  type Fixture,
+} from "../helpers/fixture.js";
 import {
   FeeOnTransferToken__factory,
   MockERC20__factory,
@@ -34,14 +42,7 @@ describe("ValidatorStaking", function () {
   const addressOf = (signer: Signer) => signer.getAddress();
   const slashAs = (validator: Signer | string, bps: bigint | number, reporter: string) =>
     f.as(slasher).staking.slash(validator, bps, reporter);
-  /** Sends the next transaction at `timestamp` and returns it, for exact time arguments. */
-  async function at<T>(timestamp: bigint | number, send: () => Promise<T>): Promise<T> {
-    await time.setNextBlockTimestamp(timestamp);
-    return send();
-  }
-  async function now(): Promise<bigint> {
-    return BigInt(await time.latest());
-  }
+  const now = () => latestTimestamp(f);
 
   describe("stake", function () {
     it("bonds the amount, updates totals and emits Staked", async function () {
@@ -90,7 +91,7 @@ describe("ValidatorStaking", function () {
       const address = await addressOf(v);
       const period = await staking.unbondingPeriod();
       const requestedAt = (await now()) + 10n;
-      await expect(at(requestedAt, () => f.as(v).staking.requestUnstake(TOKEN(400))))
+      await expect(sendAt(f, requestedAt, () => f.as(v).staking.requestUnstake(TOKEN(400))))
         .to.emit(staking, "UnstakeRequested")
         .withArgs(address, TOKEN(400), TOKEN(600), requestedAt + period);
       const state = await staking.validators(address);
@@ -99,10 +100,10 @@ describe("ValidatorStaking", function () {
         TOKEN(400),
         requestedAt + period,
       ]);
-      await expect(at(requestedAt + period - 1n, () => f.as(v).staking.withdraw()))
+      await expect(sendAt(f, requestedAt + period - 1n, () => f.as(v).staking.withdraw()))
         .to.be.revertedWithCustomError(staking, "UnbondingNotFinished")
         .withArgs(address, requestedAt + period, requestedAt + period - 1n);
-      await expect(at(requestedAt + period, () => f.as(v).staking.withdraw()))
+      await expect(sendAt(f, requestedAt + period, () => f.as(v).staking.withdraw()))
         .to.emit(staking, "Withdrawn")
         .withArgs(address, TOKEN(400));
       expect(await f.stakeToken.balanceOf(address)).to.equal(TOKEN(400));
@@ -199,7 +200,7 @@ describe("ValidatorStaking", function () {
       const slashedAt = (await now()) + 10n;
       const releaseAt = slashedAt + (await staking.unbondingPeriod());
       // 30 % of 400 is 120, all from bonded; the 30 left are below the minimum.
-      const tx = at(slashedAt, () => slashAs(v, 3_000, ethers.ZeroAddress));
+      const tx = sendAt(f, slashedAt, () => slashAs(v, 3_000, ethers.ZeroAddress));
       await expect(tx)
         .to.emit(staking, "Slashed")
         .withArgs(address, ethers.ZeroAddress, TOKEN(120), 0, 0)
@@ -219,10 +220,10 @@ describe("ValidatorStaking", function () {
       await expect(slashAs(big, 5_000, ethers.ZeroAddress)).not.to.emit(staking, "Ejected");
       expect((await staking.validators(big)).bonded).to.equal(TOKEN(500));
 
-      await expect(at(releaseAt - 1n, () => f.as(v).staking.withdraw()))
+      await expect(sendAt(f, releaseAt - 1n, () => f.as(v).staking.withdraw()))
         .to.be.revertedWithCustomError(staking, "UnbondingNotFinished")
         .withArgs(address, releaseAt, releaseAt - 1n);
-      await expect(at(releaseAt, () => f.as(v).staking.withdraw()))
+      await expect(sendAt(f, releaseAt, () => f.as(v).staking.withdraw()))
         .to.emit(staking, "Withdrawn")
         .withArgs(address, TOKEN(280));
       await expectStakeConserved();
@@ -269,13 +270,13 @@ describe("ValidatorStaking", function () {
       const slashedAt = (await now()) + 10n;
       const releaseAt = slashedAt + (await staking.unbondingPeriod());
       // Half of the 150 bonded is 75; the 75 left are below the minimum and start a new unbonding clock.
-      await expect(at(slashedAt, () => slashAs(v, 5_000, ethers.ZeroAddress)))
+      await expect(sendAt(f, slashedAt, () => slashAs(v, 5_000, ethers.ZeroAddress)))
         .to.emit(staking, "Ejected")
         .withArgs(address, TOKEN(75), releaseAt);
       const state = await staking.validators(address);
       expect([state.bonded, state.unbonding, state.released]).to.deep.equal([0n, TOKEN(75), TOKEN(250)]);
       await expect(f.as(v).staking.withdraw()).to.emit(staking, "Withdrawn").withArgs(address, TOKEN(250));
-      await expect(at(slashedAt + 20n, () => f.as(v).staking.withdraw()))
+      await expect(sendAt(f, slashedAt + 20n, () => f.as(v).staking.withdraw()))
         .to.be.revertedWithCustomError(staking, "UnbondingNotFinished")
         .withArgs(address, releaseAt, slashedAt + 20n);
       await expectStakeConserved();
@@ -323,7 +324,7 @@ describe("ValidatorStaking", function () {
       await standalone.connect(validator!).requestUnstake(TOKEN(10));
       expect(await standalone.totalBonded()).to.equal(0n);
       const scheduledAt = (await now()) + 10n;
-      await expect(at(scheduledAt, () => standalone.scheduleSlasher(later!.address)))
+      await expect(sendAt(f, scheduledAt, () => standalone.scheduleSlasher(later!.address)))
         .to.emit(standalone, "SlasherScheduled")
         .withArgs(later!.address, scheduledAt + GOVERNANCE_DELAY);
       expect(await standalone.isSlasher(later!.address)).to.equal(false);
@@ -343,17 +344,17 @@ describe("ValidatorStaking", function () {
       expect(GOVERNANCE_DELAY).to.be.greaterThan(await staking.MAX_UNBONDING_PERIOD());
       const scheduledAt = (await now()) + 10n;
       const effectiveAt = scheduledAt + GOVERNANCE_DELAY;
-      const tx = await at(scheduledAt, () => staking.scheduleSlasher(account));
+      const tx = await sendAt(f, scheduledAt, () => staking.scheduleSlasher(account));
       await expect(tx).to.emit(staking, "SlasherScheduled").withArgs(account, effectiveAt);
       await expect(tx).not.to.emit(staking, "SlasherSet");
       expect(await staking.isSlasher(account)).to.equal(false);
       expect(await staking.pendingSlasherAt(account)).to.equal(effectiveAt);
 
       const anyone = f.contributors[0]!;
-      await expect(at(effectiveAt - 1n, () => f.as(anyone).staking.activateSlasher(account)))
+      await expect(sendAt(f, effectiveAt - 1n, () => f.as(anyone).staking.activateSlasher(account)))
         .to.be.revertedWithCustomError(staking, "ChangeNotReady")
         .withArgs(account, effectiveAt, effectiveAt - 1n);
-      await expect(at(effectiveAt, () => f.as(anyone).staking.activateSlasher(account)))
+      await expect(sendAt(f, effectiveAt, () => f.as(anyone).staking.activateSlasher(account)))
         .to.emit(staking, "SlasherSet")
         .withArgs(account, true);
       expect(await staking.isSlasher(account)).to.equal(true);
@@ -367,7 +368,7 @@ describe("ValidatorStaking", function () {
     it("activateSlasher refuses an account never scheduled: ChangeNotReady", async function () {
       const account = await addressOf(outsider);
       const attemptAt = (await now()) + 10n;
-      await expect(at(attemptAt, () => staking.activateSlasher(account)))
+      await expect(sendAt(f, attemptAt, () => staking.activateSlasher(account)))
         .to.be.revertedWithCustomError(staking, "ChangeNotReady")
         .withArgs(account, 0, attemptAt);
     });
@@ -378,10 +379,10 @@ describe("ValidatorStaking", function () {
       await expect(staking.cancelSlasher(account)).to.emit(staking, "SlasherCancelled").withArgs(account);
       expect(await staking.pendingSlasherAt(account)).to.equal(0n);
       const attemptAt = (await now()) + GOVERNANCE_DELAY + 10n;
-      await expect(at(attemptAt, () => staking.activateSlasher(account)))
+      await expect(sendAt(f, attemptAt, () => staking.activateSlasher(account)))
         .to.be.revertedWithCustomError(staking, "ChangeNotReady")
         .withArgs(account, 0, attemptAt);
-      await expect(at(attemptAt + 1n, () => staking.cancelSlasher(account)))
+      await expect(sendAt(f, attemptAt + 1n, () => staking.cancelSlasher(account)))
         .to.be.revertedWithCustomError(staking, "ChangeNotReady")
         .withArgs(account, 0, attemptAt + 1n);
     });
@@ -443,22 +444,22 @@ describe("ValidatorStaking", function () {
       const current = await staking.treasury();
       const scheduledAt = (await now()) + 10n;
       const effectiveAt = scheduledAt + GOVERNANCE_DELAY;
-      const tx = await at(scheduledAt, () => staking.scheduleTreasury(replacement));
+      const tx = await sendAt(f, scheduledAt, () => staking.scheduleTreasury(replacement));
       await expect(tx).to.emit(staking, "TreasuryScheduled").withArgs(replacement, effectiveAt);
       await expect(tx).not.to.emit(staking, "TreasurySet");
       expect(await staking.treasury()).to.equal(current);
       expect([...(await staking.pendingTreasury())]).to.deep.equal([replacement, effectiveAt]);
 
       const anyone = f.contributors[0]!;
-      await expect(at(effectiveAt - 1n, () => f.as(anyone).staking.activateTreasury()))
+      await expect(sendAt(f, effectiveAt - 1n, () => f.as(anyone).staking.activateTreasury()))
         .to.be.revertedWithCustomError(staking, "ChangeNotReady")
         .withArgs(replacement, effectiveAt, effectiveAt - 1n);
-      await expect(at(effectiveAt, () => f.as(anyone).staking.activateTreasury()))
+      await expect(sendAt(f, effectiveAt, () => f.as(anyone).staking.activateTreasury()))
         .to.emit(staking, "TreasurySet")
         .withArgs(replacement);
       expect(await staking.treasury()).to.equal(replacement);
       expect([...(await staking.pendingTreasury())]).to.deep.equal([ethers.ZeroAddress, 0n]);
-      await expect(at(effectiveAt + 1n, () => staking.activateTreasury()))
+      await expect(sendAt(f, effectiveAt + 1n, () => staking.activateTreasury()))
         .to.be.revertedWithCustomError(staking, "ChangeNotReady")
         .withArgs(ethers.ZeroAddress, 0, effectiveAt + 1n);
 
@@ -500,9 +501,9 @@ describe("ValidatorStaking", function () {
       const address = await addressOf(v);
       await fundStake(f, v, TOKEN(200));
       const bondedAt = (await now()) + 10n;
-      await at(bondedAt, () => f.as(v).staking.stake(TOKEN(200)));
+      await sendAt(f, bondedAt, () => f.as(v).staking.stake(TOKEN(200)));
       const unbondedAt = bondedAt + 10n;
-      await at(unbondedAt, () => f.as(v).staking.requestUnstake(TOKEN(500)));
+      await sendAt(f, unbondedAt, () => f.as(v).staking.requestUnstake(TOKEN(500)));
       await time.increase(1);
 
       const expected: [bigint, bigint, bigint][] = [

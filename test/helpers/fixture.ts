@@ -74,6 +74,23 @@ export async function commitFor(
   return commitment;
 }
 
+/** The latest block's timestamp. */
+export async function latestTimestamp(f: Fixture): Promise<bigint> {
+  return BigInt((await f.tributary.runner.provider!.getBlock("latest"))!.timestamp);
+}
+
+/**
+ * Stamps the next block `timestamp` and sends `send()`, so a test can name exact seconds (dev chains only).
+ * A call that fails gas estimation mines nothing, and the stamp then waits for the next transaction.
+ */
+export async function sendAt<T>(f: Fixture, timestamp: bigint, send: () => Promise<T>): Promise<T> {
+  const provider = f.tributary.runner.provider as unknown as {
+    send(method: string, params: unknown[]): Promise<unknown>;
+  };
+  await provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  return send();
+}
+
 /** Waits out the registry's minimum commitment age on a dev chain. */
 export async function ageCommitment(f: Fixture): Promise<void> {
   await advanceTime(f, await f.tributary.registry.commitmentMinAge());

@@ -2,10 +2,33 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { id, solidityPacked, type Signer } from "ethers";
 import { decodeEvent, decodeRecords, encodeRecords, indexEvents, type AttributionRecord } from "../../client/index.js";
-import { acceptedContribution, deployFixture, registerOne, type Fixture } from "../helpers/fixture.js";
+import {
+  acceptedContribution,
+  deployFixture,
+  fundStake,
+  latestTimestamp,
+  registerOne,
+  sendAt,
+  stakeFor,
+  TOKEN,
+  type Fixture,
+} from "../helpers/fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
+const { time } = networkHelpers;
+
+const VOTING_PERIOD = 3n * 86_400n;
+/** 66.67 % of the fixture's 2800 bonded tokens. */
+const QUORUM = TOKEN("1866.76");
+
+enum Status {
+  None,
+  Pending,
+  Final,
+  Rejected,
+  Expired,
+}
 
 interface Accepted {
   f: Fixture;
@@ -47,6 +70,16 @@ describe("AttributionLedger", function () {
   });
 
   const one = (contributionId: bigint) => [[contributionId, 10_000]] as [bigint, number][];
+  const records = (): AttributionRecord[] => [
+    {
+      outputId: out(1),
+      value: 10n,
+      vector: [
+        { contributionId: 1n, weightBps: 4_000 },
+        { contributionId: 2n, weightBps: 6_000 },
+      ],
+    },
+  ];
 
   describe("propose: every rule refuses the whole batch, naming the record", function () {
     const cases: [string, () => string, string, (ids: bigint[]) => unknown[]][] = [
@@ -186,11 +219,16 @@ describe("AttributionLedger", function () {
         .withArgs(1_001, 1_000);
     });
 
-    it("non-validators cannot propose: NotActiveValidator", async function () {
+    it("accounts without stake at the snapshot cannot propose: NoVotingPower", async function () {
       const outsider = f.contributors[0]!;
-      await expect(f.as(outsider).ledger.propose(raw([{ outputId: out(1), value: 1n, entries: one(1n) }])))
-        .to.be.revertedWithCustomError(ledger, "NotActiveValidator")
-        .withArgs(await outsider.getAddress());
+      const sentAt = (await latestTimestamp(f)) + 10n;
+      await expect(
+        sendAt(f, sentAt, () =>
+          f.as(outsider).ledger.propose(raw([{ outputId: out(1), value: 1n, entries: one(1n) }])),
+        ),
+      )
+        .to.be.revertedWithCustomError(ledger, "NoVotingPower")
+        .withArgs(await outsider.getAddress(), sentAt - 1n);
     });
 
     it("MAX_ATTRIBUTIONS is a bounded constant", async function () {
@@ -199,36 +237,34 @@ describe("AttributionLedger", function () {
   });
 
   describe("attest: quorum and expiry", function () {
-    const records = (): AttributionRecord[] => [
-      {
-        outputId: out(1),
-        value: 10n,
-        vector: [
-          { contributionId: 1n, weightBps: 4_000 },
-          { contributionId: 2n, weightBps: 6_000 },
-        ],
-      },
-    ];
-
     it("becomes Final when attesting stake reaches quorum; the proposal counts as the proposer's attestation", async function () {
-      await expect(f.as(v1).ledger.propose(encodeRecords(records())))
+      const proposedAt = (await latestTimestamp(f)) + 10n;
+      await expect(sendAt(f, proposedAt, () => f.as(v1).ledger.propose(encodeRecords(records()))))
         .to.emit(ledger, "BatchProposed")
-        .withArgs(1, await v1.getAddress(), 0, ethers.parseEther("1000"), 1, encodeRecords(records()));
-      expect(await f.tributary.ledger.hasAttested(1, await v1.getAddress())).to.equal(true);
+        .withArgs(1, await v1.getAddress(), 0, TOKEN(1000), 1, encodeRecords(records()));
+      expect(await ledger.hasAttested(1, await v1.getAddress())).to.equal(true);
+      // The proposal fixed the quorum and counted the proposer's stake toward it.
+      expect([...(await ledger.tallies(1))]).to.deep.equal([QUORUM - TOKEN(1000), QUORUM]);
       await expect(f.as(v1).ledger.attest(1, true))
         .to.be.revertedWithCustomError(ledger, "AlreadyAttested")
         .withArgs(1, await v1.getAddress());
       await expect(f.as(v2).ledger.attest(1, true))
         .to.emit(ledger, "BatchAttested")
-        .withArgs(1, await v2.getAddress(), true, ethers.parseEther("800"), 0);
-      expect(await ledger.batchStatus(1)).to.equal(1);
-      await expect(f.as(v3).ledger.attest(1, true)).to.emit(ledger, "BatchDecided").withArgs(1, 2, 0);
-      expect(await ledger.batchStatus(1)).to.equal(2);
+        .withArgs(1, await v2.getAddress(), true, TOKEN(800), 0);
+      expect(await ledger.batchStatus(1)).to.equal(Status.Pending);
+      await expect(f.as(v3).ledger.attest(1, true)).to.emit(ledger, "BatchDecided").withArgs(1, Status.Final, 0);
+      expect(await ledger.batchStatus(1)).to.equal(Status.Final);
       await expect(f.as(v4).ledger.attest(1, true))
         .to.be.revertedWithCustomError(ledger, "BatchNotPending")
-        .withArgs(1, 2);
-      expect((await ledger.tallies(1)).attestStake).to.equal(ethers.parseEther("2400"));
-      expect((await ledger.batches(1)).recordCount).to.equal(1);
+        .withArgs(1, Status.Final);
+      expect([...(await ledger.tallies(1))]).to.deep.equal([0n, QUORUM]);
+      const batch = await ledger.batches(1);
+      expect([batch.proposer, batch.proposedAt, batch.status, batch.recordCount]).to.deep.equal([
+        await v1.getAddress(),
+        proposedAt,
+        BigInt(Status.Final),
+        1n,
+      ]);
       expect(await ledger.batchCount()).to.equal(1);
     });
 
@@ -236,40 +272,148 @@ describe("AttributionLedger", function () {
       await f.as(v4).ledger.propose(encodeRecords(records()));
       await f.as(v1).ledger.attest(1, false);
       await f.as(v2).ledger.attest(1, false);
-      await expect(f.as(v3).ledger.attest(1, false)).to.emit(ledger, "BatchDecided").withArgs(1, 3, 0);
+      await expect(f.as(v3).ledger.attest(1, false)).to.emit(ledger, "BatchDecided").withArgs(1, Status.Rejected, 0);
+      await expect(f.as(v4).ledger.attest(1, true))
+        .to.be.revertedWithCustomError(ledger, "BatchNotPending")
+        .withArgs(1, Status.Rejected);
     });
 
     it("a proposer holding quorum alone finalizes at once", async function () {
       await f.tributary.staking.setQuorumBps(5_001);
-      await f.stakeToken.mint(await v1.getAddress(), ethers.parseEther("5000"));
-      await f.stakeToken.connect(v1).approve(f.deployment.staking, ethers.parseEther("5000"));
-      await f.as(v1).staking.stake(ethers.parseEther("5000"));
+      await stakeFor(f, v1, TOKEN(5000));
       await expect(f.as(v1).ledger.propose(encodeRecords(records())))
         .to.emit(ledger, "BatchDecided")
-        .withArgs(1, 2, 0);
+        .withArgs(1, Status.Final, 0);
     });
 
-    it("expires after the epoch following its own: BatchExpired, status Expired", async function () {
-      await f.as(v1).ledger.propose(encodeRecords(records()));
-      const genesis = await ledger.GENESIS();
-      await networkHelpers.time.increaseTo(genesis + 86_400n + 10n);
-      await f.as(v2).ledger.attest(1, true); // still allowed in epoch 1
-      await networkHelpers.time.increaseTo(genesis + 2n * 86_400n);
-      expect(await ledger.batchStatus(1)).to.equal(4);
-      await expect(f.as(v3).ledger.attest(1, true))
+    it("takes attestations until proposedAt + VOTING_PERIOD, to the second, then refuses: BatchExpired", async function () {
+      expect(await ledger.VOTING_PERIOD()).to.equal(VOTING_PERIOD);
+      const proposedAt = (await latestTimestamp(f)) + 10n;
+      await sendAt(f, proposedAt, () => f.as(v1).ledger.propose(encodeRecords(records())));
+      const closesAt = proposedAt + VOTING_PERIOD;
+      await expect(sendAt(f, closesAt - 1n, () => f.as(v2).ledger.attest(1, true))).to.emit(ledger, "BatchAttested");
+      expect(await ledger.batchStatus(1)).to.equal(Status.Pending);
+      await expect(sendAt(f, closesAt, () => f.as(v3).ledger.attest(1, true)))
         .to.be.revertedWithCustomError(ledger, "BatchExpired")
-        .withArgs(1, 1);
+        .withArgs(1, closesAt);
+      await time.increaseTo(closesAt);
+      // The view reports what time decided; storage keeps Pending, and an expired batch credits nobody.
+      expect(await ledger.batchStatus(1)).to.equal(Status.Expired);
+      expect((await ledger.batches(1)).status).to.equal(Status.Pending);
     });
 
-    it("refuses unknown batches, non-validators and paused attestation", async function () {
+    it("refuses unknown batches, accounts without power and paused attestation", async function () {
       await expect(f.as(v1).ledger.attest(9, true)).to.be.revertedWithCustomError(ledger, "BatchNotFound").withArgs(9);
       await f.as(v1).ledger.propose(encodeRecords(records()));
       const outsider = f.contributors[0]!;
       await expect(f.as(outsider).ledger.attest(1, true))
-        .to.be.revertedWithCustomError(ledger, "NotActiveValidator")
-        .withArgs(await outsider.getAddress());
+        .to.be.revertedWithCustomError(ledger, "NoVotingPower")
+        .withArgs(await outsider.getAddress(), (await ledger.batches(1)).proposedAt - 1n);
       await ledger.pause();
       await expect(f.as(v2).ledger.attest(1, true)).to.be.revertedWithCustomError(ledger, "EnforcedPause");
+      await expect(f.as(v2).ledger.propose(encodeRecords(records()))).to.be.revertedWithCustomError(
+        ledger,
+        "EnforcedPause",
+      );
+    });
+  });
+
+  describe("snapshot voting", function () {
+    it("stake bonded in the proposal's own block has no power: BatchProposed carries the snapshot stake", async function () {
+      const newcomer = (await ethers.getSigners())[15]!;
+      await fundStake(f, v1, TOKEN(500));
+      await fundStake(f, newcomer, TOKEN(500));
+      const blockAt = (await latestTimestamp(f)) + 10n;
+      const encoded = encodeRecords(records());
+      await ethers.provider.send("evm_setAutomine", [false]);
+      let newcomerProposal, proposal;
+      try {
+        await f.as(newcomer).staking.stake(TOKEN(500), { gasLimit: 300_000 });
+        newcomerProposal = await f.as(newcomer).ledger.propose(encoded, { gasLimit: 1_000_000 });
+        await f.as(v1).staking.stake(TOKEN(500), { gasLimit: 300_000 });
+        proposal = await f.as(v1).ledger.propose(encoded, { gasLimit: 1_000_000 });
+        await time.setNextBlockTimestamp(blockAt);
+        await networkHelpers.mine();
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      await expect(newcomerProposal)
+        .to.be.revertedWithCustomError(ledger, "NoVotingPower")
+        .withArgs(newcomer.address, blockAt - 1n);
+      await expect(proposal)
+        .to.emit(ledger, "BatchProposed")
+        .withArgs(1, await v1.getAddress(), 0, TOKEN(1000), 1, encoded);
+      expect(await f.tributary.staking.activeStakeOf(await v1.getAddress())).to.equal(TOKEN(1500));
+    });
+
+    it("stake bonded after the batch was proposed, or unbonded before, has no power on it: NoVotingPower", async function () {
+      const newcomer = (await ethers.getSigners())[15]!;
+      await f.as(v4).staking.requestUnstake(TOKEN(400));
+      await f.as(v1).ledger.propose(encodeRecords(records()));
+      const snapshot = (await ledger.batches(1)).proposedAt - 1n;
+      await stakeFor(f, newcomer, TOKEN(500));
+      await expect(f.as(newcomer).ledger.attest(1, true))
+        .to.be.revertedWithCustomError(ledger, "NoVotingPower")
+        .withArgs(newcomer.address, snapshot);
+      await expect(f.as(v4).ledger.attest(1, true))
+        .to.be.revertedWithCustomError(ledger, "NoVotingPower")
+        .withArgs(await v4.getAddress(), snapshot);
+    });
+
+    it("BatchAttested carries the snapshot stake, not the stake at the time of the attestation", async function () {
+      await f.as(v1).ledger.propose(encodeRecords(records()));
+      await stakeFor(f, v2, TOKEN(500));
+      await f.as(v3).staking.requestUnstake(TOKEN(500));
+      await expect(f.as(v2).ledger.attest(1, true))
+        .to.emit(ledger, "BatchAttested")
+        .withArgs(1, await v2.getAddress(), true, TOKEN(800), 0);
+      await expect(f.as(v3).ledger.attest(1, true))
+        .to.emit(ledger, "BatchAttested")
+        .withArgs(1, await v3.getAddress(), true, TOKEN(600), 0)
+        .and.to.emit(ledger, "BatchDecided")
+        .withArgs(1, Status.Final, 0);
+    });
+
+    it("attack: a validator with 40 % proposes and unstakes, a small second validator attests; the batch stays Pending", async function () {
+      await stakeFor(f, v1, TOKEN(200)); // 1200 of 3000 bonded: 40 %
+      const quorum = TOKEN("2000.1"); // 66.67 % of 3000
+      await expect(f.as(v1).ledger.propose(encodeRecords(records())))
+        .to.emit(ledger, "BatchProposed")
+        .withArgs(1, await v1.getAddress(), 0, TOKEN(1200), 1, encodeRecords(records()));
+      await f.as(v1).staking.requestUnstake(TOKEN(1200));
+      // Measured against what is bonded now, 1200 + 400 would be a quorum...
+      expect(await f.tributary.staking.quorumStake()).to.be.lessThan(TOKEN(1600));
+      // ...but the quorum was fixed at the snapshot and does not shrink.
+      const tx = f.as(v4).ledger.attest(1, true);
+      await expect(tx)
+        .to.emit(ledger, "BatchAttested")
+        .withArgs(1, await v4.getAddress(), true, TOKEN(400), 0);
+      await expect(tx).not.to.emit(ledger, "BatchDecided");
+      expect(await ledger.batchStatus(1)).to.equal(Status.Pending);
+      expect((await ledger.tallies(1)).acceptNeeded).to.equal(quorum - TOKEN(1600));
+      await expect(f.as(v2).ledger.attest(1, true)).to.emit(ledger, "BatchDecided").withArgs(1, Status.Final, 0);
+    });
+
+    it("attack: stake unbonding at the snapshot, withdrawn and restaked from a new address, has no power on the open batch", async function () {
+      const recycled = (await ethers.getSigners())[15]!;
+      // Unbonding starts before the proposal, so it can finish while the batch is still open.
+      await f.as(v1).staking.requestUnstake(TOKEN(900));
+      const releaseAt = (await f.tributary.staking.validators(await v1.getAddress())).unbondingReleaseAt;
+      await time.increaseTo(releaseAt - 2n * 86_400n);
+      const proposedAt = (await latestTimestamp(f)) + 10n;
+      await expect(sendAt(f, proposedAt, () => f.as(v1).ledger.propose(encodeRecords(records()))))
+        .to.emit(ledger, "BatchProposed")
+        .withArgs(1, await v1.getAddress(), await ledger.epochAt(proposedAt), TOKEN(100), 1, encodeRecords(records()));
+
+      await time.increaseTo(releaseAt);
+      await f.as(v1).staking.withdraw();
+      await f.stakeToken.connect(v1).transfer(recycled.address, TOKEN(900));
+      await f.stakeToken.connect(recycled).approve(f.deployment.staking, TOKEN(900));
+      await f.as(recycled).staking.stake(TOKEN(900));
+      expect(await ledger.batchStatus(1)).to.equal(Status.Pending);
+      await expect(f.as(recycled).ledger.attest(1, true))
+        .to.be.revertedWithCustomError(ledger, "NoVotingPower")
+        .withArgs(recycled.address, proposedAt - 1n);
     });
   });
 

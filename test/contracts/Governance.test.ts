@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { RewardDistributor__factory, ValidatorStaking__factory } from "../../typechain-types/index.js";
-import { deployFixture, TOKEN, type Fixture } from "../helpers/fixture.js";
+import {
+  AttributionLedger__factory,
+  ContributionRegistry__factory,
+  RewardDistributor__factory,
+  ValidatorStaking__factory,
+} from "../../typechain-types/index.js";
+import { deployFixture, latestTimestamp, sendAt, TOKEN, type Fixture } from "../helpers/fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -48,24 +53,82 @@ describe("epoch clock and parameter views", function () {
     await expect(
       staking.deploy(ethers.ZeroAddress, admin!.address, admin!.address, 0, 86_400, 1, 7 * 86_400, 6_667),
     ).to.be.revertedWithCustomError(staking, "ZeroAddress");
+    await expect(
+      staking.deploy(f.deployment.staking, admin!.address, ethers.ZeroAddress, 0, 86_400, 1, 7 * 86_400, 6_667),
+    ).to.be.revertedWithCustomError(staking, "ZeroAddress");
     const distributor = new RewardDistributor__factory(admin);
     await expect(
       distributor.deploy(ethers.ZeroAddress, f.deployment.staking, admin!.address, admin!.address, 0, 0, 3_600),
     ).to.be.revertedWithCustomError(distributor, "ZeroAddress");
+    const ledger = new AttributionLedger__factory(admin);
+    await expect(
+      ledger.deploy(f.deployment.staking, ethers.ZeroAddress, admin!.address, 3 * 86_400),
+    ).to.be.revertedWithCustomError(ledger, "ZeroAddress");
+  });
+
+  it("refuses the stake token as the treasury at deployment: InvalidRoleAccount", async function () {
+    const [admin] = await ethers.getSigners();
+    const staking = new ValidatorStaking__factory(admin);
+    const token = await f.stakeToken.getAddress();
+    await expect(staking.deploy(token, admin!.address, token, 0, 86_400, 1, 7 * 86_400, 6_667))
+      .to.be.revertedWithCustomError(staking, "InvalidRoleAccount")
+      .withArgs(token);
+  });
+
+  it("refuses a voting period outside [MIN_VOTING_PERIOD, staking.MAX_VOTING_PERIOD] at deployment", async function () {
+    const [admin] = await ethers.getSigners();
+    const registry = new ContributionRegistry__factory(admin);
+    const ledger = new AttributionLedger__factory(admin);
+    const { staking } = f.deployment;
+    const [min, max] = [3_600n, 7n * 86_400n];
+    expect(await f.tributary.staking.MAX_VOTING_PERIOD()).to.equal(max);
+    expect(await f.tributary.registry.MIN_VOTING_PERIOD()).to.equal(min);
+    expect(await f.tributary.ledger.MIN_VOTING_PERIOD()).to.equal(min);
+    for (const period of [min - 1n, max + 1n]) {
+      await expect(registry.deploy(staking, admin!.address, period, 60, 86_400))
+        .to.be.revertedWithCustomError(registry, "VotingPeriodOutOfBounds")
+        .withArgs(period, min, max);
+      await expect(ledger.deploy(staking, f.deployment.registry, admin!.address, period))
+        .to.be.revertedWithCustomError(ledger, "VotingPeriodOutOfBounds")
+        .withArgs(period, min, max);
+    }
+    for (const period of [min, max]) {
+      const deployed = await registry.deploy(staking, admin!.address, period, 60, 86_400);
+      expect(await deployed.VOTING_PERIOD()).to.equal(period);
+    }
+  });
+
+  it("refuses commitment ages outside their bounds at deployment: ParameterOutOfBounds", async function () {
+    const [admin] = await ethers.getSigners();
+    const registry = new ContributionRegistry__factory(admin);
+    await expect(registry.deploy(f.deployment.staking, admin!.address, 3 * 86_400, 11, 86_400))
+      .to.be.revertedWithCustomError(registry, "ParameterOutOfBounds")
+      .withArgs(ethers.encodeBytes32String("commitmentMinAge"), 11, 12, 3_600);
+    await expect(registry.deploy(f.deployment.staking, admin!.address, 3 * 86_400, 60, 7_199))
+      .to.be.revertedWithCustomError(registry, "ParameterOutOfBounds")
+      .withArgs(ethers.encodeBytes32String("commitmentMaxAge"), 7_199, 7_200, 30 * 86_400);
   });
 
   it("exposes every parameter it was deployed with", async function () {
-    const { staking, registry, distributor } = f.tributary;
+    const { staking, registry, ledger, distributor } = f.tributary;
     expect(await staking.minStake()).to.equal(TOKEN(100));
     expect(await staking.quorumBps()).to.equal(6_667n);
     expect(await staking.unbondingPeriod()).to.equal(7n * 86_400n);
     expect(await staking.reporterBountyBps()).to.equal(500n);
     expect(await staking.treasury()).to.equal(await f.cast.treasury.getAddress());
-    expect(await registry.commitmentMaxAge()).to.equal(7_200n);
+    expect(await staking.isSlasher(f.deployment.distributor)).to.equal(true);
+    expect(await staking.MAX_SLASH_BPS()).to.equal(5_000n);
+    expect(await staking.GOVERNANCE_DELAY()).to.equal(61n * 86_400n);
+    expect(await registry.commitmentMinAge()).to.equal(60n);
+    expect(await registry.commitmentMaxAge()).to.equal(86_400n);
+    expect(await registry.VOTING_PERIOD()).to.equal(3n * 86_400n);
+    expect(await registry.MAX_DATANETS()).to.equal(2n ** 24n - 1n);
+    expect(await ledger.VOTING_PERIOD()).to.equal(3n * 86_400n);
     expect(await distributor.challengePeriod()).to.equal(3_600n);
     expect(await distributor.equivocationSlashBps()).to.equal(1_000n);
     expect(await registry.STAKING()).to.equal(f.deployment.staking);
-    expect(await f.tributary.ledger.REGISTRY()).to.equal(f.deployment.registry);
+    expect(await ledger.STAKING()).to.equal(f.deployment.staking);
+    expect(await ledger.REGISTRY()).to.equal(f.deployment.registry);
   });
 
   it("a second allocation change in the same epoch replaces the first", async function () {
@@ -81,13 +144,13 @@ describe("epoch clock and parameter views", function () {
   it("the default admin changes only through the delayed two-step transfer", async function () {
     const { staking } = f.tributary;
     const newAdmin = f.contributors[0]!;
-    await staking.beginDefaultAdminTransfer(await newAdmin.getAddress());
-    await expect(f.as(newAdmin).staking.acceptDefaultAdminTransfer()).to.be.revertedWithCustomError(
-      staking,
-      "AccessControlEnforcedDefaultAdminDelay",
-    );
-    await networkHelpers.time.increase(2 * 86_400 + 1);
-    await f.as(newAdmin).staking.acceptDefaultAdminTransfer();
+    const begunAt = (await latestTimestamp(f)) + 10n;
+    await sendAt(f, begunAt, () => staking.beginDefaultAdminTransfer(newAdmin.getAddress()));
+    const schedule = begunAt + 2n * 86_400n;
+    await expect(sendAt(f, schedule, () => f.as(newAdmin).staking.acceptDefaultAdminTransfer()))
+      .to.be.revertedWithCustomError(staking, "AccessControlEnforcedDefaultAdminDelay")
+      .withArgs(schedule);
+    await sendAt(f, schedule + 1n, () => f.as(newAdmin).staking.acceptDefaultAdminTransfer());
     expect(await staking.defaultAdmin()).to.equal(await newAdmin.getAddress());
   });
 });

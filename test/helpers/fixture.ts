@@ -8,17 +8,29 @@ export const TOKEN = (n: number | string) => parseUnits(String(n), 18);
 export const ZERO_SALT = "0x" + "00".repeat(32);
 
 export interface Fixture extends DemoSuite {
-  /** Validators with 1000, 800, 600 and 400 tokens bonded (total 2800; quorum 1867). */
+  /** Validators with 1000, 800, 600 and 400 tokens bonded (total 2800; quorum 66.67 %, 1866.76 tokens). */
   validators: Signer[];
   contributors: Signer[];
   datanetId: bigint;
   as: (signer: Signer) => TributaryContracts;
 }
 
+/** Options of {@link deployFixture}. */
+export interface FixtureOptions {
+  /**
+   * Accounts made slashers before anything is staked, when `scheduleSlasher` applies at once; once stake
+   * exists a new slasher waits `GOVERNANCE_DELAY`, which tests that slash directly cannot afford.
+   */
+  slashers?: Signer[];
+}
+
 /** Deploys the suite, stakes four validators and creates one datanet. */
-export async function deployFixture(connection: NetworkConnection): Promise<Fixture> {
+export async function deployFixture(connection: NetworkConnection, options: FixtureOptions = {}): Promise<Fixture> {
   const suite = await deployDemoSuite(connection);
   const as = (signer: Signer) => withRunner(suite.tributary, signer);
+  for (const slasher of options.slashers ?? []) {
+    await (await suite.tributary.staking.scheduleSlasher(await slasher.getAddress())).wait();
+  }
   const stakes = [1000, 800, 600, 400];
   for (const [i, v] of suite.cast.validators.entries()) {
     await (await suite.stakeToken.mint(await v.getAddress(), TOKEN(stakes[i]!))).wait();
@@ -31,9 +43,52 @@ export async function deployFixture(connection: NetworkConnection): Promise<Fixt
 
 /** Moves the chain's clock `seconds` on and mines a block (dev chains only). */
 export async function advanceTime(f: Fixture, seconds: bigint | number): Promise<void> {
-  const provider = f.tributary.runner.provider as unknown as { send(method: string, params: unknown[]): Promise<unknown> };
+  const provider = f.tributary.runner.provider as unknown as {
+    send(method: string, params: unknown[]): Promise<unknown>;
+  };
   await provider.send("evm_increaseTime", [Number(seconds)]);
   await provider.send("evm_mine", []);
+}
+
+/** Mints `amount` stake tokens to `validator` and approves the staking contract, without staking them. */
+export async function fundStake(f: Fixture, validator: Signer, amount: bigint): Promise<void> {
+  await (await f.stakeToken.mint(await validator.getAddress(), amount)).wait();
+  await (await f.stakeToken.connect(validator).approve(f.deployment.staking, amount)).wait();
+}
+
+/** Mints, approves and bonds `amount` for `validator`. */
+export async function stakeFor(f: Fixture, validator: Signer, amount: bigint): Promise<void> {
+  await fundStake(f, validator, amount);
+  await (await f.as(validator).staking.stake(amount)).wait();
+}
+
+/** Posts (from the admin) the commitment for `contributor` registering `contentHash` in the datanet; returns it. */
+export async function commitFor(
+  f: Fixture,
+  contributor: Signer,
+  contentHash: string,
+  salt = ZERO_SALT,
+): Promise<string> {
+  const commitment = computeCommitment(await contributor.getAddress(), f.datanetId, [contentHash], salt);
+  await (await f.tributary.registry.commit(commitment)).wait();
+  return commitment;
+}
+
+/** The latest block's timestamp. */
+export async function latestTimestamp(f: Fixture): Promise<bigint> {
+  return BigInt((await f.tributary.runner.provider!.getBlock("latest"))!.timestamp);
+}
+
+/**
+ * Stamps the next block `timestamp` and sends `send()`, so a test can name exact seconds (dev chains only).
+ * A call that fails gas estimation mines nothing, and the stamp then waits for the next transaction.
+ */
+export async function sendAt<T>(f: Fixture, timestamp: bigint, send: () => Promise<T>): Promise<T> {
+  const provider = f.tributary.runner.provider as unknown as {
+    send(method: string, params: unknown[]): Promise<unknown>;
+  };
+  await provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  return send();
 }
 
 /** Waits out the registry's minimum commitment age on a dev chain. */

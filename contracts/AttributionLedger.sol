@@ -5,6 +5,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IAttributionLedger} from "./interfaces/IAttributionLedger.sol";
 import {IContributionRegistry} from "./interfaces/IContributionRegistry.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
 import {StakeVote} from "./libraries/StakeVote.sol";
 import {EpochClock} from "./base/EpochClock.sol";
@@ -21,8 +22,8 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
     uint256 public constant override MIN_VOTING_PERIOD = 1 hours;
 
     uint256 internal constant BPS = 10_000;
-    /// @dev outputId (32) + value (16) + vector length (1).
-    uint256 internal constant RECORD_HEADER_BYTES = 49;
+    /// @dev outputId (32) + poolId (4) + value (16) + vector length (1).
+    uint256 internal constant RECORD_HEADER_BYTES = 53;
     /// @dev contributionId (4) + weightBps (2).
     uint256 internal constant ENTRY_BYTES = 6;
 
@@ -30,6 +31,8 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
     address public immutable override STAKING;
     /// @inheritdoc IAttributionLedger
     address public immutable override REGISTRY;
+    /// @inheritdoc IAttributionLedger
+    address public immutable override DISTRIBUTOR;
     /// @inheritdoc IAttributionLedger
     uint256 public immutable override VOTING_PERIOD;
 
@@ -41,16 +44,18 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
 
     /// @param staking The suite's ValidatorStaking; its epoch clock is copied.
     /// @param registry The suite's ContributionRegistry.
+    /// @param distributor The suite's RewardDistributor, whose pools records name.
     /// @param admin Governance: the default admin.
     /// @param votingPeriod Seconds a batch is open for attestations, within
     /// `[MIN_VOTING_PERIOD, staking.MAX_VOTING_PERIOD()]`.
     constructor(
         address staking,
         address registry,
+        address distributor,
         address admin,
         uint256 votingPeriod
     ) EpochClock(EpochClock(staking).GENESIS(), EpochClock(staking).EPOCH_DURATION()) Governed(admin) {
-        require(registry != address(0), ZeroAddress());
+        require(registry != address(0) && distributor != address(0), ZeroAddress());
         uint256 maxVotingPeriod = IValidatorStaking(staking).MAX_VOTING_PERIOD();
         require(
             votingPeriod >= MIN_VOTING_PERIOD && votingPeriod <= maxVotingPeriod,
@@ -58,6 +63,7 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
         );
         STAKING = staking;
         REGISTRY = registry;
+        DISTRIBUTOR = distributor;
         VOTING_PERIOD = votingPeriod;
     }
 
@@ -149,10 +155,20 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
 
     // ----------------------------------------------------------------- internal
 
-    /// @dev The Accepted bitmap word last read from the registry. A record's sorted ids usually share one word.
+    /// @dev The registry words last read: a record's sorted ids usually share one.
     struct WordCache {
-        uint256 index;
-        uint256 word;
+        uint256 acceptedIndex;
+        uint256 accepted;
+        uint256 datanetIndex;
+        uint256 datanets;
+    }
+
+    /// @dev The pool of the previous record; consecutive records usually share one. `datanetCount == 0`
+    /// means every datanet.
+    struct PoolCache {
+        uint256 id;
+        uint256 datanetCount;
+        uint24[8] datanets;
     }
 
     /// @dev Walks the packed records once, checking every rule, and returns how many there are.
@@ -160,26 +176,43 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
         uint256 length = records.length;
         uint256 offset;
         uint256 previousOutputId;
-        WordCache memory cache = WordCache({index: type(uint256).max, word: 0});
+        WordCache memory cache = WordCache({
+            acceptedIndex: type(uint256).max,
+            accepted: 0,
+            datanetIndex: type(uint256).max,
+            datanets: 0
+        });
+        PoolCache memory pool;
+        pool.id = type(uint256).max;
+        uint256 poolCount = IRewardDistributor(DISTRIBUTOR).poolCount();
 
         while (offset < length) {
             require(length - offset >= RECORD_HEADER_BYTES, MalformedRecords(recordCount, offset));
             uint256 outputId;
+            uint256 poolId;
             uint256 value;
             uint256 n;
             assembly ("memory-safe") {
                 let p := add(records.offset, offset)
                 outputId := calldataload(p)
-                value := shr(128, calldataload(add(p, 32)))
-                n := byte(0, calldataload(add(p, 48)))
+                poolId := shr(224, calldataload(add(p, 32)))
+                value := shr(128, calldataload(add(p, 36)))
+                n := byte(0, calldataload(add(p, 52)))
             }
             require(outputId != 0, OutputIdZero(recordCount));
             require(outputId > previousOutputId, OutputIdsNotIncreasing(recordCount, bytes32(outputId)));
             require(value != 0, ValueZero(recordCount));
             require(n > 0 && n <= MAX_ATTRIBUTIONS, VectorLengthOutOfBounds(recordCount, n, MAX_ATTRIBUTIONS));
+            if (poolId != pool.id) {
+                require(poolId < poolCount, PoolNotFound(recordCount, poolId));
+                IRewardDistributor.Pool memory p = IRewardDistributor(DISTRIBUTOR).poolOf(poolId);
+                pool.id = poolId;
+                pool.datanetCount = p.datanetCount;
+                pool.datanets = p.datanets;
+            }
             offset += RECORD_HEADER_BYTES;
             require(length - offset >= n * ENTRY_BYTES, MalformedRecords(recordCount, offset));
-            offset = _validateVector(records, offset, n, recordCount, cache);
+            offset = _validateVector(records, offset, n, recordCount, cache, pool);
             previousOutputId = outputId;
             ++recordCount;
         }
@@ -193,7 +226,8 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
         uint256 offset,
         uint256 n,
         uint256 recordIndex,
-        WordCache memory cache
+        WordCache memory cache,
+        PoolCache memory pool
     ) internal view returns (uint256) {
         uint256 previousId;
         uint256 sumBps;
@@ -207,11 +241,12 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
             require(id > previousId, ContributionIdsNotIncreasing(recordIndex, j, id));
             require(weight > 0, WeightZero(recordIndex, j));
             uint256 wordIndex = id >> 8;
-            if (wordIndex != cache.index) {
-                cache.word = IContributionRegistry(REGISTRY).acceptedWord(wordIndex);
-                cache.index = wordIndex;
+            if (wordIndex != cache.acceptedIndex) {
+                cache.accepted = IContributionRegistry(REGISTRY).acceptedWord(wordIndex);
+                cache.acceptedIndex = wordIndex;
             }
-            require(cache.word & (1 << (id & 0xff)) != 0, ContributionNotAccepted(recordIndex, id));
+            require(cache.accepted & (1 << (id & 0xff)) != 0, ContributionNotAccepted(recordIndex, id));
+            if (pool.datanetCount > 0) _checkDatanet(id, recordIndex, cache, pool);
             // At most MAX_ATTRIBUTIONS weights of 16 bits each, and offset is bounded by calldata size.
             unchecked {
                 sumBps += weight;
@@ -221,5 +256,25 @@ contract AttributionLedger is IAttributionLedger, EpochClock, Governed {
         }
         require(sumBps == BPS, WeightsSumMismatch(recordIndex, sumBps));
         return offset;
+    }
+
+    /// @dev Requires Accepted contribution `id` to belong to one of `pool`'s datanets.
+    function _checkDatanet(
+        uint256 id,
+        uint256 recordIndex,
+        WordCache memory cache,
+        PoolCache memory pool
+    ) internal view {
+        uint256 wordIndex = id >> 3;
+        if (wordIndex != cache.datanetIndex) {
+            cache.datanets = IContributionRegistry(REGISTRY).acceptedDatanetWord(wordIndex);
+            cache.datanetIndex = wordIndex;
+        }
+        uint256 datanetId = (cache.datanets >> ((id & 7) * 32)) & type(uint32).max;
+        uint256 count = pool.datanetCount;
+        for (uint256 k; k < count; ++k) {
+            if (pool.datanets[k] == datanetId) return;
+        }
+        revert DatanetNotInPool(recordIndex, id, datanetId, pool.id);
     }
 }

@@ -56,6 +56,9 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     mapping(uint256 id => StakeVote.Tally) internal _tallies;
     /// @dev Bit `id % 256` of word `id / 256` is set once the contribution is Accepted.
     mapping(uint256 wordIndex => uint256 bits) internal _acceptedWords;
+    /// @dev Accepted contributions' datanets, eight per word: bits `32 * (id % 8)` up of word `id / 8` hold
+    /// the datanet id of contribution `id` once it is Accepted, and zero before (datanet ids start at 1).
+    mapping(uint256 wordIndex => uint256 datanets) internal _acceptedDatanetWords;
     /// @dev Per validator, bit `id % 256` of word `id / 256` is set once it voted on `id`.
     mapping(address validator => mapping(uint256 wordIndex => uint256 bits)) internal _votedWords;
 
@@ -239,7 +242,10 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         if (decided) {
             ContributionStatus outcome = accept ? ContributionStatus.Accepted : ContributionStatus.Rejected;
             _contributions[contentHash].status = outcome;
-            if (accept) _acceptedWords[id >> 8] |= 1 << (id & 0xff);
+            if (accept) {
+                _acceptedWords[id >> 8] |= 1 << (id & 0xff);
+                _acceptedDatanetWords[id >> 3] |= uint256(c.datanetId) << ((id & 7) * 32);
+            }
             emit ContributionDecided(id, outcome, epoch);
         }
     }
@@ -301,6 +307,16 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     /// @inheritdoc IContributionRegistry
     function acceptedWord(uint256 wordIndex) external view override returns (uint256) {
         return _acceptedWords[wordIndex];
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function acceptedDatanetWord(uint256 wordIndex) external view override returns (uint256) {
+        return _acceptedDatanetWords[wordIndex];
+    }
+
+    /// @inheritdoc IContributionRegistry
+    function acceptedDatanetOf(uint256 id) external view override returns (uint256) {
+        return (_acceptedDatanetWords[id >> 3] >> ((id & 7) * 32)) & type(uint32).max;
     }
 
     /// @inheritdoc IContributionRegistry

@@ -15,23 +15,35 @@ import {EpochClock} from "./base/EpochClock.sol";
 import {Governed} from "./base/Governed.sol";
 
 /// @title RewardDistributor
-/// @notice Holds the reward pools: funding, settlements, claims and equivocation slashing.
+/// @notice Holds the reward pools: allowlisted tokens, pools, funding, settlements, claims and
+/// equivocation slashing.
 contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IRewardDistributor
     bytes32 public constant override SETTLEMENT_TYPEHASH =
         keccak256(
-            "Settlement(uint256 epoch,bytes32 root,uint256 cumulativeTotal,bytes32 dataUriHash,uint256 deadline)"
+            "Settlement(uint256 epoch,bytes32 root,uint256[] cumulativeTotals,bytes32 dataUriHash,uint256 deadline)"
         );
 
     /// @inheritdoc IRewardDistributor
-    /// @dev Cumulative amounts are stored in 96 bits per account.
+    /// @dev Cumulative amounts are stored in 96 bits per account and token.
     uint256 public constant override MAX_CUMULATIVE_TOTAL = type(uint96).max;
+    /// @inheritdoc IRewardDistributor
+    /// @dev Every settlement writes two slots per listed token; 16 keeps the worst case near 300 000 gas.
+    uint256 public constant override MAX_TOKENS = 16;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MAX_POOL_DATANETS = 8;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override NETWORK_POOL = 0;
     /// @inheritdoc IRewardDistributor
     uint256 public constant override MAX_PROTOCOL_FEE_BPS = 2_000;
     /// @inheritdoc IRewardDistributor
     uint256 public constant override MAX_VALIDATOR_SHARE_BPS = 5_000;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MIN_IDLE_REFUND_EPOCHS = 1;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override MAX_IDLE_REFUND_EPOCHS = 366;
     /// @inheritdoc IRewardDistributor
     uint256 public constant override MIN_CHALLENGE_PERIOD = 1 hours;
     /// @inheritdoc IRewardDistributor
@@ -50,23 +62,43 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     /// @inheritdoc IRewardDistributor
     address public immutable override STAKING;
 
-    /// @dev One account's claim state. Slot layout: claimed (96) | recipient (160).
+    /// @dev One account's claim state in one token. Slot layout: claimed (96) | recipient (160).
     struct Account {
         uint96 claimed;
         address recipient;
     }
 
-    /// @dev Everything a claim needs besides its account and the active root, in one slot.
+    /// @dev Everything a claim of one token needs besides its account and the active root, in one slot.
     /// Slot layout: totalClaimed (96) | latestTotal (96) | latestActivatesAt (40) | nextEpoch (24).
-    /// `latestTotal` and `latestActivatesAt` copy the latest submitted settlement (that of epoch
-    /// `nextEpoch - 1`), so a claim against an active latest settlement reads its root and nothing else.
-    /// Totals fit 96 bits (`MAX_CUMULATIVE_TOTAL`), timestamps 40 bits. Epochs settle one at a time,
-    /// at least `MIN_CHALLENGE_PERIOD` apart, so 2^24 settlements take over 1 900 years.
-    struct State {
+    /// `latestTotal`, `latestActivatesAt` and `nextEpoch` copy the latest submitted settlement (that of
+    /// epoch `nextEpoch - 1`), which writes them for every listed token, so a claim against an active
+    /// latest settlement reads its root and nothing else. Totals fit 96 bits (`MAX_CUMULATIVE_TOTAL`),
+    /// timestamps 40 bits. Epochs settle one at a time, at least `MIN_CHALLENGE_PERIOD` apart, so 2^24
+    /// settlements take over 1 900 years.
+    struct ClaimState {
         uint96 totalClaimed;
         uint96 latestTotal;
         uint40 latestActivatesAt;
         uint24 nextEpoch;
+    }
+
+    /// @dev What settlements and funding read of one token. Slot layout: previousTotal (96) |
+    /// fundedThroughLatest (96) | index (8) | allowed (8). `previousTotal` is the total of the settlement
+    /// before the latest, which claims use while the latest is pending; `fundedThroughLatest` is Σ funded
+    /// over epochs 0 through the latest settled one.
+    struct TokenState {
+        uint96 previousTotal;
+        uint96 fundedThroughLatest;
+        uint8 index;
+        bool allowed;
+    }
+
+    /// @dev The latest submitted settlement's epoch bounds, for submissions, vetoes and views.
+    /// Slot layout: latestActivatesAt (40) | nextEpoch (24) | latestTokenCount (8).
+    struct State {
+        uint40 latestActivatesAt;
+        uint24 nextEpoch;
+        uint8 latestTokenCount;
     }
 
     /// @dev Governance settings read by submission and equivocation reports, never by claims.
@@ -80,28 +112,31 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     /// @dev Settlements of even and odd epochs. Epochs settle in order and only the latest may be
     /// pending, so the latest and the one before it are all that claims ever need.
     Settlement[2] internal _ring;
-    /// @dev Σ funded over epochs 0 through the latest submitted settlement's epoch.
-    uint256 internal _fundedThroughLatest;
+    address[] internal _tokens;
+    mapping(address token => TokenState) internal _tokenStates;
+    mapping(address token => ClaimState) internal _claimStates;
+    mapping(address token => uint256) internal _totalFunded;
     /// @inheritdoc IRewardDistributor
-    uint256 public override totalFunded;
-    /// @inheritdoc IRewardDistributor
-    mapping(uint256 epoch => uint256 amount) public override fundedInEpoch;
-    mapping(address account => Account) internal _accounts;
-    /// @dev Vetoed settlements by key `keccak256(epoch, root, cumulativeTotal, dataUriHash)`. The data
-    /// URI is part of the key so that a vetoed root can return under a new URI: a veto can stop one
-    /// signed settlement, never block a correct root forever.
+    mapping(uint256 epoch => mapping(address token => uint256 amount)) public override fundedInEpoch;
+    Pool[] internal _pools;
+    mapping(address account => mapping(address token => Account)) internal _accounts;
+    /// @dev Vetoed settlements by key `keccak256(epoch, root, totalsHash, dataUriHash)`. The data URI is
+    /// part of the key so that a vetoed root can return under a new URI: a veto can stop one signed
+    /// settlement, never block a correct root forever.
     mapping(bytes32 settlementKey => bool) internal _vetoed;
     /// @dev Key of the latest submitted settlement, which is the one a veto can hit.
     bytes32 internal _latestKey;
     mapping(bytes32 evidenceKey => bool) internal _equivocationSlashed;
     AllocationParams[] internal _params;
 
-    /// @param rewardToken Token the pools are funded and claimed in.
+    /// @param rewardToken The network pool's token, first on the allowlist.
     /// @param staking The suite's ValidatorStaking; its epoch clock is copied. Must be made a slasher there.
     /// @param admin Governance: the default admin.
     /// @param treasury Account owed the protocol fee; not this contract, `staking` or `rewardToken`.
     /// @param protocolFeeBps Protocol fee, at most `MAX_PROTOCOL_FEE_BPS`.
     /// @param validatorShareBps Validators' share, at most `MAX_VALIDATOR_SHARE_BPS`.
+    /// @param idleRefundEpochs Idle epochs before a pool is refunded, within `[MIN_IDLE_REFUND_EPOCHS,
+    /// MAX_IDLE_REFUND_EPOCHS]`.
     /// @param challengePeriod_ Seconds a settlement stays pending, within `[MIN_CHALLENGE_PERIOD,
     /// maxChallengePeriod()]`. The epoch must be at least two minimum challenge periods long.
     constructor(
@@ -111,13 +146,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         address treasury,
         uint256 protocolFeeBps,
         uint256 validatorShareBps,
+        uint256 idleRefundEpochs,
         uint256 challengePeriod_
     )
         EpochClock(EpochClock(staking).GENESIS(), EpochClock(staking).EPOCH_DURATION())
         Governed(admin)
         EIP712("Tributary RewardDistributor", "1")
     {
-        require(rewardToken != address(0), ZeroAddress());
         // Otherwise no challenge period would fit: even the shortest could not run twice per epoch.
         require(
             EPOCH_DURATION >= 2 * MIN_CHALLENGE_PERIOD,
@@ -125,22 +160,58 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         );
         REWARD_TOKEN = rewardToken;
         STAKING = staking;
-        _setAllocationParams(0, protocolFeeBps, validatorShareBps, treasury);
+        _allowToken(rewardToken);
+        _setAllocationParams(0, protocolFeeBps, validatorShareBps, idleRefundEpochs, treasury);
         _setChallengePeriod(challengePeriod_);
         _setEquivocationSlashBps(1_000);
+        _createPool(address(0), rewardToken, new uint24[](0));
         // Nonzero placeholders, never read (a ring entry only once its epoch is submitted, the state's
         // latest fields only once `nextEpoch > 0`), so the first settlements overwrite nonzero slots
         // instead of creating them.
-        _ring[0] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
-        _ring[1] = Settlement({root: bytes32(uint256(1)), cumulativeTotal: 0, epoch: 0, activatesAt: 1});
+        _ring[0] = Settlement({root: bytes32(uint256(1)), epoch: 0, activatesAt: 1, tokenCount: 0});
+        _ring[1] = Settlement({root: bytes32(uint256(1)), epoch: 0, activatesAt: 1, tokenCount: 0});
         _state.latestActivatesAt = 1;
         _latestKey = bytes32(uint256(1));
+    }
+
+    // ------------------------------------------------------------- tokens and pools
+
+    /// @inheritdoc IRewardDistributor
+    function allowToken(address token) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        TokenState storage state = _tokenStates[token];
+        if (_isListed(token, state)) {
+            require(!state.allowed, TokenAlreadyAllowed(token));
+            state.allowed = true;
+            emit TokenAllowed(token, state.index);
+        } else {
+            require(token != _params[_params.length - 1].treasury, InvalidToken(token));
+            _allowToken(token);
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function disallowToken(address token) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        TokenState storage state = _tokenStates[token];
+        require(_isListed(token, state), TokenNotListed(token));
+        require(state.allowed, TokenNotAllowed(token));
+        state.allowed = false;
+        emit TokenDisallowed(token);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function createPool(
+        address token,
+        uint24[] calldata datanets
+    ) external override whenNotPaused returns (uint256 poolId) {
+        _requireAllowed(token);
+        return _createPool(msg.sender, token, datanets);
     }
 
     // ------------------------------------------------------------------ funding
 
     /// @inheritdoc IRewardDistributor
-    function fund(uint256 epoch, uint256 amount) external override nonReentrant whenNotPaused {
+    function fund(uint256 poolId, uint256 epoch, uint256 amount) external override nonReentrant whenNotPaused {
+        require(poolId < _pools.length, PoolNotFound(poolId));
         require(amount > 0, FundingAmountZero());
         uint256 current = currentEpoch();
         // Settlements cover closed epochs only, so an epoch that may still be funded is never settled.
@@ -149,18 +220,22 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
             epoch <= current + MAX_FUNDING_LEAD_EPOCHS,
             FundingEpochTooFar(epoch, current + MAX_FUNDING_LEAD_EPOCHS)
         );
-        IERC20 token = IERC20(REWARD_TOKEN);
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        address token = _pools[poolId].token;
+        _requireAllowed(token);
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
         require(received > 0, FundingAmountZero());
-        // A settlement can never carry more than MAX_CUMULATIVE_TOTAL, so funds above it could never be
-        // settled or claimed.
-        uint256 totalFundedAfter = totalFunded + received;
-        require(totalFundedAfter <= MAX_CUMULATIVE_TOTAL, FundingExceedsLimit(totalFundedAfter, MAX_CUMULATIVE_TOTAL));
-        fundedInEpoch[epoch] += received;
-        totalFunded = totalFundedAfter;
-        emit Funded(epoch, msg.sender, received);
+        // A settlement can never carry more than MAX_CUMULATIVE_TOTAL of a token, so funds above it could
+        // never be settled or claimed.
+        uint256 totalFundedAfter = _totalFunded[token] + received;
+        require(
+            totalFundedAfter <= MAX_CUMULATIVE_TOTAL,
+            FundingExceedsLimit(token, totalFundedAfter, MAX_CUMULATIVE_TOTAL)
+        );
+        _totalFunded[token] = totalFundedAfter;
+        fundedInEpoch[epoch][token] += received;
+        emit Funded(poolId, epoch, msg.sender, token, received);
     }
 
     // --------------------------------------------------------------- settlement
@@ -169,66 +244,87 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     function submitSettlement(
         uint256 epoch,
         bytes32 root,
-        uint256 cumulativeTotal,
+        uint256[] calldata cumulativeTotals,
         string calldata dataUri,
         uint256 deadline,
         bytes[] calldata signatures
     ) external override whenNotPaused {
-        uint256 fundedThrough = _checkSubmission(epoch, cumulativeTotal, deadline);
-        bytes32 dataUriHash = keccak256(bytes(dataUri));
-        bytes32 key = _settlementKey(epoch, root, cumulativeTotal, dataUriHash);
-        require(!_vetoed[key], SettlementWasVetoed(epoch, root, cumulativeTotal, dataUriHash));
-
-        _checkQuorum(_settlementDigest(epoch, root, cumulativeTotal, dataUriHash, deadline), signatures);
+        _checkSubmission(epoch, deadline);
+        uint256 tokenCount = _tokens.length;
+        require(cumulativeTotals.length == tokenCount, TokenCountMismatch(cumulativeTotals.length, tokenCount));
+        bytes32 key = _checkSignedSettlement(epoch, root, cumulativeTotals, dataUri, deadline, signatures);
 
         uint256 activatesAt = block.timestamp + _config.challengePeriod;
-        // cumulativeTotal <= MAX_CUMULATIVE_TOTAL < 2^96; timestamps fit 40 bits.
+        for (uint256 i; i < tokenCount; ++i) {
+            _settleToken(_tokens[i], epoch, cumulativeTotals[i], activatesAt);
+        }
+        // tokenCount <= MAX_TOKENS; timestamps fit 40 bits.
         _ring[epoch & 1] = Settlement({
             root: root,
-            cumulativeTotal: uint128(cumulativeTotal),
             epoch: uint64(epoch),
-            activatesAt: uint64(activatesAt)
+            activatesAt: uint64(activatesAt),
+            tokenCount: uint8(tokenCount)
         });
         _state = State({
-            totalClaimed: _state.totalClaimed,
-            latestTotal: uint96(cumulativeTotal),
             latestActivatesAt: uint40(activatesAt),
-            nextEpoch: SafeCast.toUint24(epoch + 1)
+            nextEpoch: SafeCast.toUint24(epoch + 1),
+            latestTokenCount: uint8(tokenCount)
         });
-        _fundedThroughLatest = fundedThrough;
         _latestKey = key;
-        emit SettlementSubmitted(epoch, root, cumulativeTotal, dataUri, activatesAt, msg.sender);
+        emit SettlementSubmitted(epoch, root, cumulativeTotals, dataUri, activatesAt, msg.sender);
     }
 
-    /// @dev Order, closure, deadline, activation of the previous epoch and the budget; returns Σ funded
-    /// through `epoch`.
-    function _checkSubmission(
+    /// @dev Refuses a vetoed settlement and checks the signers' quorum; returns the settlement's key.
+    function _checkSignedSettlement(
         uint256 epoch,
-        uint256 cumulativeTotal,
-        uint256 deadline
-    ) internal view returns (uint256 fundedThrough) {
+        bytes32 root,
+        uint256[] calldata cumulativeTotals,
+        string calldata dataUri,
+        uint256 deadline,
+        bytes[] calldata signatures
+    ) internal view returns (bytes32 key) {
+        bytes32 totalsHash = keccak256(abi.encodePacked(cumulativeTotals));
+        bytes32 dataUriHash = keccak256(bytes(dataUri));
+        key = _settlementKey(epoch, root, totalsHash, dataUriHash);
+        require(!_vetoed[key], SettlementWasVetoed(epoch, root, totalsHash, dataUriHash));
+        _checkQuorum(_settlementDigest(epoch, root, totalsHash, dataUriHash, deadline), signatures);
+    }
+
+    /// @dev Order, closure, deadline and activation of the previous epoch.
+    function _checkSubmission(uint256 epoch, uint256 deadline) internal view {
         State memory state = _state;
         require(epoch == state.nextEpoch, SettlementOutOfOrder(epoch, state.nextEpoch));
         uint256 current = currentEpoch();
         require(epoch < current, EpochNotClosed(epoch, current));
         require(block.timestamp <= deadline, SignatureExpired(deadline, block.timestamp));
-
         // The latest settlement is the previous epoch's.
-        uint256 previousTotal;
         if (epoch > 0) {
             require(
                 block.timestamp >= state.latestActivatesAt,
                 PreviousSettlementPending(epoch - 1, state.latestActivatesAt)
             );
-            previousTotal = state.latestTotal;
         }
-        require(cumulativeTotal >= previousTotal, CumulativeTotalDecreased(cumulativeTotal, previousTotal));
-        require(
-            cumulativeTotal <= MAX_CUMULATIVE_TOTAL,
-            CumulativeTotalTooLarge(cumulativeTotal, MAX_CUMULATIVE_TOTAL)
-        );
-        fundedThrough = _fundedThroughLatest + fundedInEpoch[epoch];
-        require(cumulativeTotal <= fundedThrough, SettlementOverBudget(cumulativeTotal, fundedThrough));
+    }
+
+    /// @dev Checks one token's total against the previous one and the budget, then records it as latest.
+    function _settleToken(address token, uint256 epoch, uint256 total, uint256 activatesAt) internal {
+        ClaimState memory claimState = _claimStates[token];
+        TokenState memory tokenState = _tokenStates[token];
+        // A token listed after the previous settlement has latestTotal 0.
+        uint256 previousTotal = claimState.latestTotal;
+        require(total >= previousTotal, CumulativeTotalDecreased(token, total, previousTotal));
+        uint256 fundedThrough = tokenState.fundedThroughLatest + fundedInEpoch[epoch][token];
+        // fundedThrough <= the token's total funded <= MAX_CUMULATIVE_TOTAL, so the total fits 96 bits.
+        require(total <= fundedThrough, SettlementOverBudget(token, total, fundedThrough));
+        tokenState.previousTotal = uint96(previousTotal);
+        tokenState.fundedThroughLatest = uint96(fundedThrough);
+        _tokenStates[token] = tokenState;
+        _claimStates[token] = ClaimState({
+            totalClaimed: claimState.totalClaimed,
+            latestTotal: uint96(total),
+            latestActivatesAt: uint40(activatesAt),
+            nextEpoch: uint24(epoch + 1)
+        });
     }
 
     /// @inheritdoc IRewardDistributor
@@ -241,15 +337,24 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         // submission required it. With none, the fields return to their deployment values.
         Settlement memory previous = epoch > 0
             ? _ring[(epoch - 1) & 1]
-            : Settlement({root: 0, cumulativeTotal: 0, epoch: 0, activatesAt: 1});
+            : Settlement({root: 0, epoch: 0, activatesAt: 1, tokenCount: 0});
+        uint256 count = state.latestTokenCount;
+        for (uint256 i; i < count; ++i) {
+            address token = _tokens[i];
+            TokenState storage tokenState = _tokenStates[token];
+            ClaimState storage claimState = _claimStates[token];
+            claimState.latestTotal = tokenState.previousTotal;
+            claimState.latestActivatesAt = uint40(previous.activatesAt);
+            claimState.nextEpoch = uint24(epoch);
+            // fundedInEpoch[epoch] was added to it by the vetoed submission.
+            tokenState.fundedThroughLatest -= uint96(fundedInEpoch[epoch][token]);
+        }
         _state = State({
-            totalClaimed: state.totalClaimed,
-            latestTotal: uint96(previous.cumulativeTotal),
             latestActivatesAt: uint40(previous.activatesAt),
-            nextEpoch: uint24(epoch)
+            nextEpoch: uint24(epoch),
+            latestTokenCount: previous.tokenCount
         });
-        _fundedThroughLatest -= fundedInEpoch[epoch];
-        emit SettlementVetoed(epoch, _ring[epoch & 1].root, state.latestTotal);
+        emit SettlementVetoed(epoch, _ring[epoch & 1].root);
     }
 
     // ------------------------------------------------------------------- claims
@@ -257,41 +362,52 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     /// @inheritdoc IRewardDistributor
     function claim(
         address account,
+        address token,
         uint256 cumulativeAmount,
         bytes32[] calldata proof
     ) external override nonReentrant returns (uint256 paid) {
-        State memory state = _state;
-        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(state);
+        ClaimState memory state = _claimStates[token];
+        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(token, state);
         address recipient;
-        (paid, recipient) = _claim(root, account, cumulativeAmount, proof, false);
-        _recordClaimed(state.totalClaimed + paid, activeTotal);
-        IERC20(REWARD_TOKEN).safeTransfer(recipient, paid);
+        (paid, recipient) = _claim(root, account, token, cumulativeAmount, proof, false);
+        uint256 totalAfter = state.totalClaimed + paid;
+        require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(token, totalAfter, activeTotal));
+        // totalAfter <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
+        _claimStates[token].totalClaimed = uint96(totalAfter);
+        IERC20(token).safeTransfer(recipient, paid);
     }
 
     /// @inheritdoc IRewardDistributor
     function claimMany(ClaimRequest[] calldata requests) external override nonReentrant returns (uint256 paid) {
-        State memory state = _state;
-        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(state);
         uint256 count = requests.length;
-        address[] memory recipients = new address[](count);
-        uint256[] memory amounts = new uint256[](count);
         for (uint256 i; i < count; ++i) {
             ClaimRequest calldata request = requests[i];
-            (amounts[i], recipients[i]) = _claim(root, request.account, request.cumulativeAmount, request.proof, true);
-            paid += amounts[i];
-        }
-        _recordClaimed(state.totalClaimed + paid, activeTotal);
-        IERC20 token = IERC20(REWARD_TOKEN);
-        for (uint256 i; i < count; ++i) {
-            if (amounts[i] > 0) token.safeTransfer(recipients[i], amounts[i]);
+            address token = request.token;
+            ClaimState memory state = _claimStates[token];
+            (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(token, state);
+            (uint256 amount, address recipient) = _claim(
+                root,
+                request.account,
+                token,
+                request.cumulativeAmount,
+                request.proof,
+                true
+            );
+            if (amount == 0) continue;
+            uint256 totalAfter = state.totalClaimed + amount;
+            require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(token, totalAfter, activeTotal));
+            _claimStates[token].totalClaimed = uint96(totalAfter);
+            paid += amount;
+            IERC20(token).safeTransfer(recipient, amount);
         }
     }
 
     /// @inheritdoc IRewardDistributor
-    function setRecipient(address recipient) external override {
-        require(recipient != address(this) && recipient != REWARD_TOKEN, InvalidRecipient(recipient));
-        _accounts[msg.sender].recipient = recipient;
-        emit RecipientSet(msg.sender, recipient);
+    function setRecipient(address token, address recipient) external override {
+        require(_isListed(token, _tokenStates[token]), TokenNotListed(token));
+        require(recipient != address(this) && recipient != token, InvalidRecipient(recipient));
+        _accounts[msg.sender][token].recipient = recipient;
+        emit RecipientSet(msg.sender, token, recipient);
     }
 
     // ------------------------------------------------------------- equivocation
@@ -304,22 +420,21 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         bytes calldata signatureB
     ) external override nonReentrant returns (uint256 slashed) {
         require(a.epoch == b.epoch, EvidenceEpochMismatch(a.epoch, b.epoch));
-        require(
-            a.root != b.root || a.cumulativeTotal != b.cumulativeTotal || a.dataUriHash != b.dataUriHash,
-            EvidenceNotConflicting()
-        );
+        bytes32 totalsA = keccak256(abi.encodePacked(a.cumulativeTotals));
+        bytes32 totalsB = keccak256(abi.encodePacked(b.cumulativeTotals));
+        require(a.root != b.root || totalsA != totalsB || a.dataUriHash != b.dataUriHash, EvidenceNotConflicting());
         // Validators re-sign after a veto; signing over vetoed content is not equivocation.
         require(
-            !_vetoed[_settlementKey(a.epoch, a.root, a.cumulativeTotal, a.dataUriHash)] &&
-                !_vetoed[_settlementKey(b.epoch, b.root, b.cumulativeTotal, b.dataUriHash)],
+            !_vetoed[_settlementKey(a.epoch, a.root, totalsA, a.dataUriHash)] &&
+                !_vetoed[_settlementKey(b.epoch, b.root, totalsB, b.dataUriHash)],
             EvidenceVetoed(a.epoch)
         );
         address signerA = ECDSA.recover(
-            _settlementDigest(a.epoch, a.root, a.cumulativeTotal, a.dataUriHash, a.deadline),
+            _settlementDigest(a.epoch, a.root, totalsA, a.dataUriHash, a.deadline),
             signatureA
         );
         address signerB = ECDSA.recover(
-            _settlementDigest(b.epoch, b.root, b.cumulativeTotal, b.dataUriHash, b.deadline),
+            _settlementDigest(b.epoch, b.root, totalsB, b.dataUriHash, b.deadline),
             signatureB
         );
         require(signerA == signerB, EvidenceSignerMismatch(signerA, signerB));
@@ -341,9 +456,10 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     function setAllocationParams(
         uint256 protocolFeeBps,
         uint256 validatorShareBps,
+        uint256 idleRefundEpochs,
         address treasury
     ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setAllocationParams(currentEpoch() + 1, protocolFeeBps, validatorShareBps, treasury);
+        _setAllocationParams(currentEpoch() + 1, protocolFeeBps, validatorShareBps, idleRefundEpochs, treasury);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -366,12 +482,19 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function settlementDigest(SettlementData calldata s) external view override returns (bytes32) {
-        return _settlementDigest(s.epoch, s.root, s.cumulativeTotal, s.dataUriHash, s.deadline);
+        return
+            _settlementDigest(
+                s.epoch,
+                s.root,
+                keccak256(abi.encodePacked(s.cumulativeTotals)),
+                s.dataUriHash,
+                s.deadline
+            );
     }
 
     /// @inheritdoc IRewardDistributor
-    function activeSettlement() external view override returns (Settlement memory) {
-        return _activeSettlement();
+    function activeSettlement() external view override returns (Settlement memory settlement) {
+        (settlement, ) = _activeSettlement();
     }
 
     /// @inheritdoc IRewardDistributor
@@ -395,18 +518,58 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     }
 
     /// @inheritdoc IRewardDistributor
-    function totalClaimed() external view override returns (uint256) {
-        return _state.totalClaimed;
+    function tokens() external view override returns (address[] memory) {
+        return _tokens;
     }
 
     /// @inheritdoc IRewardDistributor
-    function claimedOf(address account) external view override returns (uint256) {
-        return _accounts[account].claimed;
+    function isTokenAllowed(address token) external view override returns (bool) {
+        TokenState storage state = _tokenStates[token];
+        return _isListed(token, state) && state.allowed;
     }
 
     /// @inheritdoc IRewardDistributor
-    function recipientOf(address account) external view override returns (address) {
-        return _accounts[account].recipient;
+    function poolOf(uint256 poolId) external view override returns (Pool memory) {
+        require(poolId < _pools.length, PoolNotFound(poolId));
+        return _pools[poolId];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function poolCount() external view override returns (uint256) {
+        return _pools.length;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function totalFundedOf(address token) external view override returns (uint256) {
+        return _totalFunded[token];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function totalClaimedOf(address token) external view override returns (uint256) {
+        return _claimStates[token].totalClaimed;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function activeTotalOf(address token) external view override returns (uint256) {
+        (, bool latest) = _activeSettlement();
+        uint256 next = _state.nextEpoch;
+        if (next == 0 || (!latest && next == 1)) return 0;
+        return latest ? _claimStates[token].latestTotal : _tokenStates[token].previousTotal;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function latestTotalOf(address token) external view override returns (uint256) {
+        return _claimStates[token].latestTotal;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimedOf(address account, address token) external view override returns (uint256) {
+        return _accounts[account][token].claimed;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function recipientOf(address account, address token) external view override returns (address) {
+        return _accounts[account][token].recipient;
     }
 
     /// @inheritdoc IRewardDistributor
@@ -421,60 +584,56 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     // ----------------------------------------------------------------- internal
 
-    /// @dev Checks the proof and records the claim; the caller moves the tokens. With `skipEmpty`,
-    /// an account with nothing left returns 0 instead of reverting.
+    /// @dev Checks the proof and records the claim; the caller checks the token's cap and moves the
+    /// tokens. With `skipEmpty`, a request with nothing left returns 0 instead of reverting.
     function _claim(
         bytes32 root,
         address account,
+        address token,
         uint256 cumulativeAmount,
         bytes32[] calldata proof,
         bool skipEmpty
     ) internal returns (uint256 amount, address recipient) {
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
-        require(MerkleProof.verifyCalldata(proof, root, leaf), InvalidProof(account, cumulativeAmount));
-        Account memory state = _accounts[account];
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, token, cumulativeAmount))));
+        require(MerkleProof.verifyCalldata(proof, root, leaf), InvalidProof(account, token, cumulativeAmount));
+        Account storage slot = _accounts[account][token];
+        Account memory state = slot;
         if (cumulativeAmount <= state.claimed) {
-            require(skipEmpty, NothingToClaim(account, cumulativeAmount, state.claimed));
+            require(skipEmpty, NothingToClaim(account, token, cumulativeAmount, state.claimed));
             return (0, address(0));
         }
         amount = cumulativeAmount - state.claimed;
         recipient = state.recipient == address(0) ? account : state.recipient;
-        // A proven leaf's amount is at most the settlement's cumulative total, itself < 2^96.
-        _accounts[account].claimed = uint96(cumulativeAmount);
-        emit Claimed(account, recipient, amount, cumulativeAmount);
+        // A proven leaf's amount is at most the settlement's cumulative total, which the caller checks
+        // against MAX_CUMULATIVE_TOTAL < 2^96 before anything is paid.
+        slot.claimed = uint96(cumulativeAmount);
+        emit Claimed(account, token, recipient, amount);
     }
 
-    /// @dev The active settlement's root and cumulative total; reverts when none is active. While
+    /// @dev The active settlement's root and `token`'s total in it; reverts when none is active. While
     /// the latest settlement is active this reads its root only, the rest being in `state`.
-    function _activeRootAndTotal(State memory state) internal view returns (bytes32 root, uint256 total) {
+    function _activeRootAndTotal(
+        address token,
+        ClaimState memory state
+    ) internal view returns (bytes32 root, uint256 total) {
         uint256 next = state.nextEpoch;
         if (next > 0 && block.timestamp >= state.latestActivatesAt) {
             return (_ring[(next - 1) & 1].root, state.latestTotal);
         }
         // The one before the latest was active when the latest was submitted.
-        require(next > 1, NoActiveSettlement());
-        Settlement storage previous = _ring[next & 1];
-        return (previous.root, previous.cumulativeTotal);
+        require(next > 1, NoActiveSettlement(token));
+        return (_ring[next & 1].root, _tokenStates[token].previousTotal);
     }
 
-    /// @dev Writes the new claimed total after checking it against the active cumulative total:
-    /// whatever a signed tree contains, claims never exceed what the active settlement covers.
-    function _recordClaimed(uint256 totalAfter, uint256 activeTotal) internal {
-        require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(totalAfter, activeTotal));
-        // totalAfter <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
-        _state.totalClaimed = uint96(totalAfter);
-    }
-
-    /// @dev The same rule as `_activeRootAndTotal`, returning the whole entry for the view. The claim
-    /// path keeps its own copy because one shared helper cost claims about 150 gas.
-    function _activeSettlement() internal view returns (Settlement memory settlement) {
+    /// @dev The active settlement, and whether it is the latest one.
+    function _activeSettlement() internal view returns (Settlement memory settlement, bool latest) {
         uint256 next = _state.nextEpoch;
-        if (next == 0) return settlement;
+        if (next == 0) return (settlement, false);
         settlement = _ring[(next - 1) & 1];
-        if (block.timestamp >= settlement.activatesAt) return settlement;
+        if (block.timestamp >= settlement.activatesAt) return (settlement, true);
         // The one before the latest was active when the latest was submitted.
-        if (next == 1) return Settlement(bytes32(0), 0, 0, 0);
-        return _ring[next & 1];
+        if (next == 1) return (Settlement(bytes32(0), 0, 0, 0), false);
+        return (_ring[next & 1], false);
     }
 
     function _checkQuorum(bytes32 digest, bytes[] calldata signatures) internal view {
@@ -500,49 +659,97 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     function _settlementDigest(
         uint256 epoch,
         bytes32 root,
-        uint256 cumulativeTotal,
+        bytes32 totalsHash,
         bytes32 dataUriHash,
         uint256 deadline
     ) internal view returns (bytes32) {
         return
             _hashTypedDataV4(
-                keccak256(abi.encode(SETTLEMENT_TYPEHASH, epoch, root, cumulativeTotal, dataUriHash, deadline))
+                keccak256(abi.encode(SETTLEMENT_TYPEHASH, epoch, root, totalsHash, dataUriHash, deadline))
             );
     }
 
     function _settlementKey(
         uint256 epoch,
         bytes32 root,
-        uint256 cumulativeTotal,
+        bytes32 totalsHash,
         bytes32 dataUriHash
     ) internal pure returns (bytes32) {
-        return keccak256(abi.encode(epoch, root, cumulativeTotal, dataUriHash));
+        return keccak256(abi.encode(epoch, root, totalsHash, dataUriHash));
+    }
+
+    function _isListed(address token, TokenState storage state) internal view returns (bool) {
+        uint256 index = state.index;
+        return index < _tokens.length && _tokens[index] == token;
+    }
+
+    function _requireAllowed(address token) internal view {
+        TokenState storage state = _tokenStates[token];
+        require(_isListed(token, state), TokenNotListed(token));
+        require(state.allowed, TokenNotAllowed(token));
+    }
+
+    function _allowToken(address token) internal {
+        uint256 index = _tokens.length;
+        require(index < MAX_TOKENS, TokenLimitReached(MAX_TOKENS));
+        require(
+            token != address(0) && token != address(this) && token != STAKING && token.code.length > 0,
+            InvalidToken(token)
+        );
+        _tokens.push(token);
+        // index < MAX_TOKENS.
+        TokenState storage state = _tokenStates[token];
+        state.index = uint8(index);
+        state.allowed = true;
+        emit TokenAllowed(token, index);
+    }
+
+    function _createPool(address owner, address token, uint24[] memory datanets) internal returns (uint256 poolId) {
+        uint256 count = datanets.length;
+        require(count <= MAX_POOL_DATANETS, InvalidPoolDatanets(count));
+        Pool storage pool = _pools.push();
+        uint24 previous;
+        for (uint256 i; i < count; ++i) {
+            require(datanets[i] > previous, InvalidPoolDatanets(i));
+            pool.datanets[i] = datanets[i];
+            previous = datanets[i];
+        }
+        pool.owner = owner;
+        pool.datanetCount = uint8(count);
+        pool.token = token;
+        poolId = _pools.length - 1;
+        // Records carry pool ids in 32 bits.
+        SafeCast.toUint32(poolId);
+        emit PoolCreated(poolId, owner, token, datanets);
     }
 
     function _setAllocationParams(
         uint256 fromEpoch,
         uint256 protocolFeeBps,
         uint256 validatorShareBps,
+        uint256 idleRefundEpochs,
         address treasury
     ) internal {
         _checkBounds("protocolFeeBps", protocolFeeBps, 0, MAX_PROTOCOL_FEE_BPS);
         _checkBounds("validatorShareBps", validatorShareBps, 0, MAX_VALIDATOR_SHARE_BPS);
+        _checkBounds("idleRefundEpochs", idleRefundEpochs, MIN_IDLE_REFUND_EPOCHS, MAX_IDLE_REFUND_EPOCHS);
         require(treasury != address(0), ZeroAddress());
         // Fees claimed to any of these would be stuck: none of them can pass the tokens on.
         require(
-            treasury != address(this) && treasury != STAKING && treasury != REWARD_TOKEN,
+            treasury != address(this) && treasury != STAKING && !_isListed(treasury, _tokenStates[treasury]),
             InvalidTreasury(treasury)
         );
         AllocationParams memory params = AllocationParams({
             fromEpoch: uint64(fromEpoch),
             protocolFeeBps: uint16(protocolFeeBps),
             validatorShareBps: uint16(validatorShareBps),
+            idleRefundEpochs: uint16(idleRefundEpochs),
             treasury: treasury
         });
         uint256 length = _params.length;
         if (length > 0 && _params[length - 1].fromEpoch == fromEpoch) _params[length - 1] = params;
         else _params.push(params);
-        emit AllocationParamsSet(fromEpoch, protocolFeeBps, validatorShareBps, treasury);
+        emit AllocationParamsSet(fromEpoch, protocolFeeBps, validatorShareBps, idleRefundEpochs, treasury);
     }
 
     function _setChallengePeriod(uint256 value) internal {

@@ -9,9 +9,11 @@ import {IGoverned} from "./IGoverned.sol";
 /// @notice Attribution batches: validators propose many attribution records at once; other
 /// validators attest or reject them; a batch is final once attesting stake reaches quorum.
 /// @dev Record encoding (tightly packed, records back to back in one `bytes`):
-/// `outputId (bytes32) | value (uint128) | n (uint8) | n × (contributionId (uint32) | weightBps (uint16))`.
-/// Within a batch output ids are strictly increasing; within a record contribution ids are strictly
-/// increasing, every contribution is Accepted, every weight is positive and the weights sum to 10 000.
+/// `outputId (bytes32) | poolId (uint32) | value (uint128) | n (uint8) | n × (contributionId (uint32) | weightBps (uint16))`.
+/// Within a batch output ids are strictly increasing; every record names an existing pool of the
+/// distributor, which pays for its output; within a record contribution ids are strictly increasing,
+/// every contribution is Accepted and belongs to a datanet the pool allows, every weight is positive and
+/// the weights sum to 10 000.
 /// Everything a settlement needs is in the events: `BatchProposed` carries the raw records.
 /// Votes on a batch are fixed at its snapshot, the second before it was proposed (see `StakeVote`).
 /// A batch is open for attestations for `VOTING_PERIOD` after its proposal; undecided after that, it
@@ -109,6 +111,17 @@ interface IAttributionLedger is IEpochClock, IGoverned {
     /// @param recordIndex The record.
     /// @param sumBps Their sum.
     error WeightsSumMismatch(uint256 recordIndex, uint256 sumBps);
+    /// @notice Record `recordIndex` names pool `poolId`, which does not exist.
+    /// @param recordIndex The record.
+    /// @param poolId The pool it names.
+    error PoolNotFound(uint256 recordIndex, uint256 poolId);
+    /// @notice Record `recordIndex` draws on contribution `contributionId`, of datanet `datanetId`, which
+    /// pool `poolId` does not allow.
+    /// @param recordIndex The record.
+    /// @param contributionId The contribution.
+    /// @param datanetId Its datanet.
+    /// @param poolId The record's pool.
+    error DatanetNotInPool(uint256 recordIndex, uint256 contributionId, uint256 datanetId, uint256 poolId);
     /// @notice No batch `batchId` exists.
     /// @param batchId The batch asked for.
     error BatchNotFound(uint256 batchId);
@@ -149,6 +162,9 @@ interface IAttributionLedger is IEpochClock, IGoverned {
     /// @notice The suite's registry, whose Accepted bitmap records are checked against.
     /// @return Its address.
     function REGISTRY() external view returns (address);
+    /// @notice The suite's distributor, whose pools records name.
+    /// @return Its address.
+    function DISTRIBUTOR() external view returns (address);
 
     /// @notice Proposes a batch of encoded records in the current epoch. Any invalid record refuses the
     /// whole batch with an error naming its index. The proposal counts as the proposer's attestation,

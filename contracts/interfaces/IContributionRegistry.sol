@@ -382,6 +382,15 @@ interface IContributionRegistry is IEpochClock, IGoverned, IERC5267 {
     /// @param wordIndex The word.
     /// @return Its bits.
     function acceptedWord(uint256 wordIndex) external view returns (uint256);
+    /// @notice Word `wordIndex` of the accepted contributions' datanets: bits `32 * (id % 8)` up of word
+    /// `id / 8` hold contribution `id`'s datanet once it is Accepted, zero before.
+    /// @param wordIndex The word.
+    /// @return Eight 32-bit datanet ids.
+    function acceptedDatanetWord(uint256 wordIndex) external view returns (uint256);
+    /// @notice The datanet of contribution `id` if it is Accepted, else 0.
+    /// @param id The contribution.
+    /// @return The datanet id, or 0.
+    function acceptedDatanetOf(uint256 id) external view returns (uint256);
     /// @notice When `commitment` was posted, or zero.
     /// @param commitment The commitment.
     /// @return A timestamp.

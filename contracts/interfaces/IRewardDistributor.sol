@@ -7,11 +7,17 @@ import {IEpochClock} from "./IEpochClock.sol";
 import {IGoverned} from "./IGoverned.sol";
 
 /// @title IRewardDistributor
-/// @notice Epoch reward pools, quorum-signed cumulative Merkle settlements with a challenge window,
-/// claims, and slashing of validators who sign two different settlements for one epoch.
-/// @dev Leaves are OpenZeppelin standard leaves: `keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))))`,
-/// so trees and proofs from the OpenZeppelin merkle-tree library with types `["address", "uint256"]` verify.
-/// Invariant: Σ claimed ≤ cumulative total of the active settlement ≤ Σ funded ≤ `MAX_CUMULATIVE_TOTAL`.
+/// @notice Reward pools in allowlisted tokens, quorum-signed cumulative Merkle settlements with a
+/// challenge window, claims per account and token, and slashing of validators who sign two different
+/// settlements for one epoch.
+/// @dev A pool belongs to a funder, pays in one allowlisted token and may be limited to some datanets;
+/// attribution records name the pool that pays for them (`AttributionLedger` checks it). Pool 0 is the
+/// network pool, in `REWARD_TOKEN`, open to every datanet, which pays over every record.
+/// Leaves are OpenZeppelin standard leaves of `(address account, address token, uint256 cumulativeAmount)`:
+/// `keccak256(bytes.concat(keccak256(abi.encode(account, token, cumulativeAmount))))`, so trees and proofs
+/// from the OpenZeppelin merkle-tree library with types `["address", "address", "uint256"]` verify.
+/// A settlement signs the root and one cumulative total per allowlisted token, in allowlist order.
+/// Invariant, per token: Σ claimed ≤ the active settlement's cumulative total ≤ Σ funded ≤ `MAX_CUMULATIVE_TOTAL`.
 /// Epochs settle in order, each once the previous one is active. The challenge period is at most half
 /// an epoch (`maxChallengePeriod`), so two settlements fit in every epoch and a backlog always drains.
 /// Errors that OpenZeppelin declares in contracts this one inherits, and which an interface therefore
@@ -20,59 +26,95 @@ import {IGoverned} from "./IGoverned.sol";
 /// `ECDSAInvalidSignature()`, `ECDSAInvalidSignatureLength(length)` and `ECDSAInvalidSignatureS(s)` (a
 /// malformed signature in `submitSettlement` or `reportEquivocation`), `SafeERC20FailedOperation(token)`
 /// (a token transfer that failed) and `SafeCastOverflowedUintDowncast(bits, value)` (an epoch beyond
-/// 2^24 - 2 in `submitSettlement`).
+/// 2^24 - 2 in `submitSettlement`, or more than 2^32 pools).
 interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice A settlement as validators sign it (EIP-712 type `Settlement`): the epoch, the Merkle
-    /// root of cumulative entitlements, their sum, the hash of the data URI and the signatures' deadline.
+    /// root of cumulative entitlements, each allowlisted token's Σ of cumulative amounts (in allowlist
+    /// order), the hash of the data URI and the signatures' deadline.
     struct SettlementData {
         uint256 epoch;
         bytes32 root;
-        uint256 cumulativeTotal;
+        uint256[] cumulativeTotals;
         bytes32 dataUriHash;
         uint256 deadline;
     }
 
-    /// @notice A stored settlement. Slot layout: root | cumulativeTotal (128) | epoch (64) | activatesAt (64).
+    /// @notice A stored settlement. Slot layout: root | epoch (64) | activatesAt (64) | tokenCount (8).
+    /// Its per-token totals are read with `activeTotalOf` and `latestTotalOf`.
     struct Settlement {
         bytes32 root;
-        uint128 cumulativeTotal;
         uint64 epoch;
         uint64 activatesAt;
+        uint8 tokenCount;
     }
 
-    /// @notice Allocation parameters in force from `fromEpoch` on.
-    /// Slot layout: fromEpoch (64) | protocolFeeBps (16) | validatorShareBps (16) | treasury (160).
+    /// @notice Allocation parameters in force from `fromEpoch` on. Slot layout: fromEpoch (64) |
+    /// protocolFeeBps (16) | validatorShareBps (16) | idleRefundEpochs (16) | treasury (160).
     struct AllocationParams {
         uint64 fromEpoch;
         uint16 protocolFeeBps;
         uint16 validatorShareBps;
+        uint16 idleRefundEpochs;
         address treasury;
     }
 
-    /// @notice One account's claim in a batched claim: the account, its cumulative amount in the active
+    /// @notice A reward pool. Slot layout: owner (160) | datanetCount (8); token (160); datanets (8 × 24).
+    /// `datanetCount == 0` means every datanet. The network pool (id 0) has no owner.
+    struct Pool {
+        address owner;
+        uint8 datanetCount;
+        address token;
+        uint24[8] datanets;
+    }
+
+    /// @notice One claim in a batched claim: the account, the token, its cumulative amount in the active
     /// tree, and the proof of that leaf.
     struct ClaimRequest {
         address account;
+        address token;
         uint256 cumulativeAmount;
         bytes32[] proof;
     }
 
-    /// @notice `funder` funded `epoch`'s pool with `amount`, what the distributor actually received.
+    /// @notice Governance added `token` to the allowlist at `index`, or allowed it again.
+    /// @param token The token.
+    /// @param index Its position in the allowlist and in every settlement's totals.
+    event TokenAllowed(address indexed token, uint256 index);
+    /// @notice Governance closed `token` to new pools and funding. Its entitlements stay claimable and it
+    /// keeps its place in settlements.
+    /// @param token The token.
+    event TokenDisallowed(address indexed token);
+    /// @notice Pool `poolId` was created by `owner`, paying in `token`, limited to `datanets` (empty: all).
+    /// @param poolId The new pool.
+    /// @param owner Its funder, who is refunded an idle pool's balance.
+    /// @param token The token it pays in.
+    /// @param datanets The datanets its records may draw on; empty for all.
+    event PoolCreated(uint256 indexed poolId, address indexed owner, address indexed token, uint24[] datanets);
+    /// @notice `funder` funded pool `poolId` for `epoch` with `amount` of `token`, what the distributor
+    /// actually received.
+    /// @param poolId The funded pool.
     /// @param epoch The funded epoch.
     /// @param funder The caller.
+    /// @param token The pool's token.
     /// @param amount Tokens received.
-    event Funded(uint256 indexed epoch, address indexed funder, uint256 amount);
+    event Funded(
+        uint256 indexed poolId,
+        uint256 indexed epoch,
+        address indexed funder,
+        address token,
+        uint256 amount
+    );
     /// @notice The settlement of `epoch` was submitted; it is pending until `activatesAt`.
     /// @param epoch The settled epoch.
     /// @param root The Merkle root of cumulative entitlements.
-    /// @param cumulativeTotal Σ of the tree's cumulative amounts.
+    /// @param cumulativeTotals Σ of the tree's cumulative amounts per token, in allowlist order.
     /// @param dataUri The content address of the settlement's artifact.
     /// @param activatesAt When the challenge period ends and the settlement becomes active.
     /// @param submitter The caller, who need not be a validator.
     event SettlementSubmitted(
         uint256 indexed epoch,
         bytes32 root,
-        uint256 cumulativeTotal,
+        uint256[] cumulativeTotals,
         string dataUri,
         uint256 activatesAt,
         address submitter
@@ -80,18 +122,18 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice Governance vetoed the pending settlement of `epoch`; the epoch is to be settled again.
     /// @param epoch The epoch whose settlement was dropped.
     /// @param root The vetoed root.
-    /// @param cumulativeTotal The vetoed cumulative total.
-    event SettlementVetoed(uint256 indexed epoch, bytes32 root, uint256 cumulativeTotal);
-    /// @notice `account` claimed `amount`, paid to `recipient`, reaching `cumulativeAmount` claimed.
+    event SettlementVetoed(uint256 indexed epoch, bytes32 root);
+    /// @notice `account` claimed `amount` of `token`, paid to `recipient`.
     /// @param account The account whose entitlement was claimed.
-    /// @param recipient Who received the tokens: the account, or the recipient it set.
-    /// @param amount Tokens paid.
-    /// @param cumulativeAmount The account's claimed total after this.
-    event Claimed(address indexed account, address indexed recipient, uint256 amount, uint256 cumulativeAmount);
-    /// @notice `account`'s later claims pay `recipient` (zero: the account itself).
+    /// @param token The token.
+    /// @param recipient Who received the tokens: the account, or the recipient it set for the token.
+    /// @param amount Tokens paid; the account's claimed total grows by it.
+    event Claimed(address indexed account, address indexed token, address recipient, uint256 amount);
+    /// @notice `account`'s later claims of `token` pay `recipient` (zero: the account itself).
     /// @param account The caller.
+    /// @param token The token.
     /// @param recipient The new recipient.
-    event RecipientSet(address indexed account, address indexed recipient);
+    event RecipientSet(address indexed account, address indexed token, address indexed recipient);
     /// @notice `validator` signed two different settlements of `epoch` and lost `slashed`.
     /// @param validator The equivocating validator.
     /// @param epoch The epoch of the two signatures.
@@ -107,11 +149,14 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param fromEpoch The first epoch they apply to.
     /// @param protocolFeeBps The protocol fee, in basis points of new funding.
     /// @param validatorShareBps The validators' share, in basis points of the distributable pool.
+    /// @param idleRefundEpochs After this many consecutive epochs without a counted record, a pool's
+    /// balance is owed back to its owner.
     /// @param treasury The account owed the protocol fee.
     event AllocationParamsSet(
         uint256 indexed fromEpoch,
         uint256 protocolFeeBps,
         uint256 validatorShareBps,
+        uint256 idleRefundEpochs,
         address treasury
     );
     /// @notice Governance set the challenge period of later settlements.
@@ -121,9 +166,38 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param equivocationSlashBps The new fraction, in basis points.
     event EquivocationSlashBpsSet(uint256 equivocationSlashBps);
 
+    /// @notice `token` is not on the allowlist.
+    /// @param token The token.
+    error TokenNotListed(address token);
+    /// @notice `token` is listed but closed to new pools and funding.
+    /// @param token The token.
+    error TokenNotAllowed(address token);
+    /// @notice `token` is already allowed.
+    /// @param token The token.
+    error TokenAlreadyAllowed(address token);
+    /// @notice The allowlist holds `MAX_TOKENS` tokens, the most a settlement carries; listings are
+    /// permanent because their entitlements must stay claimable.
+    /// @param maximum `MAX_TOKENS`.
+    error TokenLimitReached(uint256 maximum);
+    /// @notice `token` cannot be listed: it is the zero address, this distributor, the staking contract,
+    /// or the treasury.
+    /// @param token The refused token.
+    error InvalidToken(address token);
+    /// @notice No pool `poolId` exists.
+    /// @param poolId The pool asked for.
+    error PoolNotFound(uint256 poolId);
+    /// @notice A pool's datanets must be nonzero, strictly increasing and at most `MAX_POOL_DATANETS`.
+    /// @param position The offending position, or the list's length when it is too long.
+    error InvalidPoolDatanets(uint256 position);
+    /// @notice A settlement carries one cumulative total per allowlisted token.
+    /// @param count Totals given.
+    /// @param tokenCount Tokens on the allowlist.
+    error TokenCountMismatch(uint256 count, uint256 tokenCount);
+
     /// @notice Nothing would be credited: `amount` was zero, or the token delivered nothing.
     error FundingAmountZero();
-    /// @notice Only the current epoch or a later one may be funded.
+    /// @notice Only the current epoch or a later one may be funded; earlier epochs are closed and may
+    /// already be settled.
     /// @param epoch The epoch asked for.
     /// @param currentEpoch The current epoch.
     error FundingEpochClosed(uint256 epoch, uint256 currentEpoch);
@@ -131,11 +205,12 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param epoch The epoch asked for.
     /// @param lastFundableEpoch The furthest epoch that may be funded now.
     error FundingEpochTooFar(uint256 epoch, uint256 lastFundableEpoch);
-    /// @notice Funding would take `totalFunded` above `MAX_CUMULATIVE_TOTAL`, the most a settlement can
-    /// ever distribute: the excess could never be settled or claimed.
-    /// @param totalFundedAfter `totalFunded` with this funding.
+    /// @notice Funding would take `token`'s total funded above `MAX_CUMULATIVE_TOTAL`, the most a
+    /// settlement can ever distribute in one token: the excess could never be settled or claimed.
+    /// @param token The token.
+    /// @param totalFundedAfter Its total funded with this funding.
     /// @param maximum `MAX_CUMULATIVE_TOTAL`.
-    error FundingExceedsLimit(uint256 totalFundedAfter, uint256 maximum);
+    error FundingExceedsLimit(address token, uint256 totalFundedAfter, uint256 maximum);
     /// @notice Epochs settle in order; `expectedEpoch` is next.
     /// @param epoch The epoch submitted.
     /// @param expectedEpoch `nextEpochToSettle`.
@@ -152,24 +227,22 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param deadline The deadline signed.
     /// @param nowTimestamp The current time.
     error SignatureExpired(uint256 deadline, uint256 nowTimestamp);
-    /// @notice The cumulative total exceeds everything funded through the settled epoch.
+    /// @notice `token`'s cumulative total exceeds everything funded in it through the settled epoch.
+    /// @param token The token.
     /// @param cumulativeTotal The total submitted.
-    /// @param fundedThroughEpoch Σ funded for epochs 0 through the settled one.
-    error SettlementOverBudget(uint256 cumulativeTotal, uint256 fundedThroughEpoch);
+    /// @param fundedThroughEpoch Σ funded in `token` for epochs 0 through the settled one.
+    error SettlementOverBudget(address token, uint256 cumulativeTotal, uint256 fundedThroughEpoch);
     /// @notice Cumulative totals never decrease from one settlement to the next.
+    /// @param token The token.
     /// @param cumulativeTotal The total submitted.
     /// @param previousTotal The previous settlement's total.
-    error CumulativeTotalDecreased(uint256 cumulativeTotal, uint256 previousTotal);
-    /// @notice The cumulative total does not fit the 96 bits claims are stored in.
-    /// @param cumulativeTotal The total submitted.
-    /// @param maximum `MAX_CUMULATIVE_TOTAL`.
-    error CumulativeTotalTooLarge(uint256 cumulativeTotal, uint256 maximum);
-    /// @notice This exact settlement (epoch, root, total and data URI) was vetoed.
+    error CumulativeTotalDecreased(address token, uint256 cumulativeTotal, uint256 previousTotal);
+    /// @notice This exact settlement (epoch, root, totals and data URI) was vetoed.
     /// @param epoch The epoch.
     /// @param root The root.
-    /// @param cumulativeTotal The cumulative total.
+    /// @param totalsHash `keccak256(abi.encodePacked(cumulativeTotals))`.
     /// @param dataUriHash The hash of the data URI.
-    error SettlementWasVetoed(uint256 epoch, bytes32 root, uint256 cumulativeTotal, bytes32 dataUriHash);
+    error SettlementWasVetoed(uint256 epoch, bytes32 root, bytes32 totalsHash, bytes32 dataUriHash);
     /// @notice A settlement needs at least one signature.
     error NoSignatures();
     /// @notice Signers must be given in strictly increasing address order; this also rules out duplicates.
@@ -187,33 +260,38 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice `epoch` has no pending settlement to veto.
     /// @param epoch The epoch asked for.
     error NoPendingSettlement(uint256 epoch);
-    /// @notice No settlement is active yet.
-    error NoActiveSettlement();
-    /// @notice The proof does not show (`account`, `cumulativeAmount`) in the active tree.
+    /// @notice No settlement covering `token` is active yet.
+    /// @param token The token claimed.
+    error NoActiveSettlement(address token);
+    /// @notice The proof does not show (`account`, `token`, `cumulativeAmount`) in the active tree.
     /// @param account The account.
+    /// @param token The token.
     /// @param cumulativeAmount The amount claimed.
-    error InvalidProof(address account, uint256 cumulativeAmount);
-    /// @notice `account` already claimed `alreadyClaimed`, at least `cumulativeAmount`.
+    error InvalidProof(address account, address token, uint256 cumulativeAmount);
+    /// @notice `account` already claimed `alreadyClaimed` of `token`, at least `cumulativeAmount`.
     /// @param account The account.
+    /// @param token The token.
     /// @param cumulativeAmount The amount proven.
     /// @param alreadyClaimed What it claimed before.
-    error NothingToClaim(address account, uint256 cumulativeAmount, uint256 alreadyClaimed);
-    /// @notice Claims would exceed the active settlement's cumulative total, whatever its leaves say.
-    /// @param totalClaimedAfter Σ claimed with this claim.
-    /// @param activeCumulativeTotal The active settlement's cumulative total.
-    error ClaimExceedsActiveTotal(uint256 totalClaimedAfter, uint256 activeCumulativeTotal);
-    /// @notice Tokens paid to `recipient` would be stuck: it is this distributor or the reward token.
+    error NothingToClaim(address account, address token, uint256 cumulativeAmount, uint256 alreadyClaimed);
+    /// @notice Claims of `token` would exceed the active settlement's cumulative total for it, whatever
+    /// its leaves say.
+    /// @param token The token.
+    /// @param totalClaimedAfter Σ claimed of `token` with this claim.
+    /// @param activeCumulativeTotal The active settlement's cumulative total of `token`.
+    error ClaimExceedsActiveTotal(address token, uint256 totalClaimedAfter, uint256 activeCumulativeTotal);
+    /// @notice Tokens paid to `recipient` would be stuck: it is this distributor or the token itself.
     /// @param recipient The refused recipient.
     error InvalidRecipient(address recipient);
     /// @notice The protocol fee would be owed to an account that can never claim it, or whose claim
-    /// would be stuck: this distributor, the staking contract or the reward token.
+    /// would be stuck: this distributor, the staking contract or a listed token.
     /// @param treasury The refused treasury.
     error InvalidTreasury(address treasury);
     /// @notice The two signed settlements are for different epochs.
     /// @param epochA The first one's epoch.
     /// @param epochB The second one's epoch.
     error EvidenceEpochMismatch(uint256 epochA, uint256 epochB);
-    /// @notice The two signed settlements have the same content (root, total and data URI).
+    /// @notice The two signed settlements have the same content (root, totals and data URI).
     error EvidenceNotConflicting();
     /// @notice The two signatures are from different signers.
     /// @param signerA The first signature's signer.
@@ -234,16 +312,31 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice EIP-712 type hash of a signed settlement.
     /// @return The type hash.
     function SETTLEMENT_TYPEHASH() external view returns (bytes32);
-    /// @notice Largest cumulative total a settlement may carry, and so the most that may ever be funded:
-    /// claimed amounts are stored in 96 bits.
+    /// @notice Largest cumulative total a settlement may carry in one token, and so the most that may
+    /// ever be funded in it: claimed amounts are stored in 96 bits.
     /// @return The maximum, 2^96 - 1.
     function MAX_CUMULATIVE_TOTAL() external view returns (uint256);
+    /// @notice Most tokens the allowlist, and so a settlement, may hold.
+    /// @return The bound.
+    function MAX_TOKENS() external view returns (uint256);
+    /// @notice Most datanets a pool may be limited to.
+    /// @return The bound.
+    function MAX_POOL_DATANETS() external view returns (uint256);
+    /// @notice The network pool's id: open to every datanet, in `REWARD_TOKEN`, paying over every record.
+    /// @return 0.
+    function NETWORK_POOL() external view returns (uint256);
     /// @notice Largest protocol fee.
     /// @return The bound, in basis points.
     function MAX_PROTOCOL_FEE_BPS() external view returns (uint256);
     /// @notice Largest validators' share.
     /// @return The bound, in basis points.
     function MAX_VALIDATOR_SHARE_BPS() external view returns (uint256);
+    /// @notice Smallest number of idle epochs after which a pool is refunded.
+    /// @return Epochs.
+    function MIN_IDLE_REFUND_EPOCHS() external view returns (uint256);
+    /// @notice Largest number of idle epochs after which a pool is refunded.
+    /// @return Epochs.
+    function MAX_IDLE_REFUND_EPOCHS() external view returns (uint256);
     /// @notice Shortest challenge period.
     /// @return Seconds.
     function MIN_CHALLENGE_PERIOD() external view returns (uint256);
@@ -261,60 +354,85 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice How many epochs past the current one may be funded.
     /// @return The number of epochs.
     function MAX_FUNDING_LEAD_EPOCHS() external view returns (uint256);
-    /// @notice The token pools are funded and claimed in.
+    /// @notice The network pool's token, first on the allowlist.
     /// @return The ERC-20 address.
     function REWARD_TOKEN() external view returns (address);
     /// @notice The suite's staking contract: quorum, signer stake and slashing.
     /// @return Its address.
     function STAKING() external view returns (address);
 
-    /// @notice Funds `epoch`'s pool with `amount` of the reward token; only what arrives is credited.
-    /// `epoch` must be the current epoch or one of the next `MAX_FUNDING_LEAD_EPOCHS`, and `totalFunded`
-    /// may never exceed `MAX_CUMULATIVE_TOTAL`.
+    /// @notice Governance adds `token` to the allowlist (or allows a disallowed one again). At most
+    /// `MAX_TOKENS` tokens are ever listed. A token added while a settlement is being signed changes
+    /// the number of totals the next settlement must carry: validators re-sign.
+    /// @param token The ERC-20 to allow.
+    function allowToken(address token) external;
+    /// @notice Governance closes `token` to new pools and funding; entitlements in it stay claimable.
+    /// @param token A listed, allowed token.
+    function disallowToken(address token) external;
+
+    /// @notice Creates a pool owned by the caller, paying in `token`, limited to `datanets` (empty: all).
+    /// @param token An allowed token.
+    /// @param datanets Nonzero, strictly increasing datanet ids, at most `MAX_POOL_DATANETS`.
+    /// @return poolId The new pool.
+    function createPool(address token, uint24[] calldata datanets) external returns (uint256 poolId);
+
+    /// @notice Funds pool `poolId` for `epoch` with `amount` of the pool's token; only what arrives is
+    /// credited. `epoch` must be the current epoch or one of the next `MAX_FUNDING_LEAD_EPOCHS`, the
+    /// token must be allowed, and the token's total funded may never exceed `MAX_CUMULATIVE_TOTAL`.
+    /// @param poolId The pool.
     /// @param epoch The epoch to fund.
     /// @param amount Tokens to transfer from the caller.
-    function fund(uint256 epoch, uint256 amount) external;
+    function fund(uint256 poolId, uint256 epoch, uint256 amount) external;
 
     /// @notice Submits the settlement of `epoch` with validators' EIP-712 signatures, ordered by
     /// strictly increasing signer address. The settlement is pending for `challengePeriod`, then active.
     /// @param epoch The epoch settled: `nextEpochToSettle`, closed, its predecessor's settlement active.
     /// @param root The Merkle root of cumulative entitlements.
-    /// @param cumulativeTotal Σ of the tree's cumulative amounts, at most Σ funded through `epoch`.
+    /// @param cumulativeTotals One total per allowlisted token, in allowlist order: Σ of the tree's
+    /// cumulative amounts in that token, at least the previous settlement's and at most Σ funded in it
+    /// through `epoch`.
     /// @param dataUri The content address of the settlement's artifact; its hash is signed.
     /// @param deadline The signatures' deadline.
     /// @param signatures Active validators' signatures reaching quorum.
     function submitSettlement(
         uint256 epoch,
         bytes32 root,
-        uint256 cumulativeTotal,
+        uint256[] calldata cumulativeTotals,
         string calldata dataUri,
         uint256 deadline,
         bytes[] calldata signatures
     ) external;
 
     /// @notice Governance vetoes the pending settlement of `epoch`; the epoch can then be resubmitted,
-    /// but never as the same (root, total, data URI): validators re-sign a corrected settlement, or the
+    /// but never as the same (root, totals, data URI): validators re-sign a corrected settlement, or the
     /// same root under a new data URI if only the data was at fault.
     /// @param epoch The epoch of the pending settlement.
     function veto(uint256 epoch) external;
 
-    /// @notice Pays `account` (or its chosen recipient) `cumulativeAmount` minus what it already claimed,
-    /// against the latest active root. Anyone may call. Works while paused.
+    /// @notice Pays `account` (or the recipient it set for `token`) `cumulativeAmount` minus what it
+    /// already claimed of `token`, against the latest active root. Anyone may call. Works while paused.
     /// @param account The account in the tree.
-    /// @param cumulativeAmount Its cumulative amount in the active tree.
+    /// @param token The token.
+    /// @param cumulativeAmount Its cumulative amount of `token` in the active tree.
     /// @param proof The Merkle proof of that leaf.
     /// @return paid Tokens paid.
-    function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof) external returns (uint256 paid);
+    function claim(
+        address account,
+        address token,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof
+    ) external returns (uint256 paid);
 
-    /// @notice Claims for many accounts; accounts with nothing left to claim are skipped.
-    /// @param requests One claim per account.
-    /// @return paid Tokens paid in all.
+    /// @notice Claims for many accounts and tokens; requests with nothing left to claim are skipped.
+    /// @param requests One claim per (account, token).
+    /// @return paid Tokens paid in all, summed over tokens (each request pays in its own token).
     function claimMany(ClaimRequest[] calldata requests) external returns (uint256 paid);
 
-    /// @notice The caller's future claims pay `recipient` (zero resets to the caller). Refuses the
-    /// distributor and the reward token, where tokens would be stuck.
+    /// @notice The caller's future claims of `token` pay `recipient` (zero resets to the caller).
+    /// Refuses this distributor and the token itself, where tokens would be stuck.
+    /// @param token A listed token.
     /// @param recipient The account to pay.
-    function setRecipient(address recipient) external;
+    function setRecipient(address token, address recipient) external;
 
     /// @notice Slashes `equivocationSlashBps` of the slashable stake of a validator that signed two
     /// different settlements for one epoch. The reporter (the caller) receives the staking contract's
@@ -333,12 +451,19 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     ) external returns (uint256 slashed);
 
     /// @notice Governance sets the protocol fee (at most `MAX_PROTOCOL_FEE_BPS`), the validators' share
-    /// (at most `MAX_VALIDATOR_SHARE_BPS`) and the treasury, from the next epoch on. The treasury may not
-    /// be this distributor, the staking contract or the reward token.
+    /// (at most `MAX_VALIDATOR_SHARE_BPS`), the idle-refund delay (within `[MIN_IDLE_REFUND_EPOCHS,
+    /// MAX_IDLE_REFUND_EPOCHS]`) and the treasury, from the next epoch on. The treasury may not be this
+    /// distributor, the staking contract or a listed token.
     /// @param protocolFeeBps The protocol fee, in basis points of new funding.
     /// @param validatorShareBps The validators' share, in basis points of the distributable pool.
+    /// @param idleRefundEpochs Consecutive epochs without a counted record after which a pool is refunded.
     /// @param treasury The account owed the protocol fee.
-    function setAllocationParams(uint256 protocolFeeBps, uint256 validatorShareBps, address treasury) external;
+    function setAllocationParams(
+        uint256 protocolFeeBps,
+        uint256 validatorShareBps,
+        uint256 idleRefundEpochs,
+        address treasury
+    ) external;
     /// @notice Governance sets the challenge period of later settlements, within
     /// `[MIN_CHALLENGE_PERIOD, maxChallengePeriod()]`.
     /// @param challengePeriod The new period, in seconds.
@@ -371,24 +496,51 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param epoch The epoch.
     /// @return The parameters.
     function allocationParamsAt(uint256 epoch) external view returns (AllocationParams memory);
-    /// @notice Σ received for `epoch`'s pool.
+    /// @notice The allowlist, in order: settlement totals follow it.
+    /// @return The tokens, allowed or not.
+    function tokens() external view returns (address[] memory);
+    /// @notice Whether `token` is listed and allowed (open to new pools and funding).
+    /// @param token The token.
+    /// @return True if allowed.
+    function isTokenAllowed(address token) external view returns (bool);
+    /// @notice Pool `poolId`; reverts with `PoolNotFound` if there is none.
+    /// @param poolId The pool.
+    /// @return The pool.
+    function poolOf(uint256 poolId) external view returns (Pool memory);
+    /// @notice Number of pools, the network pool included; ids run from 0.
+    /// @return The count.
+    function poolCount() external view returns (uint256);
+    /// @notice Σ received in `token` for `epoch`, over every pool in it.
     /// @param epoch The epoch.
+    /// @param token The token.
     /// @return Tokens.
-    function fundedInEpoch(uint256 epoch) external view returns (uint256);
-    /// @notice Σ received over every epoch; at most `MAX_CUMULATIVE_TOTAL`.
+    function fundedInEpoch(uint256 epoch, address token) external view returns (uint256);
+    /// @notice Σ received in `token` over every epoch; at most `MAX_CUMULATIVE_TOTAL`.
+    /// @param token The token.
     /// @return Tokens.
-    function totalFunded() external view returns (uint256);
-    /// @notice Σ claimed by every account.
+    function totalFundedOf(address token) external view returns (uint256);
+    /// @notice Σ claimed of `token` by every account.
+    /// @param token The token.
     /// @return Tokens.
-    function totalClaimed() external view returns (uint256);
-    /// @notice What `account` has claimed so far.
+    function totalClaimedOf(address token) external view returns (uint256);
+    /// @notice The active settlement's cumulative total of `token` (0 if none).
+    /// @param token The token.
+    /// @return Tokens.
+    function activeTotalOf(address token) external view returns (uint256);
+    /// @notice The latest submitted settlement's cumulative total of `token`, pending or active.
+    /// @param token The token.
+    /// @return Tokens.
+    function latestTotalOf(address token) external view returns (uint256);
+    /// @notice What `account` has claimed so far of `token`.
     /// @param account The account.
+    /// @param token The token.
     /// @return Its cumulative claimed amount.
-    function claimedOf(address account) external view returns (uint256);
-    /// @notice Who `account`'s claims pay (zero: the account itself).
+    function claimedOf(address account, address token) external view returns (uint256);
+    /// @notice Who `account`'s claims of `token` pay (zero: the account itself).
     /// @param account The account.
+    /// @param token The token.
     /// @return The recipient it set.
-    function recipientOf(address account) external view returns (address);
+    function recipientOf(address account, address token) external view returns (address);
     /// @notice How long a new settlement stays pending.
     /// @return Seconds.
     function challengePeriod() external view returns (uint256);

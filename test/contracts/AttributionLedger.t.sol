@@ -15,7 +15,7 @@ contract AttributionLedger_constructor is TributaryFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IAttributionLedger.VotingPeriodOutOfBounds.selector, longest + 1, minimum, longest)
         );
-        new AttributionLedger(address(staking), address(registry), admin, longest + 1);
+        new AttributionLedger(address(staking), address(registry), address(distributor), admin, longest + 1);
     }
 }
 
@@ -59,7 +59,7 @@ contract AttributionLedger_propose is VotingFixture {
             uint128 value = seed % 17 == 0 ? 0 : uint128(1 + ((seed >> 8) % 1e24));
             (bytes memory vector, bool vectorValid) = _vector(seed >> 16);
             if (outputId == 0 || outputId <= previousOutput || value == 0 || !vectorValid) valid = false;
-            records = bytes.concat(records, abi.encodePacked(bytes32(outputId), value), vector);
+            records = bytes.concat(records, abi.encodePacked(bytes32(outputId), uint32(0), value), vector);
             previousOutput = outputId;
         }
         vm.prank(v1);
@@ -108,7 +108,7 @@ contract AttributionLedger_propose is VotingFixture {
     }
 
     function test_RevertWhen_weightsDoNotSumTo10000() public {
-        bytes memory records = abi.encodePacked(bytes32(uint256(1)), uint128(5), uint8(2), uint32(1), uint16(5_000));
+        bytes memory records = abi.encodePacked(bytes32(uint256(1)), uint32(0), uint128(5), uint8(2), uint32(1), uint16(5_000));
         records = bytes.concat(records, abi.encodePacked(uint32(2), uint16(4_000)));
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.WeightsSumMismatch.selector, 0, 9_000));

@@ -7,6 +7,7 @@ import {RecordedLogs, VmLogs} from "../utils/VmLogs.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {ValidatorStaking} from "../../contracts/ValidatorStaking.sol";
 import {ContributionRegistry} from "../../contracts/ContributionRegistry.sol";
+import {RewardDistributor} from "../../contracts/RewardDistributor.sol";
 import {AttributionLedger} from "../../contracts/AttributionLedger.sol";
 import {IValidatorStaking} from "../../contracts/interfaces/IValidatorStaking.sol";
 import {IContributionRegistry} from "../../contracts/interfaces/IContributionRegistry.sol";
@@ -149,6 +150,7 @@ contract SnapshotVotesHandler is TestBase {
         uint32 contributionId = _acceptedIds[contributionSeed % _acceptedIds.length];
         bytes memory records = abi.encodePacked(
             bytes32(_batchItems.length + 1),
+            uint32(0),
             uint128(1),
             uint8(1),
             contributionId,
@@ -537,7 +539,17 @@ contract SnapshotVotesInvariant is InvariantBase {
         MockERC20 token = new MockERC20("Stake", "STK");
         staking = _newStaking(address(token), admin);
         registry = new ContributionRegistry(address(staking), admin, 3 days, 60, 1 days);
-        ledger = new AttributionLedger(address(staking), address(registry), admin, 3 days);
+        RewardDistributor distributor = new RewardDistributor(
+            address(new MockERC20("Reward", "RWD")),
+            address(staking),
+            admin,
+            makeAddr("treasury"),
+            0,
+            0,
+            4,
+            1 hours
+        );
+        ledger = new AttributionLedger(address(staking), address(registry), address(distributor), admin, 3 days);
         // Before any stake exists, so the slasher applies at once.
         vm.prank(admin);
         staking.scheduleSlasher(admin);

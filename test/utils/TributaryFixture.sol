@@ -19,6 +19,7 @@ abstract contract TributaryFixture is TestBase {
     uint256 internal constant COMMITMENT_MIN_AGE = 60;
     uint256 internal constant FEE_BPS = 500;
     uint256 internal constant VALIDATOR_SHARE_BPS = 1_000;
+    uint256 internal constant IDLE_REFUND_EPOCHS = 4;
 
     address internal admin = makeAddr("admin");
     address internal treasury = makeAddr("treasury");
@@ -46,7 +47,6 @@ abstract contract TributaryFixture is TestBase {
             QUORUM_BPS
         );
         registry = new ContributionRegistry(address(staking), admin, VOTING_PERIOD, COMMITMENT_MIN_AGE, 1 days);
-        ledger = new AttributionLedger(address(staking), address(registry), admin, VOTING_PERIOD);
         distributor = new RewardDistributor(
             address(rewardToken),
             address(staking),
@@ -54,7 +54,15 @@ abstract contract TributaryFixture is TestBase {
             treasury,
             FEE_BPS,
             VALIDATOR_SHARE_BPS,
+            IDLE_REFUND_EPOCHS,
             CHALLENGE
+        );
+        ledger = new AttributionLedger(
+            address(staking),
+            address(registry),
+            address(distributor),
+            admin,
+            VOTING_PERIOD
         );
         // No stake exists yet, so both slashers apply at once.
         vm.startPrank(admin);

@@ -30,7 +30,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     /// @dev Cumulative amounts are stored in 96 bits per account and token.
     uint256 public constant override MAX_CUMULATIVE_TOTAL = type(uint96).max;
     /// @inheritdoc IRewardDistributor
-    /// @dev Every settlement writes two slots per listed token; 16 keeps the worst case near 300 000 gas.
+    /// @dev A settlement writes two slots per token it covers; 16 keeps the worst case near 300 000 gas.
     uint256 public constant override MAX_TOKENS = 16;
     /// @inheritdoc IRewardDistributor
     uint256 public constant override MAX_POOL_DATANETS = 8;
@@ -249,9 +249,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         uint256 deadline,
         bytes[] calldata signatures
     ) external override whenNotPaused {
-        _checkSubmission(epoch, deadline);
-        uint256 tokenCount = _tokens.length;
-        require(cumulativeTotals.length == tokenCount, TokenCountMismatch(cumulativeTotals.length, tokenCount));
+        uint256 tokenCount = _checkSubmission(epoch, deadline, cumulativeTotals.length);
         bytes32 key = _checkSignedSettlement(epoch, root, cumulativeTotals, dataUri, deadline, signatures);
 
         uint256 activatesAt = block.timestamp + _config.challengePeriod;
@@ -290,9 +288,26 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         _checkQuorum(_settlementDigest(epoch, root, totalsHash, dataUriHash, deadline), signatures);
     }
 
-    /// @dev Order, closure, deadline and activation of the previous epoch.
-    function _checkSubmission(uint256 epoch, uint256 deadline) internal view {
+    /// @dev Order, closure, deadline, activation of the previous epoch, and the tokens covered; returns
+    /// how many tokens the settlement covers.
+    function _checkSubmission(
+        uint256 epoch,
+        uint256 deadline,
+        uint256 tokenCount
+    ) internal view returns (uint256) {
         State memory state = _state;
+        uint256 listed = _tokens.length;
+        require(
+            tokenCount >= state.latestTokenCount && tokenCount <= listed,
+            TokenCountOutOfRange(tokenCount, state.latestTokenCount, listed)
+        );
+        // A token left out has never been in a settlement, so its budget starts at zero when it joins;
+        // that holds only while none of the epochs it was left out of was funded in it.
+        for (uint256 i = tokenCount; i < listed; ++i) {
+            address token = _tokens[i];
+            uint256 funded = fundedInEpoch[epoch][token];
+            require(funded == 0, FundedTokenOmitted(token, funded));
+        }
         require(epoch == state.nextEpoch, SettlementOutOfOrder(epoch, state.nextEpoch));
         uint256 current = currentEpoch();
         require(epoch < current, EpochNotClosed(epoch, current));
@@ -304,6 +319,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
                 PreviousSettlementPending(epoch - 1, state.latestActivatesAt)
             );
         }
+        return tokenCount;
     }
 
     /// @dev Checks one token's total against the previous one and the budget, then records it as latest.
@@ -503,6 +519,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         if (next == 0) return (settlement, false);
         settlement = _ring[(next - 1) & 1];
         pending = block.timestamp < settlement.activatesAt;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function latestTokenCount() external view override returns (uint256) {
+        return _state.latestTokenCount;
     }
 
     /// @inheritdoc IRewardDistributor

@@ -16,7 +16,9 @@ import {IGoverned} from "./IGoverned.sol";
 /// Leaves are OpenZeppelin standard leaves of `(address account, address token, uint256 cumulativeAmount)`:
 /// `keccak256(bytes.concat(keccak256(abi.encode(account, token, cumulativeAmount))))`, so trees and proofs
 /// from the OpenZeppelin merkle-tree library with types `["address", "address", "uint256"]` verify.
-/// A settlement signs the root and one cumulative total per allowlisted token, in allowlist order.
+/// A settlement signs the root and one cumulative total per token it covers, in allowlist order: the
+/// first `n` listed tokens, where `n` never decreases and every token funded in the epoch is covered.
+/// The canonical `n` (docs/allocation.md) is one past the highest index of a token funded so far.
 /// Invariant, per token: Σ claimed ≤ the active settlement's cumulative total ≤ Σ funded ≤ `MAX_CUMULATIVE_TOTAL`.
 /// Epochs settle in order, each once the previous one is active. The challenge period is at most half
 /// an epoch (`maxChallengePeriod`), so two settlements fit in every epoch and a backlog always drains.
@@ -29,8 +31,8 @@ import {IGoverned} from "./IGoverned.sol";
 /// 2^24 - 2 in `submitSettlement`, or more than 2^32 pools).
 interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice A settlement as validators sign it (EIP-712 type `Settlement`): the epoch, the Merkle
-    /// root of cumulative entitlements, each allowlisted token's Σ of cumulative amounts (in allowlist
-    /// order), the hash of the data URI and the signatures' deadline.
+    /// root of cumulative entitlements, the Σ of cumulative amounts of each token it covers (the first
+    /// listed ones, in allowlist order), the hash of the data URI and the signatures' deadline.
     struct SettlementData {
         uint256 epoch;
         bytes32 root;
@@ -189,11 +191,16 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice A pool's datanets must be nonzero, strictly increasing and at most `MAX_POOL_DATANETS`.
     /// @param position The offending position, or the list's length when it is too long.
     error InvalidPoolDatanets(uint256 position);
-    /// @notice A settlement carries one cumulative total per allowlisted token.
+    /// @notice A settlement covers the first `count` listed tokens: at least as many as the latest
+    /// settlement (`latestTokenCount`), at most every listed token (`listedCount`).
     /// @param count Totals given.
-    /// @param tokenCount Tokens on the allowlist.
-    error TokenCountMismatch(uint256 count, uint256 tokenCount);
-
+    /// @param latestTokenCount Tokens the latest settlement covered.
+    /// @param listedCount Tokens on the allowlist.
+    error TokenCountOutOfRange(uint256 count, uint256 latestTokenCount, uint256 listedCount);
+    /// @notice `token` was funded in the settled epoch, so the settlement must cover it.
+    /// @param token The token left out.
+    /// @param funded What was funded in it for the epoch.
+    error FundedTokenOmitted(address token, uint256 funded);
     /// @notice Nothing would be credited: `amount` was zero, or the token delivered nothing.
     error FundingAmountZero();
     /// @notice Only the current epoch or a later one may be funded; earlier epochs are closed and may
@@ -362,8 +369,8 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     function STAKING() external view returns (address);
 
     /// @notice Governance adds `token` to the allowlist (or allows a disallowed one again). At most
-    /// `MAX_TOKENS` tokens are ever listed. A token added while a settlement is being signed changes
-    /// the number of totals the next settlement must carry: validators re-sign.
+    /// `MAX_TOKENS` tokens are ever listed, so a settlement never carries more than `MAX_TOKENS` totals;
+    /// at the bound `allowToken` refuses with `TokenLimitReached`, while listed tokens keep working.
     /// @param token The ERC-20 to allow.
     function allowToken(address token) external;
     /// @notice Governance closes `token` to new pools and funding; entitlements in it stay claimable.
@@ -388,7 +395,8 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// strictly increasing signer address. The settlement is pending for `challengePeriod`, then active.
     /// @param epoch The epoch settled: `nextEpochToSettle`, closed, its predecessor's settlement active.
     /// @param root The Merkle root of cumulative entitlements.
-    /// @param cumulativeTotals One total per allowlisted token, in allowlist order: Σ of the tree's
+    /// @param cumulativeTotals One total for each of the first `n` listed tokens, in allowlist order, where
+    /// `n` is at least the latest settlement's and covers every token funded for `epoch`: Σ of the tree's
     /// cumulative amounts in that token, at least the previous settlement's and at most Σ funded in it
     /// through `epoch`.
     /// @param dataUri The content address of the settlement's artifact; its hash is signed.
@@ -485,6 +493,9 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice The latest active settlement (all zero if none).
     /// @return The settlement.
     function activeSettlement() external view returns (Settlement memory);
+    /// @notice How many tokens the latest submitted settlement covers: the least the next one must cover.
+    /// @return The count.
+    function latestTokenCount() external view returns (uint256);
     /// @notice The latest submitted settlement, pending or active, and whether it is still pending.
     /// @return settlement The settlement (all zero if none).
     /// @return pending Whether its challenge period is still running.

@@ -14,11 +14,19 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks: tributaryTasks,
   solidity: {
-    version: SOLC_VERSION,
-    path: require.resolve("solc/soljson.js"),
-    settings: {
-      evmVersion: "prague",
-      optimizer: { enabled: true, runs: 10_000 },
+    compilers: [
+      {
+        version: SOLC_VERSION,
+        path: require.resolve("solc/soljson.js"),
+        settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 10_000 } },
+      },
+    ],
+    overrides: {
+      "contracts/RewardDistributor.sol": {
+        version: SOLC_VERSION,
+        path: require.resolve("solc/soljson.js"),
+        settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 1_000 } },
+      },
     },
   },
   paths: {

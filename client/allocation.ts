@@ -5,33 +5,54 @@
 import { getAddress } from "ethers";
 import { BatchStatus, ContributionStatus, compareEvents, type TributaryEvent } from "./events.js";
 import { SettlementError } from "./errors.js";
+import type { SettlementEntry } from "./merkle.js";
 
 const BPS = 10_000n;
+/** The network pool: in the distributor's `REWARD_TOKEN`, paying over every counted record. */
+export const NETWORK_POOL = 0n;
 
 /** Allocation parameters in force for one epoch (`RewardDistributor.allocationParamsAt`). */
 export interface AllocationParams {
   protocolFeeBps: bigint;
   validatorShareBps: bigint;
+  /** A pool holding a balance with no counted record for this many consecutive epochs is refunded. */
+  idleRefundEpochs: bigint;
   treasury: string;
 }
 
-/** What one epoch's allocation needs. Weights are keyed by checksummed address. */
+/** A pool as `PoolCreated` announced it. */
+export interface PoolInfo {
+  poolId: bigint;
+  /** Its funder, refunded when it stays idle; the zero address for the network pool. */
+  owner: string;
+  token: string;
+  /** Datanets its records may draw on; empty for all. */
+  datanets: bigint[];
+}
+
+/** What one pool's allocation in one epoch needs. Weights are keyed by checksummed address. */
 export interface EpochInputs {
   epoch: bigint;
+  /** The pool, for reports; defaults to the network pool. */
+  poolId?: bigint;
+  /** The pool's token, for reports. */
+  token?: string;
   /** F: newly funded for this epoch. */
   funded: bigint;
   /** K: carried over from the previous epoch. */
   carryIn: bigint;
-  params: AllocationParams;
-  /** A_c: Σ value × weightBps over the epoch's counted records, per contributor. */
+  params: Omit<AllocationParams, "idleRefundEpochs"> & { idleRefundEpochs?: bigint };
+  /** A_c: Σ value × weightBps over the pool's counted records, per contributor. */
   contributorWeights: ReadonlyMap<string, bigint>;
-  /** S_v: agreeing stake over the epoch's decided votes and batches, per validator. */
+  /** S_v: agreeing stake over the decisions the pool pays for, per validator. */
   validatorWeights: ReadonlyMap<string, bigint>;
 }
 
-/** One epoch's result. Every map is keyed by checksummed address. */
+/** One pool's result in one epoch. Every map is keyed by checksummed address. */
 export interface EpochAllocation {
   epoch: bigint;
+  poolId: bigint;
+  token: string;
   funded: bigint;
   carryIn: bigint;
   fee: bigint;
@@ -46,15 +67,22 @@ export interface EpochAllocation {
   validatorWeightTotal: bigint;
   contributorAmounts: Map<string, bigint>;
   validatorAmounts: Map<string, bigint>;
-  /** Everything owed this epoch per account, all roles summed, the treasury's fee included. */
+  /** Owed back to the pool's owner because the pool stayed idle (see docs/allocation.md). */
+  refund: bigint;
+  refundTo?: string;
+  /** Consecutive idle epochs (a balance and no counted record) through this one, after any refund. */
+  idleEpochs: number;
+  /** Counted records of this pool in this epoch (for the network pool: of every pool). */
+  recordCount: number;
+  /** Everything owed this epoch per account, all roles summed, the treasury's fee and any refund included. */
   owed: Map<string, bigint>;
-  /** Paid to contributors and validators (the fee excluded). */
+  /** Paid to contributors and validators (the fee and refund excluded). */
   paid: bigint;
-  /** D − paid: carried into the next epoch. */
+  /** D − paid − refund: carried into the next epoch. */
   carryOut: bigint;
 }
 
-/** Applies the allocation rule to one epoch. */
+/** Applies the allocation rule to one pool in one epoch (the idle refund excepted, see {@link computeSettlement}). */
 export function allocateEpoch(inputs: EpochInputs): EpochAllocation {
   const { funded: F, carryIn: K, params } = inputs;
   if (F < 0n || K < 0n) throw new SettlementError("funded and carried amounts must not be negative");
@@ -82,6 +110,8 @@ export function allocateEpoch(inputs: EpochInputs): EpochAllocation {
   }
   return {
     epoch: inputs.epoch,
+    poolId: inputs.poolId ?? NETWORK_POOL,
+    token: inputs.token ?? "",
     funded: F,
     carryIn: K,
     fee,
@@ -93,89 +123,118 @@ export function allocateEpoch(inputs: EpochInputs): EpochAllocation {
     validatorWeightTotal,
     contributorAmounts,
     validatorAmounts,
+    refund: 0n,
+    idleEpochs: 0,
+    recordCount: 0,
     owed: sortedMap(owed),
     paid,
     carryOut: D - paid,
   };
 }
 
-/** Per-epoch weights and funding derived from the chain's events. */
-export interface EpochActivity {
+/** One pool's weights and funding in one epoch, derived from the chain's events. */
+export interface PoolActivity {
   funded: bigint;
   contributorWeights: Map<string, bigint>;
   validatorWeights: Map<string, bigint>;
-  /** Records counted in this epoch (after removing output ids already counted earlier). */
+  /** Records counted for this pool (for the network pool: every counted record). */
   recordCount: number;
 }
 
+/** Per-pool activity of one epoch. */
+export interface EpochActivity {
+  pools: Map<bigint, PoolActivity>;
+}
+
 /**
- * Folds events into per-epoch activity. Rules (docs/allocation.md):
+ * Folds events into per-epoch, per-pool activity. Rules (docs/allocation.md):
  * - a record counts in the epoch its batch became Final; an output id counts once, in the
  *   earliest batch to become final (chain order of `BatchDecided`);
- * - a vote counts, in the epoch its contribution was decided, when it agreed with the outcome;
- * - a proposal is the proposer's supporting attestation; an attestation counts, in the epoch its
- *   batch was decided (Final or Rejected), when it agreed with the outcome. Expired batches count nothing,
- *   and neither does a Final batch none of whose records counted (all its output ids were counted before);
+ * - the network pool pays over every counted record, and credits validators as a single pool did:
+ *   a vote counts, in the epoch its contribution was decided, when it agreed with the outcome; a
+ *   proposal is the proposer's supporting attestation; an attestation counts, in the epoch its batch was
+ *   decided (Final or Rejected), when it agreed with the outcome. Expired batches count nothing, and
+ *   neither does a Final batch none of whose records counted;
+ * - any other pool pays over the counted records that name it, and credits the validators who decided
+ *   them: the proposer and supporting attesters of every Final batch holding one of them, and the
+ *   accepting voters of every contribution they use (once per contribution, pool and epoch);
  * - every credit is the snapshot stake the event carries.
  */
 export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, EpochActivity> {
   const ordered = [...events].sort(compareEvents);
   const contributorOf = new Map<bigint, string>();
   const contributionOutcome = new Map<bigint, { accepted: boolean; epoch: bigint }>();
-  const batchOutcome = new Map<bigint, { final: boolean; epoch: bigint }>();
   const proposals = new Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>();
   const attestations = new Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>();
+  const votes = new Map<bigint, Extract<TributaryEvent, { kind: "VoteCast" }>[]>();
   for (const e of ordered) {
     if (e.kind === "ContributionRegistered") contributorOf.set(e.id, getAddress(e.contributor));
     else if (e.kind === "ContributionDecided") {
       contributionOutcome.set(e.id, { accepted: e.status === ContributionStatus.Accepted, epoch: e.epoch });
-    } else if (e.kind === "BatchDecided") {
-      batchOutcome.set(e.batchId, { final: e.status === BatchStatus.Final, epoch: e.epoch });
     } else if (e.kind === "BatchProposed") proposals.set(e.batchId, e);
     else if (e.kind === "BatchAttested") {
       const list = attestations.get(e.batchId) ?? [];
       list.push(e);
       attestations.set(e.batchId, list);
+    } else if (e.kind === "VoteCast") {
+      const list = votes.get(e.id) ?? [];
+      list.push(e);
+      votes.set(e.id, list);
     }
   }
 
   const activity = new Map<bigint, EpochActivity>();
-  const at = (epoch: bigint): EpochActivity => {
-    let a = activity.get(epoch);
+  const at = (epoch: bigint, poolId: bigint): PoolActivity => {
+    let epochActivity = activity.get(epoch);
+    if (!epochActivity) {
+      epochActivity = { pools: new Map() };
+      activity.set(epoch, epochActivity);
+    }
+    let a = epochActivity.pools.get(poolId);
     if (!a) {
       a = { funded: 0n, contributorWeights: new Map(), validatorWeights: new Map(), recordCount: 0 };
-      activity.set(epoch, a);
+      epochActivity.pools.set(poolId, a);
     }
     return a;
   };
+  /** Contributions each (epoch, pool) drew on, for its voters' credit. */
+  const usedContributions = new Map<string, { epoch: bigint; poolId: bigint; ids: Set<bigint> }>();
 
   const countedOutputs = new Set<string>();
   for (const e of ordered) {
     switch (e.kind) {
       case "Funded":
-        at(e.epoch).funded += e.amount;
+        at(e.epoch, e.poolId).funded += e.amount;
         break;
       case "VoteCast": {
         const outcome = contributionOutcome.get(e.id);
         if (outcome && outcome.accepted === e.accept)
-          addTo(at(outcome.epoch).validatorWeights, getAddress(e.validator), e.stake);
+          addTo(at(outcome.epoch, NETWORK_POOL).validatorWeights, getAddress(e.validator), e.stake);
         break;
       }
-      case "BatchProposed":
-      case "BatchAttested":
-        // Credited below, once it is known whether the batch counted anything.
-        break;
       case "BatchDecided": {
         const proposal = proposals.get(e.batchId);
         if (!proposal) throw new SettlementError(`batch ${e.batchId} was decided but its proposal was not indexed`);
-        const bucket = at(e.epoch);
+        const network = at(e.epoch, NETWORK_POOL);
         const final = e.status === BatchStatus.Final;
+        const poolsPaying = new Set<bigint>();
         let counted = 0;
         if (final) {
           for (const record of proposal.records) {
             if (countedOutputs.has(record.outputId)) continue;
             countedOutputs.add(record.outputId);
             counted += 1;
+            const pool = record.poolId === NETWORK_POOL ? undefined : at(e.epoch, record.poolId);
+            if (pool) {
+              pool.recordCount += 1;
+              poolsPaying.add(record.poolId);
+            }
+            const usedKey = `${e.epoch}:${record.poolId}`;
+            let used = usedContributions.get(usedKey);
+            if (pool && !used) {
+              used = { epoch: e.epoch, poolId: record.poolId, ids: new Set() };
+              usedContributions.set(usedKey, used);
+            }
             for (const entry of record.vector) {
               const contributor = contributorOf.get(entry.contributionId);
               if (!contributor) {
@@ -183,19 +242,28 @@ export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, E
                   `record ${record.outputId} names contribution ${entry.contributionId}, which was not indexed`,
                 );
               }
-              addTo(bucket.contributorWeights, contributor, record.value * BigInt(entry.weightBps));
+              const weight = record.value * BigInt(entry.weightBps);
+              addTo(network.contributorWeights, contributor, weight);
+              if (pool) {
+                addTo(pool.contributorWeights, contributor, weight);
+                used!.ids.add(entry.contributionId);
+              }
             }
           }
-          bucket.recordCount += counted;
+          network.recordCount += counted;
         }
         // A Final batch none of whose records counts (every output id was counted before) earns no
         // credit, so credit cannot be farmed by re-proposing counted outputs.
         if (final && counted === 0) break;
-        if (final) addTo(bucket.validatorWeights, getAddress(proposal.proposer), proposal.stake);
+        const credited: [string, bigint][] = [];
+        if (final) credited.push([getAddress(proposal.proposer), proposal.stake]);
         for (const attestation of attestations.get(e.batchId) ?? []) {
-          if (attestation.support === final) {
-            addTo(bucket.validatorWeights, getAddress(attestation.validator), attestation.stake);
-          }
+          if (attestation.support === final) credited.push([getAddress(attestation.validator), attestation.stake]);
+        }
+        for (const [validator, stake] of credited) {
+          addTo(network.validatorWeights, validator, stake);
+          // Dapp pools pay the validators who made their records final; rejections stay with the network pool.
+          for (const poolId of poolsPaying) addTo(at(e.epoch, poolId).validatorWeights, validator, stake);
         }
         break;
       }
@@ -203,24 +271,55 @@ export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, E
         break;
     }
   }
+  // Dapp pools also pay the validators who accepted the contributions their records used.
+  for (const { epoch, poolId, ids } of usedContributions.values()) {
+    const pool = at(epoch, poolId);
+    for (const id of [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const vote of votes.get(id) ?? []) {
+        if (vote.accept) addTo(pool.validatorWeights, getAddress(vote.validator), vote.stake);
+      }
+    }
+  }
   return activity;
+}
+
+/** One token's figures in a settlement. */
+export interface TokenTotals {
+  token: string;
+  /** Its position on the distributor's allowlist and in the settlement's totals. */
+  index: number;
+  /** Σ funded in it over epochs 0..epoch. */
+  fundedThrough: bigint;
+  /** Σ of every account's cumulative entitlement in it. */
+  cumulativeTotal: bigint;
+  /** Σ carried by its pools into epoch + 1. Equals fundedThrough − cumulativeTotal. */
+  carryOut: bigint;
+}
+
+/** One pool's allocations, epoch by epoch. */
+export interface PoolLedger {
+  pool: PoolInfo;
+  epochs: EpochAllocation[];
 }
 
 /** The cumulative settlement through one epoch. */
 export interface SettlementComputation {
   epoch: bigint;
-  epochs: EpochAllocation[];
-  /** Cumulative entitlement per account from genesis through `epoch`, ascending by address. */
-  cumulative: Map<string, bigint>;
-  cumulativeTotal: bigint;
-  /** Σ funded over epochs 0..epoch. */
-  fundedThrough: bigint;
-  /** Carried into epoch + 1. Equals fundedThrough − cumulativeTotal. */
-  carryOut: bigint;
+  /** Every funded pool, by id, with its allocation in each epoch 0..epoch. */
+  pools: PoolLedger[];
+  /** The tokens the settlement covers, in allowlist order: its signed totals follow this order. */
+  tokens: TokenTotals[];
+  /** Cumulative entitlement per token (checksummed) and account (checksummed), ascending by address. */
+  cumulative: Map<string, Map<string, bigint>>;
+  /** The tree's leaves (account, token, cumulative amount), ascending by account, then token. */
+  entries: SettlementEntry[];
+  /** The signed totals: `tokens[i].cumulativeTotal`. */
+  cumulativeTotals: bigint[];
 }
 
 /**
- * Runs the allocation rule for every epoch from 0 through `epoch` and accumulates entitlements.
+ * Runs the allocation rule for every pool and every epoch from 0 through `epoch`, applies idle
+ * refunds, and accumulates entitlements per account and token.
  * @param paramsAt allocation parameters for an epoch, as `RewardDistributor.allocationParamsAt` returns them.
  */
 export function computeSettlement(
@@ -229,31 +328,115 @@ export function computeSettlement(
   paramsAt: (epoch: bigint) => AllocationParams,
 ): SettlementComputation {
   const activity = deriveActivity(events);
-  const epochs: EpochAllocation[] = [];
-  const cumulative = new Map<string, bigint>();
-  let carry = 0n;
-  let fundedThrough = 0n;
-  let cumulativeTotal = 0n;
-  for (let e = 0n; e <= epoch; e++) {
-    const a = activity.get(e);
-    const allocation = allocateEpoch({
-      epoch: e,
-      funded: a?.funded ?? 0n,
-      carryIn: carry,
-      params: paramsAt(e),
-      contributorWeights: a?.contributorWeights ?? new Map(),
-      validatorWeights: a?.validatorWeights ?? new Map(),
-    });
-    for (const [account, amount] of allocation.owed) addTo(cumulative, account, amount);
-    fundedThrough += allocation.funded;
-    cumulativeTotal += allocation.fee + allocation.paid;
-    carry = allocation.carryOut;
-    epochs.push(allocation);
+  const tokenIndex = new Map<string, number>();
+  const pools = new Map<bigint, PoolInfo>();
+  for (const e of [...events].sort(compareEvents)) {
+    if (e.kind === "TokenAllowed" && !tokenIndex.has(getAddress(e.token))) tokenIndex.set(getAddress(e.token), e.index);
+    if (e.kind === "PoolCreated") {
+      pools.set(e.poolId, {
+        poolId: e.poolId,
+        owner: getAddress(e.owner),
+        token: getAddress(e.token),
+        datanets: e.datanets,
+      });
+    }
   }
-  if (fundedThrough - cumulativeTotal !== carry) {
-    throw new SettlementError(`internal: funded ${fundedThrough} − entitled ${cumulativeTotal} ≠ carry ${carry}`);
+  // Only funded pools have anything to allocate.
+  const funded = new Set<bigint>();
+  let coveredCount = 1;
+  for (const e of events) {
+    if (e.kind !== "Funded" || e.epoch > epoch) continue;
+    const pool = pools.get(e.poolId);
+    if (!pool) throw new SettlementError(`pool ${e.poolId} was funded but its PoolCreated event was not indexed`);
+    const index = tokenIndex.get(pool.token);
+    if (index === undefined) throw new SettlementError(`token ${pool.token} of pool ${e.poolId} was never allowed`);
+    funded.add(e.poolId);
+    coveredCount = Math.max(coveredCount, index + 1);
   }
-  return { epoch, epochs, cumulative: sortedMap(cumulative), cumulativeTotal, fundedThrough, carryOut: carry };
+
+  const params: AllocationParams[] = [];
+  for (let e = 0n; e <= epoch; e++) params.push(paramsAt(e));
+  const cumulative = new Map<string, Map<string, bigint>>();
+  const ledgers: PoolLedger[] = [];
+  const carryByToken = new Map<string, bigint>();
+  const fundedByToken = new Map<string, bigint>();
+  for (const poolId of [...funded].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const pool = pools.get(poolId)!;
+    const owed = cumulative.get(pool.token) ?? new Map<string, bigint>();
+    cumulative.set(pool.token, owed);
+    const epochs: EpochAllocation[] = [];
+    let carry = 0n;
+    let idle = 0;
+    for (let e = 0n; e <= epoch; e++) {
+      const a = activity.get(e)?.pools.get(poolId);
+      const p = params[Number(e)]!;
+      const allocation = allocateEpoch({
+        epoch: e,
+        poolId,
+        token: pool.token,
+        funded: a?.funded ?? 0n,
+        carryIn: carry,
+        params: p,
+        contributorWeights: a?.contributorWeights ?? new Map(),
+        validatorWeights: a?.validatorWeights ?? new Map(),
+      });
+      allocation.recordCount = a?.recordCount ?? 0;
+      // A dapp pool holding a balance with nothing to pay for counts an idle epoch; K of them in a row
+      // return its balance to its owner. The network pool carries, as a single pool always did.
+      if (poolId !== NETWORK_POOL) {
+        idle = allocation.recordCount === 0 && allocation.distributable > 0n ? idle + 1 : 0;
+        if (idle > 0 && BigInt(idle) >= p.idleRefundEpochs && allocation.carryOut > 0n) {
+          allocation.refund = allocation.carryOut;
+          allocation.refundTo = pool.owner;
+          addTo(allocation.owed, pool.owner, allocation.refund);
+          allocation.owed = sortedMap(allocation.owed);
+          allocation.carryOut = 0n;
+          idle = 0;
+        }
+        allocation.idleEpochs = idle;
+      }
+      for (const [account, amount] of allocation.owed) addTo(owed, account, amount);
+      addTo(fundedByToken, pool.token, allocation.funded);
+      carry = allocation.carryOut;
+      epochs.push(allocation);
+    }
+    addTo(carryByToken, pool.token, carry);
+    ledgers.push({ pool, epochs });
+  }
+
+  const byIndex = [...tokenIndex.entries()].sort((a, b) => a[1] - b[1]);
+  const tokens: TokenTotals[] = [];
+  for (const [token, index] of byIndex) {
+    if (index >= coveredCount) break;
+    let total = 0n;
+    for (const amount of cumulative.get(token)?.values() ?? []) total += amount;
+    const fundedThrough = fundedByToken.get(token) ?? 0n;
+    const carryOut = carryByToken.get(token) ?? 0n;
+    if (fundedThrough - total !== carryOut) {
+      throw new SettlementError(`internal: ${token}: funded ${fundedThrough} − entitled ${total} ≠ carry ${carryOut}`);
+    }
+    tokens.push({ token, index, fundedThrough, cumulativeTotal: total, carryOut });
+  }
+  if (tokens.length !== coveredCount || tokens.some((t, i) => t.index !== i)) {
+    throw new SettlementError("internal: the allowlist's TokenAllowed events are incomplete");
+  }
+
+  const entries: SettlementEntry[] = [];
+  for (const [token, owed] of cumulative) {
+    for (const [account, amount] of owed) if (amount > 0n) entries.push([account, token, amount]);
+  }
+  entries.sort((a, b) => compareKeys(a[0], b[0]) || compareKeys(a[1], b[1]));
+  const sortedCumulative = new Map(
+    [...cumulative].sort(([a], [b]) => compareKeys(a, b)).map(([token, owed]) => [token, sortedMap(owed)] as const),
+  );
+  return {
+    epoch,
+    pools: ledgers,
+    tokens,
+    cumulative: sortedCumulative,
+    entries,
+    cumulativeTotals: tokens.map((t) => t.cumulativeTotal),
+  };
 }
 
 function proRata(pool: bigint, weights: ReadonlyMap<string, bigint>, total: bigint): Map<string, bigint> {
@@ -276,10 +459,14 @@ function addTo(map: Map<string, bigint>, key: string, amount: bigint): void {
   map.set(key, (map.get(key) ?? 0n) + amount);
 }
 
+function compareKeys(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function sortedEntries(map: ReadonlyMap<string, bigint>): [string, bigint][] {
-  return [...map.entries()].sort(([a], [b]) =>
-    a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
-  );
+  return [...map.entries()].sort(([a], [b]) => compareKeys(a, b));
 }
 
 function sortedMap(map: ReadonlyMap<string, bigint>): Map<string, bigint> {

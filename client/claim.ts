@@ -3,16 +3,23 @@ import { wrapCall } from "./errors.js";
 import type { SettlementArtifact } from "./store.js";
 import { proofFromArtifact } from "./proof.js";
 
-/** Claims for `account` (anyone may send it) against the active root, using its artifact. */
+/**
+ * Claims `account`'s entitlement in `token` (anyone may send it) against the active root, using its
+ * artifact. To claim every token at once, use {@link claimMany}.
+ */
 export async function claim(
   tributary: TributaryContracts,
   artifact: SettlementArtifact,
   account: string,
+  token: string,
 ): Promise<{ paid: bigint; transaction: string }> {
-  const { cumulativeAmount, proof } = proofFromArtifact(artifact, account);
+  const request = proofFromArtifact(artifact, account, token);
   const receipt = await wrapCall(
-    `claim for ${account}`,
-    async () => (await (await tributary.distributor.claim(account, cumulativeAmount, proof)).wait())!,
+    `claim ${request.token} for ${request.account}`,
+    async () =>
+      (await (
+        await tributary.distributor.claim(request.account, request.token, request.cumulativeAmount, request.proof)
+      ).wait())!,
   );
   let paid = 0n;
   for (const log of receipt.logs) {

@@ -4,18 +4,25 @@ import { SettlementTree } from "./merkle.js";
 import type { SettlementArtifact } from "./store.js";
 import { requireAddress } from "./validation.js";
 
-/** What `account` can claim now against the active root, given the artifact of that root. */
+/**
+ * What `account` can claim now against the active root, per token (checksummed), given the artifact
+ * of that root. Tokens it has nothing left in are left out.
+ */
 export async function claimable(
   tributary: TributaryContracts,
   artifact: SettlementArtifact,
   accountInput: string,
-): Promise<bigint> {
+): Promise<Map<string, bigint>> {
   const account = requireAddress(accountInput, "account");
   const active = await tributary.distributor.activeSettlement();
   if (active.root.toLowerCase() !== artifact.metadata.root.toLowerCase()) {
     throw new SettlementError(`the artifact's root ${artifact.metadata.root} is not the active root ${active.root}`);
   }
-  const entitled = SettlementTree.load(artifact).amountOf(account) ?? 0n;
-  const claimed = await tributary.distributor.claimedOf(account);
-  return entitled > claimed ? entitled - claimed : 0n;
+  const out = new Map<string, bigint>();
+  for (const [leafAccount, token, entitled] of SettlementTree.load(artifact).entries()) {
+    if (leafAccount.toLowerCase() !== account.toLowerCase()) continue;
+    const claimed = await tributary.distributor.claimedOf(account, token);
+    if (entitled > claimed) out.set(requireAddress(token), entitled - claimed);
+  }
+  return out;
 }

@@ -44,7 +44,7 @@ export async function computeEpochSettlement(
   // Nothing owed yet (nothing funded, or all of it carried): the empty tree settles the epoch with
   // a zero root and a zero total, so that later epochs are never held up by an empty one.
   const allocatedAt = now();
-  const tree = SettlementTree.build(computation.cumulative);
+  const tree = SettlementTree.build(computation.entries);
   const builtAt = now();
   return {
     epoch,
@@ -62,7 +62,12 @@ async function fetchAllocationParams(tributary: TributaryContracts, through: big
   const out: AllocationParams[] = [];
   for (let e = 0n; e <= through; e++) {
     const p = await withRetry(`allocationParamsAt(${e})`, () => tributary.distributor.allocationParamsAt(e));
-    out.push({ protocolFeeBps: p.protocolFeeBps, validatorShareBps: p.validatorShareBps, treasury: p.treasury });
+    out.push({
+      protocolFeeBps: p.protocolFeeBps,
+      validatorShareBps: p.validatorShareBps,
+      idleRefundEpochs: p.idleRefundEpochs,
+      treasury: p.treasury,
+    });
   }
   return out;
 }

@@ -43,17 +43,19 @@ export type TributaryEvent = EventPosition &
       }
     | { kind: "BatchAttested"; batchId: bigint; validator: string; support: boolean; stake: bigint; epoch: bigint }
     | { kind: "BatchDecided"; batchId: bigint; status: number; epoch: bigint }
-    | { kind: "Funded"; epoch: bigint; funder: string; amount: bigint }
+    | { kind: "TokenAllowed"; token: string; index: number }
+    | { kind: "PoolCreated"; poolId: bigint; owner: string; token: string; datanets: bigint[] }
+    | { kind: "Funded"; poolId: bigint; epoch: bigint; funder: string; token: string; amount: bigint }
     | {
         kind: "SettlementSubmitted";
         epoch: bigint;
         root: string;
-        cumulativeTotal: bigint;
+        cumulativeTotals: bigint[];
         dataUri: string;
         activatesAt: bigint;
       }
-    | { kind: "SettlementVetoed"; epoch: bigint; root: string; cumulativeTotal: bigint }
-    | { kind: "Claimed"; account: string; recipient: string; amount: bigint; cumulativeAmount: bigint }
+    | { kind: "SettlementVetoed"; epoch: bigint; root: string }
+    | { kind: "Claimed"; account: string; token: string; recipient: string; amount: bigint }
   );
 
 const registryInterface: Interface = ContributionRegistry__factory.createInterface();
@@ -70,6 +72,8 @@ export const SETTLEMENT_TOPICS: string[] = [
   ledgerInterface.getEvent("BatchProposed")!.topicHash,
   ledgerInterface.getEvent("BatchAttested")!.topicHash,
   ledgerInterface.getEvent("BatchDecided")!.topicHash,
+  distributorInterface.getEvent("TokenAllowed")!.topicHash,
+  distributorInterface.getEvent("PoolCreated")!.topicHash,
   distributorInterface.getEvent("Funded")!.topicHash,
   distributorInterface.getEvent("SettlementSubmitted")!.topicHash,
   distributorInterface.getEvent("SettlementVetoed")!.topicHash,
@@ -148,28 +152,47 @@ export function decodeEvent(
       };
     case "BatchDecided":
       return { ...position, kind: parsed.name, batchId: a.batchId, status: Number(a.status), epoch: a.epoch };
+    case "TokenAllowed":
+      return { ...position, kind: parsed.name, token: a.token, index: Number(a.index) };
+    case "PoolCreated":
+      return {
+        ...position,
+        kind: parsed.name,
+        poolId: a.poolId,
+        owner: a.owner,
+        token: a.token,
+        datanets: [...a.datanets].map((d: bigint) => BigInt(d)),
+      };
     case "Funded":
-      return { ...position, kind: parsed.name, epoch: a.epoch, funder: a.funder, amount: a.amount };
+      return {
+        ...position,
+        kind: parsed.name,
+        poolId: a.poolId,
+        epoch: a.epoch,
+        funder: a.funder,
+        token: a.token,
+        amount: a.amount,
+      };
     case "SettlementSubmitted":
       return {
         ...position,
         kind: parsed.name,
         epoch: a.epoch,
         root: a.root,
-        cumulativeTotal: a.cumulativeTotal,
+        cumulativeTotals: [...a.cumulativeTotals],
         dataUri: a.dataUri,
         activatesAt: a.activatesAt,
       };
     case "SettlementVetoed":
-      return { ...position, kind: parsed.name, epoch: a.epoch, root: a.root, cumulativeTotal: a.cumulativeTotal };
+      return { ...position, kind: parsed.name, epoch: a.epoch, root: a.root };
     case "Claimed":
       return {
         ...position,
         kind: parsed.name,
         account: a.account,
+        token: a.token,
         recipient: a.recipient,
         amount: a.amount,
-        cumulativeAmount: a.cumulativeAmount,
       };
     default:
       return undefined;

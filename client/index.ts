@@ -40,7 +40,7 @@ export * from "./attestBatch.js";
 export * from "./signSettlement.js";
 
 // Dapps
-export * from "./fundEpoch.js";
+export * from "./pools.js";
 export * from "./readEpoch.js";
 export * from "./listAttributionBatches.js";
 

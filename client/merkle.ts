@@ -31,15 +31,15 @@ const INDEX_BITS = 21;
  */
 export const EMPTY_SETTLEMENT_ROOT = "0x" + "00".repeat(32);
 
-/** Leaf encoding of every settlement tree: `(account, cumulativeAmount)`. */
-export const SETTLEMENT_LEAF_ENCODING = ["address", "uint256"] as const;
+/** Leaf encoding of every settlement tree: `(account, token, cumulativeAmount)`. */
+export const SETTLEMENT_LEAF_ENCODING = ["address", "address", "uint256"] as const;
 
 /** OpenZeppelin `StandardMerkleTree` dump (`standard-v1`), as `StandardMerkleTree.load` reads it. */
 export interface StandardTreeDump {
   format: "standard-v1";
   leafEncoding: string[];
   tree: string[];
-  values: { value: [string, string]; treeIndex: number }[];
+  values: { value: [string, string, string]; treeIndex: number }[];
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -82,11 +82,12 @@ function writeHex(hex: string, out: Uint8Array, offset: number, width: number): 
   }
 }
 
-/** `keccak256(bytes.concat(keccak256(abi.encode(account, amount))))`, written straight into a buffer. */
-function leafHashBytes(account: string, amount: bigint, scratch: Uint8Array): Uint8Array {
+/** `keccak256(bytes.concat(keccak256(abi.encode(account, token, amount))))`, written straight into a buffer. */
+function leafHashBytes(account: string, token: string, amount: bigint, scratch: Uint8Array): Uint8Array {
   writeHex(account.slice(2), scratch, 0, 32);
+  writeHex(token.slice(2), scratch, 32, 32);
   const amountHex = amount.toString(16);
-  writeHex(amountHex.length % 2 === 0 ? amountHex : "0" + amountHex, scratch, 32, 32);
+  writeHex(amountHex.length % 2 === 0 ? amountHex : "0" + amountHex, scratch, 64, 32);
   return keccak(keccak(scratch));
 }
 
@@ -135,72 +136,90 @@ function sortLeafOrder(leaves: Uint8Array[]): Uint32Array {
   return order;
 }
 
-/** The standard leaf hash of `(account, cumulativeAmount)`, as a hex string. */
-export function settlementLeafHash(account: string, cumulativeAmount: bigint): string {
+/** The standard leaf hash of `(account, token, cumulativeAmount)`, as a hex string. */
+export function settlementLeafHash(account: string, token: string, cumulativeAmount: bigint): string {
   if (!ADDRESS_PATTERN.test(account)) throw new InvalidInputError(`"${account}" is not an address`);
-  return toHex(leafHashBytes(account, cumulativeAmount, new Uint8Array(64)));
+  if (!ADDRESS_PATTERN.test(token)) throw new InvalidInputError(`"${token}" is not a token address`);
+  return toHex(leafHashBytes(account, token, cumulativeAmount, new Uint8Array(96)));
 }
+
+/** One leaf of a settlement tree: an account's cumulative entitlement in one token. */
+export type SettlementEntry = readonly [account: string, token: string, cumulativeAmount: bigint];
 
 /**
  * A cumulative-entitlement Merkle tree, byte-for-byte the tree `StandardMerkleTree.of(values,
- * ["address", "uint256"])` builds from the same values (same root, proofs and dump), built faster:
- * leaves are hashed from raw bytes, never through ABI-encoding or hex round trips.
+ * ["address", "address", "uint256"])` builds from the same values (same root, proofs and dump), built
+ * faster: leaves are hashed from raw bytes, never through ABI-encoding or hex round trips.
  */
 export class SettlementTree {
   /** Root, 0x-prefixed hex. */
   readonly root: string;
   private readonly nodes: Uint8Array[];
   private readonly accounts: string[];
+  private readonly tokens: string[];
   private readonly amounts: bigint[];
   private readonly treeIndex: Int32Array;
 
-  private indexByAccountCache: Map<string, number> | undefined;
+  private indexByKeyCache: Map<string, number> | undefined;
 
-  private constructor(nodes: Uint8Array[], accounts: string[], amounts: bigint[], treeIndex: Int32Array) {
+  private constructor(
+    nodes: Uint8Array[],
+    accounts: string[],
+    tokens: string[],
+    amounts: bigint[],
+    treeIndex: Int32Array,
+  ) {
     this.nodes = nodes;
     this.accounts = accounts;
+    this.tokens = tokens;
     this.amounts = amounts;
     this.treeIndex = treeIndex;
     this.root = nodes.length === 0 ? EMPTY_SETTLEMENT_ROOT : toHex(nodes[0]!);
   }
 
-  /** Account → value index, built on first lookup. */
-  private get indexByAccount(): Map<string, number> {
-    this.indexByAccountCache ??= new Map(this.accounts.map((a, i) => [a.toLowerCase(), i]));
-    return this.indexByAccountCache;
+  /** (account, token) → value index, built on first lookup. */
+  private get indexByKey(): Map<string, number> {
+    this.indexByKeyCache ??= new Map(this.accounts.map((a, i) => [leafKey(a, this.tokens[i]!), i]));
+    return this.indexByKeyCache;
   }
 
   /**
-   * Builds the tree over `entries` (account, cumulative amount); with none, the empty tree, whose
-   * root is {@link EMPTY_SETTLEMENT_ROOT} and whose dump has no nodes and no values. Values are kept in ascending
-   * address order, the canonical order of every Tributary artifact, and each account is kept
-   * as written (pass checksummed addresses to get checksummed dumps).
+   * Builds the tree over `entries` (account, token, cumulative amount); with none, the empty tree, whose
+   * root is {@link EMPTY_SETTLEMENT_ROOT} and whose dump has no nodes and no values. Values are kept in
+   * ascending (account, token) order, the canonical order of every Tributary artifact, and addresses
+   * are kept as written (pass checksummed addresses to get checksummed dumps).
    * @example
-   * const tree = SettlementTree.build([["0x…01", 5n], ["0x…02", 7n]]);
-   * tree.getProof("0x…01");
+   * const tree = SettlementTree.build([["0x…01", token, 5n], ["0x…02", token, 7n]]);
+   * tree.getProof("0x…01", token);
    */
-  static build(entries: Iterable<readonly [string, bigint]>): SettlementTree {
-    const rows: { account: string; key: string; amount: bigint }[] = [];
-    for (const [account, amount] of entries) {
+  static build(entries: Iterable<SettlementEntry>): SettlementTree {
+    const rows: { account: string; token: string; key: string; amount: bigint }[] = [];
+    for (const [account, token, amount] of entries) {
       if (!ADDRESS_PATTERN.test(account)) throw new InvalidInputError(`"${account}" is not an address`);
+      if (!ADDRESS_PATTERN.test(token)) throw new InvalidInputError(`"${token}" is not a token address`);
       if (amount < 0n || amount >= UINT256_LIMIT) throw new InvalidInputError(`amount for ${account} is out of range`);
-      rows.push({ account, key: account.toLowerCase(), amount });
+      rows.push({ account, token, key: leafKey(account, token), amount });
     }
-    if (rows.length === 0) return new SettlementTree([], [], [], new Int32Array(0));
-    // Allocation output is already in address order; sort only when it is not.
+    if (rows.length === 0) return new SettlementTree([], [], [], [], new Int32Array(0));
+    // Allocation output is already in order; sort only when it is not.
     let sorted = true;
     for (let i = 1; i < rows.length && sorted; i++) sorted = rows[i - 1]!.key < rows[i]!.key;
     if (!sorted) rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (let i = 1; i < rows.length; i++) {
       if (rows[i]!.key === rows[i - 1]!.key) {
-        throw new InvalidInputError(`account ${rows[i]!.account} appears twice in the settlement`);
+        throw new InvalidInputError(
+          `account ${rows[i]!.account} appears twice for token ${rows[i]!.token} in the settlement`,
+        );
       }
     }
 
     const n = rows.length;
-    const scratch = new Uint8Array(64);
+    const scratch = new Uint8Array(96);
+    const pair = new Uint8Array(64);
     const leaves = new Array<Uint8Array>(n);
-    for (let i = 0; i < n; i++) leaves[i] = leafHashBytes(rows[i]!.key, rows[i]!.amount, scratch);
+    for (let i = 0; i < n; i++) {
+      leaves[i] = leafHashBytes(rows[i]!.account.toLowerCase(), rows[i]!.token.toLowerCase(), rows[i]!.amount, scratch);
+    }
     const order = sortLeafOrder(leaves);
 
     const size = 2 * n - 1;
@@ -212,24 +231,25 @@ export class SettlementTree {
       nodes[position] = leaves[valueIndex]!;
       treeIndex[valueIndex] = position;
     }
-    for (let i = size - 1 - n; i >= 0; i--) nodes[i] = nodeHash(nodes[2 * i + 1]!, nodes[2 * i + 2]!, scratch);
+    for (let i = size - 1 - n; i >= 0; i--) nodes[i] = nodeHash(nodes[2 * i + 1]!, nodes[2 * i + 2]!, pair);
     return new SettlementTree(
       nodes,
       rows.map((r) => r.account),
+      rows.map((r) => r.token),
       rows.map((r) => r.amount),
       treeIndex,
     );
   }
 
-  /** Loads and fully validates a `standard-v1` dump with leaf encoding `["address", "uint256"]`. */
+  /** Loads and fully validates a `standard-v1` dump with leaf encoding `["address", "address", "uint256"]`. */
   static load(dump: StandardTreeDump): SettlementTree {
     if (dump?.format !== "standard-v1") throw new InvalidInputError(`unknown tree format "${String(dump?.format)}"`);
     if (JSON.stringify(dump.leafEncoding) !== JSON.stringify(SETTLEMENT_LEAF_ENCODING)) {
       throw new InvalidInputError(
-        `leaf encoding must be ["address","uint256"], got ${JSON.stringify(dump.leafEncoding)}`,
+        `leaf encoding must be ["address","address","uint256"], got ${JSON.stringify(dump.leafEncoding)}`,
       );
     }
-    const tree = SettlementTree.build(dump.values.map((v) => [v.value[0], BigInt(v.value[1])] as const));
+    const tree = SettlementTree.build(dump.values.map((v) => [v.value[0], v.value[1], BigInt(v.value[2])] as const));
     if (tree.length === 0) {
       if (dump.tree.length !== 0) throw new InvalidInputError("an empty settlement tree has no nodes");
       return tree;
@@ -240,26 +260,26 @@ export class SettlementTree {
     return tree;
   }
 
-  /** Number of accounts. */
+  /** Number of leaves. */
   get length(): number {
     return this.accounts.length;
   }
 
-  /** Accounts and their cumulative amounts, in ascending address order. */
-  *entries(): IterableIterator<[string, bigint]> {
-    for (let i = 0; i < this.accounts.length; i++) yield [this.accounts[i]!, this.amounts[i]!];
+  /** Leaves (account, token, cumulative amount), in ascending (account, token) order. */
+  *entries(): IterableIterator<[string, string, bigint]> {
+    for (let i = 0; i < this.accounts.length; i++) yield [this.accounts[i]!, this.tokens[i]!, this.amounts[i]!];
   }
 
-  /** Cumulative amount of `account`, or undefined if it is not in the tree. */
-  amountOf(account: string): bigint | undefined {
-    const i = this.indexByAccount.get(account.toLowerCase());
+  /** Cumulative amount of `token` owed to `account`, or undefined if it has no leaf for it. */
+  amountOf(account: string, token: string): bigint | undefined {
+    const i = this.indexByKey.get(leafKey(account, token));
     return i === undefined ? undefined : this.amounts[i];
   }
 
-  /** Merkle proof for `account`, as OpenZeppelin's `getProof` returns it. */
-  getProof(account: string): string[] {
-    const i = this.indexByAccount.get(account.toLowerCase());
-    if (i === undefined) throw new NotFoundError(`${account} has no entitlement in this settlement`);
+  /** Merkle proof of `account`'s leaf in `token`, as OpenZeppelin's `getProof` returns it. */
+  getProof(account: string, token: string): string[] {
+    const i = this.indexByKey.get(leafKey(account, token));
+    if (i === undefined) throw new NotFoundError(`${account} has no entitlement in token ${token} in this settlement`);
     const proof: string[] = [];
     let index = this.treeIndex[i]!;
     while (index > 0) {
@@ -276,22 +296,28 @@ export class SettlementTree {
       leafEncoding: [...SETTLEMENT_LEAF_ENCODING],
       tree: this.nodes.map(toHex),
       values: this.accounts.map((account, i) => ({
-        value: [account, this.amounts[i]!.toString()],
+        value: [account, this.tokens[i]!, this.amounts[i]!.toString()],
         treeIndex: this.treeIndex[i]!,
       })),
     };
   }
 }
 
-/** Verifies `proof` for `(account, cumulativeAmount)` against `root`, as the contract does. */
+/** Sort and lookup key of a leaf: lowercase account, then lowercase token. */
+function leafKey(account: string, token: string): string {
+  return account.toLowerCase() + token.toLowerCase();
+}
+
+/** Verifies `proof` for `(account, token, cumulativeAmount)` against `root`, as the contract does. */
 export function verifySettlementProof(
   root: string,
   account: string,
+  token: string,
   cumulativeAmount: bigint,
   proof: string[],
 ): boolean {
   const scratch = new Uint8Array(64);
-  let node = fromHex32(settlementLeafHash(account, cumulativeAmount));
+  let node = fromHex32(settlementLeafHash(account, token, cumulativeAmount));
   for (const sibling of proof) node = nodeHash(node, fromHex32(sibling), scratch);
   return toHex(node) === root.toLowerCase();
 }

@@ -8,7 +8,8 @@ export async function onChainSettlement(
   tributary: TributaryContracts,
   epoch: bigint,
 ): Promise<
-  { root: string; cumulativeTotal: bigint; dataUri: string; activatesAt: bigint; transactionHash: string } | undefined
+  | { root: string; cumulativeTotals: bigint[]; dataUri: string; activatesAt: bigint; transactionHash: string }
+  | undefined
 > {
   const next = await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle());
   if (epoch >= next) return undefined;
@@ -30,7 +31,7 @@ export async function onChainSettlement(
   if (vetoedAfter) return undefined;
   return {
     root: last.args.root,
-    cumulativeTotal: last.args.cumulativeTotal,
+    cumulativeTotals: [...last.args.cumulativeTotals],
     dataUri: last.args.dataUri,
     activatesAt: last.args.activatesAt,
     transactionHash: last.transactionHash,

@@ -11,25 +11,28 @@ export interface AttributionEntry {
   weightBps: number;
 }
 
-/** An AI output's attribution: its id, its value in reward-token units, and its vector. */
+/** An AI output's attribution: its id, the pool that pays for it, its value, and its vector. */
 export interface AttributionRecord {
   /** Nonzero 32-byte id, 0x-prefixed hex. */
   outputId: string;
-  /** Relative weight in reward-token units, below 2^128. */
+  /** The distributor's pool that pays for this output (0: the network pool), below 2^32. */
+  poolId: bigint;
+  /** Relative weight of the output within its pool (for example its fee in the pool's token), below 2^128. */
   value: bigint;
   /** Entries with strictly increasing contribution ids whose weights sum to 10 000. */
   vector: AttributionEntry[];
 }
 
-const HEADER_BYTES = 49;
+const HEADER_BYTES = 53;
 const ENTRY_BYTES = 6;
 
 /**
  * Packs records into the ledger's calldata format:
- * `outputId (32) | value (16) | n (1) | n × (contributionId (4) | weightBps (2))`.
- * Checks the shape rules the contract checks, except Accepted status, which only the chain knows.
+ * `outputId (32) | poolId (4) | value (16) | n (1) | n × (contributionId (4) | weightBps (2))`.
+ * Checks the shape rules the contract checks, except what only the chain knows: Accepted status, that
+ * the pool exists, and that it allows the contributions' datanets.
  * @example
- * const data = encodeRecords([{ outputId: id("out-1"), value: 100n, vector: [{ contributionId: 1n, weightBps: 10_000 }] }]);
+ * const data = encodeRecords([{ outputId: id("out-1"), poolId: 0n, value: 100n, vector: [{ contributionId: 1n, weightBps: 10_000 }] }]);
  */
 export function encodeRecords(records: readonly AttributionRecord[]): string {
   if (records.length === 0) throw new InvalidInputError("a batch needs at least one record");
@@ -44,6 +47,11 @@ export function encodeRecords(records: readonly AttributionRecord[]): string {
       throw new InvalidInputError(`record ${index}: output ids must be strictly increasing within a batch`);
     }
     previousOutput = outputId;
+    if (typeof record.poolId !== "bigint" || record.poolId < 0n || record.poolId >= 2n ** 32n) {
+      throw new InvalidInputError(
+        `record ${index}: poolId must be a bigint between 0 and 2^32 - 1 (0 is the network pool)`,
+      );
+    }
     if (record.value <= 0n || record.value >= 2n ** 128n) {
       throw new InvalidInputError(`record ${index}: value must be between 1 and 2^128 - 1`);
     }
@@ -52,8 +60,9 @@ export function encodeRecords(records: readonly AttributionRecord[]): string {
       throw new InvalidInputError(`record ${index}: vector must have 1 to ${MAX_ATTRIBUTIONS} entries, has ${n}`);
     }
     writeUint(out, offset, 32, outputId);
-    writeUint(out, offset + 32, 16, record.value);
-    out[offset + 48] = n;
+    writeUint(out, offset + 32, 4, record.poolId);
+    writeUint(out, offset + 36, 16, record.value);
+    out[offset + 52] = n;
     offset += HEADER_BYTES;
     let previousId = 0n;
     let sum = 0;
@@ -91,8 +100,9 @@ export function decodeRecords(data: string): AttributionRecord[] {
   while (offset < length) {
     if (length - offset < HEADER_BYTES) throw new InvalidInputError(`records are truncated at byte ${offset}`);
     const outputId = "0x" + hex.slice(offset * 2, (offset + 32) * 2).toLowerCase();
-    const value = read(offset + 32, 16);
-    const n = Number(read(offset + 48, 1));
+    const poolId = read(offset + 32, 4);
+    const value = read(offset + 36, 16);
+    const n = Number(read(offset + 52, 1));
     offset += HEADER_BYTES;
     if (length - offset < n * ENTRY_BYTES) throw new InvalidInputError(`records are truncated at byte ${offset}`);
     const vector: AttributionEntry[] = [];
@@ -100,7 +110,7 @@ export function decodeRecords(data: string): AttributionRecord[] {
       vector.push({ contributionId: read(offset, 4), weightBps: Number(read(offset + 4, 2)) });
       offset += ENTRY_BYTES;
     }
-    records.push({ outputId, value, vector });
+    records.push({ outputId, poolId, value, vector });
   }
   return records;
 }

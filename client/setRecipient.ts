@@ -6,19 +6,28 @@ import { requireSigner } from "./signer.js";
 import { send } from "./internal/transactions.js";
 
 /**
- * Makes every later claim for the signer pay `recipient` instead; `null` pays the signer again.
- * Refuses the distributor and the reward token, where the tokens would be stuck.
+ * Makes every later claim of `token` for the signer pay `recipient` instead; `null` pays the signer
+ * again. Refuses the distributor and the token itself, where the tokens would be stuck.
  */
-export async function setRecipient(tributary: TributaryContracts, recipient: string | null): Promise<string> {
+export async function setRecipient(
+  tributary: TributaryContracts,
+  tokenInput: string,
+  recipient: string | null,
+): Promise<string> {
+  const token = requireAddress(tokenInput, "token");
   const target = recipient === null ? ZeroAddress : requireAddress(recipient, "recipient");
   requireSigner(tributary);
   const distributor = getAddress(await tributary.distributor.getAddress());
-  const token = getAddress(await tributary.distributor.REWARD_TOKEN());
   if (target === distributor || target === token) {
     throw new InvalidInputError(
-      `recipient ${target} is the ${target === token ? "reward token" : "distributor"}: tokens paid there would be stuck; ` +
+      `recipient ${target} is the ${target === token ? "token itself" : "distributor"}: tokens paid there would be stuck; ` +
         "pass an account you control, or null to be paid directly",
     );
   }
-  return (await send(`set recipient to ${target}`, () => tributary.distributor.setRecipient(target))).hash;
+  const listed = (await tributary.distributor.tokens()).map((t) => getAddress(t));
+  if (!listed.includes(token)) {
+    throw new InvalidInputError(`token ${token} is not on the distributor's allowlist (${listed.join(", ")})`);
+  }
+  return (await send(`set recipient of ${token} to ${target}`, () => tributary.distributor.setRecipient(token, target)))
+    .hash;
 }

@@ -50,7 +50,8 @@ export interface SettleParameters {
 export interface SettleResult {
   epoch: bigint;
   root: string;
-  cumulativeTotal: bigint;
+  /** Signed totals per covered token, in allowlist order (`computation.tokens`). */
+  cumulativeTotals: bigint[];
   dataUri: string;
   /** Where the artifact was written. */
   artifactLocation: string;
@@ -127,10 +128,11 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     parameters.dataUri ??
     (journal?.root === root ? journal.dataUri : undefined) ??
     defaultDataUri(tributary, epoch, root);
+  const totals = computation.cumulativeTotals.map(String);
   if (
     journal &&
     (journal.root !== root ||
-      journal.cumulativeTotal !== computation.cumulativeTotal.toString() ||
+      JSON.stringify(journal.cumulativeTotals) !== JSON.stringify(totals) ||
       journal.dataUri !== dataUri)
   ) {
     // The journal records signatures over other content. Signing different content for the same
@@ -151,11 +153,14 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     chainId: tributary.deployment.chainId.toString(),
     distributor: tributary.deployment.distributor,
     root,
-    cumulativeTotal: computation.cumulativeTotal.toString(),
+    cumulativeTotals: totals,
     dataUri,
   };
   await store.writeJournal(key, journal);
-  progress("tree", `root ${root} over ${tree.length} accounts, cumulative total ${computation.cumulativeTotal}`);
+  progress(
+    "tree",
+    `root ${root} over ${tree.length} leaves, cumulative totals [${totals.join(", ")}] in ${totals.length} token(s)`,
+  );
   await after("tree");
 
   let submittedNow = false;
@@ -198,7 +203,7 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
   return {
     epoch,
     root,
-    cumulativeTotal: computation.cumulativeTotal,
+    cumulativeTotals: computation.cumulativeTotals,
     dataUri,
     artifactLocation,
     artifact,
@@ -241,7 +246,7 @@ async function gatherSignatures(
   const message: SettlementMessage = {
     epoch: BigInt(journal.epoch),
     root: journal.root,
-    cumulativeTotal: BigInt(journal.cumulativeTotal),
+    cumulativeTotals: journal.cumulativeTotals.map((t) => BigInt(t)),
     dataUriHash: keccak256(toUtf8Bytes(journal.dataUri)),
     deadline,
   };
@@ -291,7 +296,7 @@ async function submitOnce(
       tx = await tributary.distributor.submitSettlement(
         epoch,
         journal.root,
-        BigInt(journal.cumulativeTotal),
+        journal.cumulativeTotals.map((t) => BigInt(t)),
         journal.dataUri,
         BigInt(sigs.deadline),
         sigs.signatures,
@@ -322,18 +327,26 @@ function buildArtifact(
   submissionTransaction: string | undefined,
 ): SettlementArtifact {
   const { computation, tree } = settlement;
-  const current = computation.epochs.at(-1)!;
+  const current = computation.pools.map((ledger) => ledger.epochs.at(-1)!);
   const amounts: ArtifactAmount[] = [];
-  for (const [account, cumulativeAmount] of computation.cumulative) {
-    const roles: ArtifactAmount["roles"] = [];
-    if (current.contributorAmounts.has(account)) roles.push("contributor");
-    if (current.validatorAmounts.has(account)) roles.push("validator");
-    if (current.fee > 0n && account === current.treasury) roles.push("treasury");
+  const treasury = current[0]?.treasury ?? "";
+  for (const [account, token, cumulativeAmount] of computation.entries) {
+    const roles = new Set<ArtifactAmount["roles"][number]>();
+    let amount = 0n;
+    for (const allocation of current) {
+      if (allocation.token !== token) continue;
+      amount += allocation.owed.get(account) ?? 0n;
+      if (allocation.contributorAmounts.has(account)) roles.add("contributor");
+      if (allocation.validatorAmounts.has(account)) roles.add("validator");
+      if (allocation.fee > 0n && account === allocation.treasury) roles.add("treasury");
+      if (allocation.refund > 0n && account === allocation.refundTo) roles.add("refund");
+    }
     amounts.push({
       account,
-      amount: (current.owed.get(account) ?? 0n).toString(),
+      token,
+      amount: amount.toString(),
       cumulativeAmount: cumulativeAmount.toString(),
-      roles,
+      roles: [...roles],
     });
   }
   return {
@@ -343,35 +356,59 @@ function buildArtifact(
       chainId: tributary.deployment.chainId.toString(),
       distributor: tributary.deployment.distributor,
       root: tree.root,
-      cumulativeTotal: computation.cumulativeTotal.toString(),
-      fundedThrough: computation.fundedThrough.toString(),
       dataUri,
-      funded: current.funded.toString(),
-      carryIn: current.carryIn.toString(),
-      fee: current.fee.toString(),
-      treasury: current.treasury,
-      distributable: current.distributable.toString(),
-      validatorPool: current.validatorPool.toString(),
-      contributorPool: current.contributorPool.toString(),
-      paid: current.paid.toString(),
-      carryOut: current.carryOut.toString(),
+      treasury,
+      tokens: computation.tokens.map((t) => ({
+        token: t.token,
+        index: t.index,
+        cumulativeTotal: t.cumulativeTotal.toString(),
+        fundedThrough: t.fundedThrough.toString(),
+        carryOut: t.carryOut.toString(),
+      })),
+      pools: computation.pools.map(({ pool }, i) => {
+        const a = current[i]!;
+        return {
+          poolId: pool.poolId.toString(),
+          owner: pool.owner,
+          token: pool.token,
+          datanets: pool.datanets.map(String),
+          funded: a.funded.toString(),
+          carryIn: a.carryIn.toString(),
+          fee: a.fee.toString(),
+          distributable: a.distributable.toString(),
+          validatorPool: a.validatorPool.toString(),
+          contributorPool: a.contributorPool.toString(),
+          paid: a.paid.toString(),
+          refund: a.refund.toString(),
+          carryOut: a.carryOut.toString(),
+          recordCount: a.recordCount,
+          idleEpochs: a.idleEpochs,
+        };
+      }),
       amounts,
       ...(submissionTransaction ? { submissionTransaction } : {}),
     },
   };
 }
 
-/** Whether governance vetoed exactly the settlement `journal` records (epoch, root, total). */
+/** Whether governance vetoed exactly the settlement `journal` records (epoch, root, totals, data URI). */
 async function wasVetoed(tributary: TributaryContracts, journal: SettleJournal): Promise<boolean> {
-  const logs = await rpc("eth_getLogs SettlementVetoed", () =>
-    tributary.distributor.queryFilter(
-      tributary.distributor.filters.SettlementVetoed(BigInt(journal.epoch)),
-      tributary.deployment.deployBlock,
+  const { distributor, deployment } = tributary;
+  const epoch = BigInt(journal.epoch);
+  const [submitted, vetoed] = await Promise.all([
+    rpc("eth_getLogs SettlementSubmitted", () =>
+      distributor.queryFilter(distributor.filters.SettlementSubmitted(epoch), deployment.deployBlock),
     ),
-  );
-  return logs.some(
-    (log) =>
-      log.args.root.toLowerCase() === journal.root.toLowerCase() &&
-      log.args.cumulativeTotal === BigInt(journal.cumulativeTotal),
+    rpc("eth_getLogs SettlementVetoed", () =>
+      distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
+    ),
+  ]);
+  const position = (log: { blockNumber: number; index: number }) => log.blockNumber * 1e6 + log.index;
+  return submitted.some(
+    (s) =>
+      s.args.root.toLowerCase() === journal.root.toLowerCase() &&
+      s.args.dataUri === journal.dataUri &&
+      JSON.stringify([...s.args.cumulativeTotals].map(String)) === JSON.stringify(journal.cumulativeTotals) &&
+      vetoed.some((v) => v.args.root.toLowerCase() === journal.root.toLowerCase() && position(v) > position(s)),
   );
 }

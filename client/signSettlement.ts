@@ -5,7 +5,8 @@ import type { TributaryContracts } from "./contracts.js";
 export interface SettlementMessage {
   epoch: bigint;
   root: string;
-  cumulativeTotal: bigint;
+  /** One total per covered token, in allowlist order. */
+  cumulativeTotals: bigint[];
   dataUriHash: string;
   deadline: bigint;
 }
@@ -14,7 +15,7 @@ export const SETTLEMENT_TYPES = {
   Settlement: [
     { name: "epoch", type: "uint256" },
     { name: "root", type: "bytes32" },
-    { name: "cumulativeTotal", type: "uint256" },
+    { name: "cumulativeTotals", type: "uint256[]" },
     { name: "dataUriHash", type: "bytes32" },
     { name: "deadline", type: "uint256" },
   ],
@@ -22,7 +23,7 @@ export const SETTLEMENT_TYPES = {
 /**
  * A validator signs a settlement (EIP-712, through any ethers Signer).
  * @example
- * const signature = await signSettlement(tributary, validatorSigner, { epoch, root, cumulativeTotal, dataUriHash, deadline });
+ * const signature = await signSettlement(tributary, validatorSigner, { epoch, root, cumulativeTotals, dataUriHash, deadline });
  */
 export async function signSettlement(
   tributary: TributaryContracts,

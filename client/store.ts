@@ -7,7 +7,8 @@ export interface SettleJournal {
   chainId: string;
   distributor: string;
   root: string;
-  cumulativeTotal: string;
+  /** Signed totals per covered token, in allowlist order. */
+  cumulativeTotals: string[];
   dataUri: string;
   /** Validators' signatures over `deadline`, sorted by signer address. */
   signatures?: { deadline: string; signers: string[]; signatures: string[] };
@@ -15,14 +16,43 @@ export interface SettleJournal {
   submission?: { from: string; nonce: number; txHash?: string };
 }
 
-/** Per-account line of an artifact. */
+/** Per-(account, token) line of an artifact. */
 export interface ArtifactAmount {
   account: string;
-  /** Owed for this epoch (all roles summed). */
+  token: string;
+  /** Owed in `token` for this epoch (all roles and pools summed). */
   amount: string;
-  /** Cumulative entitlement through this epoch. */
+  /** Cumulative entitlement in `token` through this epoch. */
   cumulativeAmount: string;
-  roles: ("contributor" | "validator" | "treasury")[];
+  roles: ("contributor" | "validator" | "treasury" | "refund")[];
+}
+
+/** One token's line of an artifact: its signed total and how it reconciles. */
+export interface ArtifactToken {
+  token: string;
+  index: number;
+  cumulativeTotal: string;
+  fundedThrough: string;
+  carryOut: string;
+}
+
+/** One pool's allocation in the artifact's epoch. */
+export interface ArtifactPool {
+  poolId: string;
+  owner: string;
+  token: string;
+  datanets: string[];
+  funded: string;
+  carryIn: string;
+  fee: string;
+  distributable: string;
+  validatorPool: string;
+  contributorPool: string;
+  paid: string;
+  refund: string;
+  carryOut: string;
+  recordCount: number;
+  idleEpochs: number;
 }
 
 /** Metadata stored next to the tree in a settlement artifact. */
@@ -31,18 +61,11 @@ export interface SettlementMetadata {
   chainId: string;
   distributor: string;
   root: string;
-  cumulativeTotal: string;
-  fundedThrough: string;
   dataUri: string;
-  funded: string;
-  carryIn: string;
-  fee: string;
   treasury: string;
-  distributable: string;
-  validatorPool: string;
-  contributorPool: string;
-  paid: string;
-  carryOut: string;
+  /** Covered tokens in allowlist order; their totals are the signed `cumulativeTotals`. */
+  tokens: ArtifactToken[];
+  pools: ArtifactPool[];
   amounts: ArtifactAmount[];
   submissionTransaction?: string;
 }

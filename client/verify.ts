@@ -14,9 +14,11 @@ export interface VerifyParameters {
 export interface VerifyResult {
   epoch: bigint;
   computedRoot: string;
-  computedTotal: bigint;
+  /** Computed totals per covered token, in allowlist order. */
+  computedTotals: bigint[];
+  tokens: string[];
   onChainRoot: string | undefined;
-  onChainTotal: bigint | undefined;
+  onChainTotals: bigint[] | undefined;
   matches: boolean;
 }
 /**
@@ -30,10 +32,14 @@ export async function verify(tributary: TributaryContracts, parameters: VerifyPa
   return {
     epoch,
     computedRoot: tree.root,
-    computedTotal: computation.cumulativeTotal,
+    computedTotals: computation.cumulativeTotals,
+    tokens: computation.tokens.map((t) => t.token),
     onChainRoot: onChain?.root,
-    onChainTotal: onChain?.cumulativeTotal,
+    onChainTotals: onChain?.cumulativeTotals,
     matches:
-      onChain !== undefined && onChain.root === tree.root && onChain.cumulativeTotal === computation.cumulativeTotal,
+      onChain !== undefined &&
+      onChain.root === tree.root &&
+      onChain.cumulativeTotals.length === computation.cumulativeTotals.length &&
+      onChain.cumulativeTotals.every((total, i) => total === computation.cumulativeTotals[i]),
   };
 }

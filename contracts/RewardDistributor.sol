@@ -290,11 +290,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @dev Order, closure, deadline, activation of the previous epoch, and the tokens covered; returns
     /// how many tokens the settlement covers.
-    function _checkSubmission(
-        uint256 epoch,
-        uint256 deadline,
-        uint256 tokenCount
-    ) internal view returns (uint256) {
+    function _checkSubmission(uint256 epoch, uint256 deadline, uint256 tokenCount) internal view returns (uint256) {
         State memory state = _state;
         uint256 listed = _tokens.length;
         require(
@@ -382,39 +378,15 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         uint256 cumulativeAmount,
         bytes32[] calldata proof
     ) external override nonReentrant returns (uint256 paid) {
-        ClaimState memory state = _claimStates[token];
-        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(token, state);
-        address recipient;
-        (paid, recipient) = _claim(root, account, token, cumulativeAmount, proof, false);
-        uint256 totalAfter = state.totalClaimed + paid;
-        require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(token, totalAfter, activeTotal));
-        // totalAfter <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
-        _claimStates[token].totalClaimed = uint96(totalAfter);
-        IERC20(token).safeTransfer(recipient, paid);
+        return _claim(account, token, cumulativeAmount, proof, false);
     }
 
     /// @inheritdoc IRewardDistributor
     function claimMany(ClaimRequest[] calldata requests) external override nonReentrant returns (uint256 paid) {
         uint256 count = requests.length;
         for (uint256 i; i < count; ++i) {
-            ClaimRequest calldata request = requests[i];
-            address token = request.token;
-            ClaimState memory state = _claimStates[token];
-            (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(token, state);
-            (uint256 amount, address recipient) = _claim(
-                root,
-                request.account,
-                token,
-                request.cumulativeAmount,
-                request.proof,
-                true
-            );
-            if (amount == 0) continue;
-            uint256 totalAfter = state.totalClaimed + amount;
-            require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(token, totalAfter, activeTotal));
-            _claimStates[token].totalClaimed = uint96(totalAfter);
-            paid += amount;
-            IERC20(token).safeTransfer(recipient, amount);
+            ClaimRequest calldata r = requests[i];
+            paid += _claim(r.account, r.token, r.cumulativeAmount, r.proof, true);
         }
     }
 
@@ -605,29 +577,48 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     // ----------------------------------------------------------------- internal
 
-    /// @dev Checks the proof and records the claim; the caller checks the token's cap and moves the
-    /// tokens. With `skipEmpty`, a request with nothing left returns 0 instead of reverting.
+    /// @dev Records the claim (see `_record`) and pays it.
     function _claim(
-        bytes32 root,
+        address account,
+        address token,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof,
+        bool skipEmpty
+    ) internal returns (uint256 amount) {
+        address recipient;
+        (amount, recipient) = _record(account, token, cumulativeAmount, proof, skipEmpty);
+        if (amount > 0) IERC20(token).safeTransfer(recipient, amount);
+    }
+
+    /// @dev Checks the proof against the active root, records the claim and checks the token's cap;
+    /// returns what to pay and to whom. With `skipEmpty`, a request with nothing left returns 0 instead
+    /// of reverting.
+    function _record(
         address account,
         address token,
         uint256 cumulativeAmount,
         bytes32[] calldata proof,
         bool skipEmpty
     ) internal returns (uint256 amount, address recipient) {
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, token, cumulativeAmount))));
-        require(MerkleProof.verifyCalldata(proof, root, leaf), InvalidProof(account, token, cumulativeAmount));
+        ClaimState memory state = _claimStates[token];
+        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(token, state);
+        {
+            bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, token, cumulativeAmount))));
+            require(MerkleProof.verifyCalldata(proof, root, leaf), InvalidProof(account, token, cumulativeAmount));
+        }
         Account storage slot = _accounts[account][token];
-        Account memory state = slot;
-        if (cumulativeAmount <= state.claimed) {
-            require(skipEmpty, NothingToClaim(account, token, cumulativeAmount, state.claimed));
+        Account memory claimed = slot;
+        if (cumulativeAmount <= claimed.claimed) {
+            require(skipEmpty, NothingToClaim(account, token, cumulativeAmount, claimed.claimed));
             return (0, address(0));
         }
-        amount = cumulativeAmount - state.claimed;
-        recipient = state.recipient == address(0) ? account : state.recipient;
-        // A proven leaf's amount is at most the settlement's cumulative total, which the caller checks
-        // against MAX_CUMULATIVE_TOTAL < 2^96 before anything is paid.
+        amount = cumulativeAmount - claimed.claimed;
+        uint256 totalAfter = state.totalClaimed + amount;
+        require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(token, totalAfter, activeTotal));
+        // cumulativeAmount <= totalAfter <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
         slot.claimed = uint96(cumulativeAmount);
+        _claimStates[token].totalClaimed = uint96(totalAfter);
+        recipient = claimed.recipient == address(0) ? account : claimed.recipient;
         emit Claimed(account, token, recipient, amount);
     }
 

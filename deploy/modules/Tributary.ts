@@ -21,6 +21,7 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
   const commitmentMaxAge = m.getParameter<bigint>("commitmentMaxAge", 86_400n);
   const protocolFeeBps = m.getParameter<bigint>("protocolFeeBps", 500n);
   const validatorShareBps = m.getParameter<bigint>("validatorShareBps", 1_000n);
+  const idleRefundEpochs = m.getParameter<bigint>("idleRefundEpochs", 4n);
   const challengePeriod = m.getParameter<bigint>("challengePeriod", 3_600n);
 
   const staking = m.contract("ValidatorStaking", [
@@ -40,7 +41,6 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
     commitmentMinAge,
     commitmentMaxAge,
   ]);
-  const ledger = m.contract("AttributionLedger", [staking, registry, admin, votingPeriod]);
   const distributor = m.contract("RewardDistributor", [
     rewardToken,
     staking,
@@ -48,8 +48,11 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
     treasury,
     protocolFeeBps,
     validatorShareBps,
+    idleRefundEpochs,
     challengePeriod,
   ]);
+  // Records name the distributor's pools, so the ledger checks them against it.
+  const ledger = m.contract("AttributionLedger", [staking, registry, distributor, admin, votingPeriod]);
   m.call(staking, "scheduleSlasher", [distributor], { id: "MakeDistributorSlasher" });
   return { staking, registry, ledger, distributor };
 }
@@ -61,11 +64,20 @@ export const TributaryModule = buildModule("Tributary", (m) => {
   return buildSuite(m, stakeToken, rewardToken);
 });
 
-/** The suite with two freely mintable demo tokens deployed alongside. */
+/**
+ * The suite with freely mintable demo tokens deployed alongside: the stake token, the network pool's
+ * reward token, and two more allowlisted for dapps' pools, one with 6 decimals like a stablecoin.
+ */
 export const TributaryDemoModule = buildModule("TributaryDemo", (m) => {
   const stakeToken = m.contract("MockERC20", ["Tributary Stake", "TSTK"], { id: "StakeToken" });
   const rewardToken = m.contract("MockERC20", ["Tributary Reward", "TRWD"], { id: "RewardToken" });
-  return { stakeToken, rewardToken, ...buildSuite(m, stakeToken, rewardToken) };
+  const stableToken = m.contract("MockERC20Decimals", ["Tributary USD", "TUSD", 6], { id: "StableToken" });
+  const creditToken = m.contract("MockERC20", ["Tributary Search Credit", "TSRC"], { id: "CreditToken" });
+  const suite = buildSuite(m, stakeToken, rewardToken);
+  // In this order: the allowlist's order is the order of every settlement's totals.
+  const allowStable = m.call(suite.distributor, "allowToken", [stableToken], { id: "AllowStableToken" });
+  m.call(suite.distributor, "allowToken", [creditToken], { id: "AllowCreditToken", after: [allowStable] });
+  return { stakeToken, rewardToken, stableToken, creditToken, ...suite };
 });
 
 export default TributaryModule;

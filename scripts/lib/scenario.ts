@@ -1,5 +1,7 @@
 /**
- * The demo scenario: two epochs of a small Tributary network, from deployment to claims.
+ * The demo scenario: two epochs of a small Tributary network, from deployment to claims, with three
+ * pools in three tokens: the network pool (TRWD, grants spread over every output), a chat dapp's pool
+ * (TUSD, 6 decimals, limited to the open-corpus datanet) and a search dapp's pool (TSRC).
  * Used by `npm run demo` (embedded network), the app's seeding, and the end-to-end tests.
  */
 import { rm } from "node:fs/promises";
@@ -11,8 +13,10 @@ import {
   claim,
   claimMany,
   connectTributary,
+  ContractRevertError,
   createDatanet,
-  fundEpoch,
+  createPool,
+  fundPool,
   hashFileBytes,
   proposeBatch,
   register,
@@ -25,6 +29,7 @@ import {
   vote,
   withRunner,
   devChainWaitUntil,
+  type AttributionRecord,
   type RawRpcProvider,
   type SettleResult,
   type TributaryContracts,
@@ -36,14 +41,20 @@ import { MockERC20__factory, type MockERC20 } from "../../typechain-types/index.
 
 export const EPOCH_SECONDS = 86_400n;
 export const CHALLENGE_SECONDS = 3_600n;
+/** The demo refunds a dapp pool after one idle epoch, so that two epochs show a refund. */
+export const DEMO_IDLE_REFUND_EPOCHS = 1n;
 const TOKEN = (n: string | number) => parseUnits(String(n), 18);
+const USD = (n: string | number) => parseUnits(String(n), 6);
 
 /** The people of the scenario. */
 export interface Cast {
   admin: Signer;
   treasury: Signer;
   curator: Signer;
+  /** The chat dapp: owns the TUSD pool and relays gasless registrations. */
   dapp: Signer;
+  /** The search dapp: owns the TSRC pool. */
+  searchDapp: Signer;
   validators: Signer[];
   contributors: Signer[];
 }
@@ -53,14 +64,34 @@ export interface DemoSuite {
   tributary: TributaryContracts;
   deployment: TributaryDeployment;
   stakeToken: MockERC20;
+  /** The network pool's token (18 decimals). */
   rewardToken: MockERC20;
+  /** The chat dapp's token, 6 decimals. */
+  stableToken: MockERC20;
+  /** The search dapp's token (18 decimals). */
+  creditToken: MockERC20;
   cast: Cast;
 }
 
-/** One row of an epoch's table. */
+/** Datanets and pools created by {@link setupNetwork}. */
+export interface DemoNetwork {
+  /** The open corpus: datasets, models, evaluations. */
+  corpusDatanet: bigint;
+  /** Code. */
+  codeDatanet: bigint;
+  /** The chat dapp's pool, in TUSD, limited to the corpus datanet. */
+  chatPool: bigint;
+  /** The search dapp's pool, in TSRC, open to every datanet. */
+  searchPool: bigint;
+}
+
+/** One (account, token) row of an epoch's table. */
 export interface EpochRow {
   account: string;
   name: string;
+  token: string;
+  symbol: string;
+  decimals: number;
   roles: string;
   owed: bigint;
   claimed: bigint;
@@ -70,13 +101,18 @@ export interface EpochRow {
 export interface EpochReport {
   settlement: SettleResult;
   rows: EpochRow[];
+  /** Token address (lowercase) → symbol and decimals. */
+  tokens: Map<string, { symbol: string; decimals: number }>;
   problems: string[];
 }
 
 /** A network connection from `network.create()`, embedded or over HTTP. */
 export type Connection = NetworkConnection<"l1"> | NetworkConnection | NetworkConnection<string>;
 
-/** Who plays which part, by account order: admin, treasury, curator, dapp, 4 validators, 5 contributors. */
+/**
+ * Who plays which part, by account order: admin, treasury, curator, chat dapp, 4 validators,
+ * 5 contributors, search dapp.
+ */
 export function castFrom(signers: Signer[]): Cast {
   const [admin, treasury, curator, dapp, ...rest] = signers;
   return {
@@ -86,11 +122,15 @@ export function castFrom(signers: Signer[]): Cast {
     dapp: dapp!,
     validators: rest.slice(0, 4),
     contributors: rest.slice(4, 9),
+    searchDapp: rest[9]!,
   };
 }
 
 /** Deploys the suite with demo tokens; genesis is the current block's time. */
-export async function deployDemoSuite(connection: Connection): Promise<DemoSuite> {
+export async function deployDemoSuite(
+  connection: Connection,
+  options: { idleRefundEpochs?: bigint } = {},
+): Promise<DemoSuite> {
   const { ethers } = connection;
   const cast = castFrom((await ethers.getSigners()) as unknown as Signer[]);
   const { admin, treasury } = cast;
@@ -112,6 +152,7 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
         quorumBps: 6_667n,
         protocolFeeBps: 500n,
         validatorShareBps: 1_000n,
+        idleRefundEpochs: options.idleRefundEpochs ?? DEMO_IDLE_REFUND_EPOCHS,
       },
     },
     displayUi: false,
@@ -132,11 +173,15 @@ export async function deployDemoSuite(connection: Connection): Promise<DemoSuite
     deployBlock,
   };
   const tributary = connectTributary(deployment, admin);
+  const token = async (contract: { getAddress(): Promise<string> }) =>
+    MockERC20__factory.connect(await contract.getAddress(), admin);
   return {
     tributary,
     deployment,
-    stakeToken: MockERC20__factory.connect(await deployed.stakeToken.getAddress(), admin),
-    rewardToken: MockERC20__factory.connect(await deployed.rewardToken.getAddress(), admin),
+    stakeToken: await token(deployed.stakeToken),
+    rewardToken: await token(deployed.rewardToken),
+    stableToken: await token(deployed.stableToken),
+    creditToken: await token(deployed.creditToken),
     cast,
   };
 }
@@ -146,8 +191,8 @@ async function travelTo(connection: Connection, timestamp: bigint) {
   await connection.networkHelpers.time.increaseTo(timestamp);
 }
 
-/** Stakes the four validators and creates the demo datanet. Returns its id. */
-export async function setupNetwork(suite: DemoSuite, log: (line: string) => void = () => {}): Promise<bigint> {
+/** Stakes the four validators, creates two datanets and the two dapps' pools. */
+export async function setupNetwork(suite: DemoSuite, log: (line: string) => void = () => {}): Promise<DemoNetwork> {
   const { tributary, cast, stakeToken } = suite;
   const as = (signer: Signer) => withRunner(tributary, signer);
   const stakes = ["1000", "800", "600", "400"];
@@ -156,23 +201,34 @@ export async function setupNetwork(suite: DemoSuite, log: (line: string) => void
     await stake(as(v), { amount: TOKEN(stakes[i]!) });
   }
   log(`4 validators staked ${stakes.join(", ")} TSTK`);
-  const datanetId = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/open-corpus");
-  log(`datanet ${datanetId} created`);
-  return datanetId;
+  const corpusDatanet = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/open-corpus");
+  const codeDatanet = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/code");
+  log(`datanets ${corpusDatanet} (open corpus) and ${codeDatanet} (code) created`);
+  const chatPool = await createPool(as(cast.dapp), {
+    token: await suite.stableToken.getAddress(),
+    datanets: [corpusDatanet],
+  });
+  const searchPool = await createPool(as(cast.searchDapp), { token: await suite.creditToken.getAddress() });
+  log(
+    `pools: 0 network (TRWD, all outputs), ${chatPool} chat dapp (TUSD, datanet ${corpusDatanet} only), ${searchPool} search dapp (TSRC)`,
+  );
+  return { corpusDatanet, codeDatanet, chatPool, searchPool };
 }
 
 /**
  * One epoch of activity in the current epoch: registrations (direct, batched, gasless), votes,
- * an attribution batch that becomes final, and the dapp's funding. `round` varies the content.
+ * an attribution batch whose records name the three pools and that becomes final, and the funding of
+ * the pools. In round 1 the search dapp funds its pool but has no output attributed, so its pool is
+ * idle. `round` varies the content.
  */
 export async function seedEpoch(
   connection: Connection,
   suite: DemoSuite,
-  datanetId: bigint,
+  net: DemoNetwork,
   round: number,
   log: (line: string) => void = () => {},
 ): Promise<bigint> {
-  const { tributary, cast, rewardToken } = suite;
+  const { tributary, cast } = suite;
   const as = (signer: Signer) => withRunner(tributary, signer);
   let outputs = 0;
   const output = () => id(`round-${round}-output-${++outputs}`);
@@ -183,7 +239,8 @@ export async function seedEpoch(
   const [v1, v2, v3, v4] = cast.validators as [Signer, Signer, Signer, Signer];
   // A dev chain mines on demand: move its clock past each commitment's minimum age.
   const waitUntil = devChainWaitUntil(connection.ethers.provider as unknown as RawRpcProvider);
-  // Contributors register: direct, batched and gasless (relayed by the dapp).
+  // Contributors register: direct, batched and gasless (relayed by the chat dapp).
+  const datanetId = net.corpusDatanet;
   const a = await register(as(c1), {
     datanetId,
     contentHash: content(`dataset-a-${round}`),
@@ -198,7 +255,7 @@ export async function seedEpoch(
   });
   const head = await connection.ethers.provider.getBlock("latest");
   const signed = await signRegistration(tributary, c3, {
-    datanetId,
+    datanetId: net.codeDatanet,
     contentHashes: [content(`code-c-${round}`)],
     uris: [`ipfs://code-c-${round}`],
     deadline: BigInt(head!.timestamp) + 3_600n,
@@ -217,7 +274,7 @@ export async function seedEpoch(
     waitUntil,
   });
   log(
-    `registered contributions ${[...a.ids, ...b.ids, ...c.ids, ...d.ids, ...spam.ids].join(", ")} (one relayed gaslessly)`,
+    `registered contributions ${[...a.ids, ...b.ids, ...c.ids, ...d.ids, ...spam.ids].join(", ")} (one relayed gaslessly, in the code datanet)`,
   );
 
   // Validators vote: most accept; the spam is rejected; validator-4 disagrees once.
@@ -235,11 +292,30 @@ export async function seedEpoch(
   }
   log(`votes cast: ${accepted.length} accepted, ${spam.contentHashes.length} rejected`);
 
-  // Attribution: validator-1 proposes, validator-4 rejects, validators 2 and 3 attest; the batch is final.
+  // Attribution: each record names the pool that pays for its output, and declares its value in
+  // 18-decimal units whatever the pool's token (the network pool weighs every record by it). The chat pool takes only
+  // the corpus datanet, so a chat record drawing on the code datanet is refused on chain.
   const [idA, idB1, idB2, idB3, idC, idD] = [a.ids[0]!, ...b.ids, c.ids[0]!, d.ids[0]!] as bigint[];
-  const records = [
+  try {
+    await proposeBatch(as(v1), {
+      records: [
+        {
+          outputId: output(),
+          poolId: net.chatPool,
+          value: TOKEN(1),
+          vector: [{ contributionId: idC!, weightBps: 10_000 }],
+        },
+      ],
+    });
+    throw new Error("the chat pool accepted a record drawing on the code datanet");
+  } catch (error) {
+    if (!(error instanceof ContractRevertError)) throw error;
+    log(`a chat record drawing on the code datanet is refused: ${error.message}`);
+  }
+  const records: AttributionRecord[] = [
     {
       outputId: output(),
+      poolId: net.chatPool,
       value: TOKEN(3),
       vector: [
         { contributionId: idA!, weightBps: 6_000 },
@@ -248,35 +324,45 @@ export async function seedEpoch(
     },
     {
       outputId: output(),
+      poolId: net.chatPool,
       value: TOKEN(2),
       vector: [
-        { contributionId: idB2!, weightBps: 3_333 },
-        { contributionId: idB3!, weightBps: 3_333 },
-        { contributionId: idC!, weightBps: 3_334 },
+        { contributionId: idB2!, weightBps: 5_000 },
+        { contributionId: idB3!, weightBps: 5_000 },
       ],
     },
-    {
+    { outputId: output(), poolId: 0n, value: TOKEN(round + 1), vector: [{ contributionId: idD!, weightBps: 10_000 }] },
+  ];
+  if (round === 0) {
+    records.push({
       outputId: output(),
+      poolId: net.searchPool,
       value: TOKEN(1),
       vector: [
         { contributionId: idA!, weightBps: 2_500 },
         { contributionId: idC!, weightBps: 2_500 },
         { contributionId: idD!, weightBps: 5_000 },
       ],
-    },
-    { outputId: output(), value: TOKEN(round + 1), vector: [{ contributionId: idD!, weightBps: 10_000 }] },
-  ].sort((x, y) => (BigInt(x.outputId) < BigInt(y.outputId) ? -1 : 1));
+    });
+  }
+  records.sort((x, y) => (BigInt(x.outputId) < BigInt(y.outputId) ? -1 : 1));
   const batch = await proposeBatch(as(v1), { records });
   await attestBatch(as(v4), { batchId: batch.batchId, support: false });
   await attestBatch(as(v2), { batchId: batch.batchId, support: true });
   await attestBatch(as(v3), { batchId: batch.batchId, support: true });
   log(`attribution batch ${batch.batchId} with ${records.length} records is final`);
 
-  // The dapp funds the epoch with inference fees.
-  const fee = TOKEN(round === 0 ? 10_000 : 7_777);
-  await (await rewardToken.mint(await cast.dapp.getAddress(), fee)).wait();
-  await fundEpoch(as(cast.dapp), { epoch, amount: fee });
-  log(`epoch ${epoch} funded with ${formatUnits(fee, 18)} TRWD`);
+  // The dapps fund their pools with inference fees; a grant funds the network pool.
+  const fundings: [Signer, MockERC20, bigint, bigint, string][] = [
+    [cast.dapp, suite.stableToken, net.chatPool, round === 0 ? USD("5000") : USD("2500.5"), "TUSD"],
+    [cast.searchDapp, suite.creditToken, net.searchPool, TOKEN(round === 0 ? 3_000 : 1_000), "TSRC"],
+    [cast.admin, suite.rewardToken, 0n, TOKEN(round === 0 ? 10_000 : 7_777), "TRWD"],
+  ];
+  for (const [funder, token, poolId, amount, symbol] of fundings) {
+    await (await token.mint(await funder.getAddress(), amount)).wait();
+    await fundPool(as(funder), { poolId, epoch, amount });
+    log(`pool ${poolId} funded for epoch ${epoch} with ${formatUnits(amount, symbol === "TUSD" ? 6 : 18)} ${symbol}`);
+  }
   return epoch;
 }
 
@@ -287,18 +373,28 @@ export async function runScenario(
   options: { artifactsDirectory: string; log?: (line: string) => void },
 ): Promise<EpochReport[]> {
   const log = options.log ?? (() => {});
-  const { tributary, cast, rewardToken } = suite;
+  const { tributary, cast } = suite;
   const as = (signer: Signer) => withRunner(tributary, signer);
   const names = new Map<string, string>();
   const name = async (signer: Signer, label: string) => names.set((await signer.getAddress()).toLowerCase(), label);
   await name(cast.treasury, "treasury");
+  await name(cast.dapp, "chat-dapp");
+  await name(cast.searchDapp, "search-dapp");
   for (const [i, v] of cast.validators.entries()) await name(v, `validator-${i + 1}`);
   for (const [i, c] of cast.contributors.entries()) await name(c, `contributor-${i + 1}`);
-  const datanetId = await setupNetwork(suite, log);
+  const tokenContracts = [suite.rewardToken, suite.stableToken, suite.creditToken];
+  const tokens = new Map<string, { symbol: string; decimals: number }>();
+  for (const t of tokenContracts) {
+    tokens.set((await t.getAddress()).toLowerCase(), {
+      symbol: await t.symbol(),
+      decimals: Number(await t.decimals()),
+    });
+  }
+  const net = await setupNetwork(suite, log);
 
   const epochReports: EpochReport[] = [];
   for (let round = 0; round < 2; round++) {
-    const epoch = await seedEpoch(connection, suite, datanetId, round, log);
+    const epoch = await seedEpoch(connection, suite, net, round, log);
     // The epoch closes; the operator settles it with the validators' signatures.
     const genesis = await tributary.distributor.GENESIS();
     await travelTo(connection, genesis + (epoch + 1n) * EPOCH_SECONDS + 1n);
@@ -312,78 +408,156 @@ export async function runScenario(
     if (!check.matches)
       throw new Error(`verify: recomputed root ${check.computedRoot} ≠ on-chain ${check.onChainRoot}`);
 
-    // The challenge window passes; everyone claims (some one by one, the rest in one batch).
+    // The challenge window passes; everyone claims (a few one token at a time, the rest in one batch).
     const [, pending] = await tributary.distributor.latestSettlement();
     if (pending) {
       const [latest] = await tributary.distributor.latestSettlement();
       await travelTo(connection, latest.activatesAt);
     }
+    const key = (account: string, token: string) => `${account.toLowerCase()}:${token.toLowerCase()}`;
     const claimedNow = new Map<string, bigint>();
-    const owedAccounts = settlement.artifact.metadata.amounts.filter((x) => BigInt(x.amount) > 0n);
-    const single = owedAccounts.slice(0, 3);
-    for (const row of single) {
-      const { paid } = await claim(as(cast.dapp), settlement.artifact, row.account);
-      claimedNow.set(row.account.toLowerCase(), paid);
+    const owedRows = settlement.artifact.metadata.amounts.filter((x) => BigInt(x.amount) > 0n);
+    for (const row of owedRows.slice(0, 3)) {
+      const { paid } = await claim(as(cast.dapp), settlement.artifact, row.account, row.token);
+      claimedNow.set(key(row.account, row.token), paid);
     }
-    const rest = owedAccounts.slice(3).map((r) => r.account);
+    const rest = owedRows.slice(3);
     if (rest.length > 0) {
-      const before = await Promise.all(rest.map((acc) => rewardToken.balanceOf(acc)));
-      await claimMany(as(cast.admin), settlement.artifact, rest);
-      const after = await Promise.all(rest.map((acc) => rewardToken.balanceOf(acc)));
-      rest.forEach((acc, i) => claimedNow.set(acc.toLowerCase(), after[i]! - before[i]!));
+      const balance = (row: (typeof rest)[number]) =>
+        MockERC20__factory.connect(row.token, cast.admin).balanceOf(row.account);
+      const before = await Promise.all(rest.map(balance));
+      await claimMany(
+        as(cast.admin),
+        settlement.artifact,
+        rest.map((r) => ({ account: r.account, token: r.token })),
+      );
+      const after = await Promise.all(rest.map(balance));
+      rest.forEach((row, i) => claimedNow.set(key(row.account, row.token), after[i]! - before[i]!));
     }
 
-    // Reconcile: every account got exactly what it was owed; the distributor holds funded − claimed.
+    // Reconcile: every account got exactly what it was owed in every token; per token, the distributor
+    // holds funded − claimed and the artifact's funded − entitled equals its pools' carry-over.
     const problems: string[] = [];
     const rows: EpochRow[] = [];
     for (const row of settlement.artifact.metadata.amounts) {
       const owed = BigInt(row.amount);
-      const got = claimedNow.get(row.account.toLowerCase()) ?? 0n;
-      if (owed !== got) problems.push(`${row.account} was owed ${owed} in epoch ${epoch} but claimed ${got}`);
-      const claimedTotal = await tributary.distributor.claimedOf(row.account);
+      const got = claimedNow.get(key(row.account, row.token)) ?? 0n;
+      const info = tokens.get(row.token.toLowerCase())!;
+      if (owed !== got) {
+        problems.push(`${row.account} was owed ${owed} ${info.symbol} in epoch ${epoch} but claimed ${got}`);
+      }
+      const claimedTotal = await tributary.distributor.claimedOf(row.account, row.token);
       if (claimedTotal !== BigInt(row.cumulativeAmount)) {
-        problems.push(`${row.account} has claimed ${claimedTotal} in total but is entitled to ${row.cumulativeAmount}`);
+        problems.push(
+          `${row.account} has claimed ${claimedTotal} ${info.symbol} in total but is entitled to ${row.cumulativeAmount}`,
+        );
       }
       rows.push({
         account: row.account,
         name: names.get(row.account.toLowerCase()) ?? "",
+        token: row.token,
+        symbol: info.symbol,
+        decimals: info.decimals,
         roles: row.roles.join("+") || "-",
         owed,
         claimed: got,
       });
     }
-    const distributorBalance = await rewardToken.balanceOf(tributary.deployment.distributor);
-    const [funded, claimed] = await Promise.all([
-      tributary.distributor.totalFunded(),
-      tributary.distributor.totalClaimed(),
-    ]);
-    if (distributorBalance !== funded - claimed) {
-      problems.push(`distributor holds ${distributorBalance}, expected funded ${funded} − claimed ${claimed}`);
-    }
     const meta = settlement.artifact.metadata;
-    if (BigInt(meta.fundedThrough) - BigInt(meta.cumulativeTotal) !== BigInt(meta.carryOut)) {
-      problems.push(`funded ${meta.fundedThrough} − entitled ${meta.cumulativeTotal} ≠ carry-over ${meta.carryOut}`);
+    for (const t of meta.tokens) {
+      const contract = MockERC20__factory.connect(t.token, cast.admin);
+      const [balance, funded, claimed] = await Promise.all([
+        contract.balanceOf(tributary.deployment.distributor),
+        tributary.distributor.totalFundedOf(t.token),
+        tributary.distributor.totalClaimedOf(t.token),
+      ]);
+      const symbol = tokens.get(t.token.toLowerCase())?.symbol ?? t.token;
+      if (balance !== funded - claimed) {
+        problems.push(`${symbol}: distributor holds ${balance}, expected funded ${funded} − claimed ${claimed}`);
+      }
+      if (BigInt(t.fundedThrough) - BigInt(t.cumulativeTotal) !== BigInt(t.carryOut)) {
+        problems.push(
+          `${symbol}: funded ${t.fundedThrough} − entitled ${t.cumulativeTotal} ≠ carry-over ${t.carryOut}`,
+        );
+      }
+      const poolCarry = meta.pools.filter((p) => p.token === t.token).reduce((sum, p) => sum + BigInt(p.carryOut), 0n);
+      if (poolCarry !== BigInt(t.carryOut)) {
+        problems.push(`${symbol}: its pools carry ${poolCarry}, the token's carry-over is ${t.carryOut}`);
+      }
     }
-    if (round === 1 && BigInt(meta.carryIn) === 0n) problems.push("epoch 1 should carry over dust from epoch 0");
-    epochReports.push({ settlement, rows, problems });
+    const search = meta.pools.find((p) => BigInt(p.poolId) === net.searchPool);
+    if (round === 1 && (!search || BigInt(search.refund) === 0n)) {
+      problems.push("the idle search pool should have been refunded to its owner in epoch 1");
+    }
+    const network = meta.pools.find((p) => p.poolId === "0");
+    if (round === 1 && (!network || BigInt(network.carryIn) === 0n)) {
+      problems.push("the network pool should carry dust from epoch 0 into epoch 1");
+    }
+    epochReports.push({ settlement, rows, tokens, problems });
   }
   return epochReports;
 }
 
-/** Formats an epoch report as a fixed-width table. */
+/** Formats an epoch report as fixed-width tables: per pool, per token, and per account and token. */
 export function formatEpochTable(report: EpochReport): string {
   const meta = report.settlement.artifact.metadata;
-  const fmt = (v: bigint) => formatUnits(v, 18);
-  const lines = [
-    `Epoch ${meta.epoch}: funded ${fmt(BigInt(meta.funded))}, carried in ${fmt(BigInt(meta.carryIn))}, fee ${fmt(BigInt(meta.fee))}, ` +
-      `validators ${fmt(BigInt(meta.validatorPool))}, contributors ${fmt(BigInt(meta.contributorPool))}, carried out ${fmt(BigInt(meta.carryOut))}`,
-    `root ${meta.root}`,
-  ];
-  const header = ["account", "name", "role", "owed", "claimed"];
-  const body = report.rows.map((r) => [r.account, r.name, r.roles, fmt(r.owed), fmt(r.claimed)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const render = (cells: string[]) =>
-    cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
-  lines.push(render(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(render));
-  return lines.join("\n");
+  const info = (token: string) => report.tokens.get(token.toLowerCase()) ?? { symbol: token, decimals: 18 };
+  const amount = (token: string, v: string | bigint) =>
+    `${formatUnits(BigInt(v), info(token).decimals)} ${info(token).symbol}`;
+  const table = (header: string[], body: string[][], rightFrom: number) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+    const render = (cells: string[]) =>
+      cells.map((cell, i) => (i >= rightFrom ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
+    return [render(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(render)].join("\n");
+  };
+  const pools = table(
+    [
+      "pool",
+      "token",
+      "records",
+      "funded",
+      "carried in",
+      "fee",
+      "validators",
+      "contributors",
+      "paid",
+      "refund",
+      "carried out",
+    ],
+    meta.pools.map((p) => [
+      p.poolId === "0" ? "0 network" : p.poolId,
+      info(p.token).symbol,
+      String(p.recordCount),
+      ...[p.funded, p.carryIn, p.fee, p.validatorPool, p.contributorPool, p.paid, p.refund, p.carryOut].map((v) =>
+        formatUnits(BigInt(v), info(p.token).decimals),
+      ),
+    ]),
+    2,
+  );
+  const tokenTable = table(
+    ["token", "index", "funded through", "entitled (signed total)", "carried out"],
+    meta.tokens.map((t) => [
+      info(t.token).symbol,
+      String(t.index),
+      amount(t.token, t.fundedThrough),
+      amount(t.token, t.cumulativeTotal),
+      amount(t.token, t.carryOut),
+    ]),
+    1,
+  );
+  const accounts = table(
+    ["account", "name", "role", "token", "owed", "claimed"],
+    report.rows.map((r) => [
+      r.account,
+      r.name,
+      r.roles,
+      r.symbol,
+      formatUnits(r.owed, r.decimals),
+      formatUnits(r.claimed, r.decimals),
+    ]),
+    4,
+  );
+  return [`Epoch ${meta.epoch}  root ${meta.root}`, "Pools:", pools, "Tokens:", tokenTable, "Accounts:", accounts].join(
+    "\n",
+  );
 }

@@ -55,7 +55,7 @@ export type TributaryEvent = EventPosition &
         activatesAt: bigint;
       }
     | { kind: "SettlementVetoed"; epoch: bigint; root: string }
-    | { kind: "Claimed"; account: string; token: string; recipient: string; amount: bigint }
+    | { kind: "Claimed"; account: string; token: string; amount: bigint }
   );
 
 const registryInterface: Interface = ContributionRegistry__factory.createInterface();
@@ -191,7 +191,6 @@ export function decodeEvent(
         kind: parsed.name,
         account: a.account,
         token: a.token,
-        recipient: a.recipient,
         amount: a.amount,
       };
     default:

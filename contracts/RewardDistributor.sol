@@ -68,15 +68,18 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         address recipient;
     }
 
-    /// @dev Everything a claim of one token needs besides its account and the active root, in one slot.
-    /// Slot layout: totalClaimed (96) | latestTotal (96) | latestActivatesAt (40) | nextEpoch (24).
+    /// @dev Everything a claim of one token needs besides its account and the active root, in one slot
+    /// that claims only read. Slot layout: totalFunded (96) | latestTotal (96) | latestActivatesAt (40) |
+    /// nextEpoch (24). `totalFunded` is Σ received through `fund`; the per-token cap (Σ claimed ≤ the
+    /// active total) is checked on the distributor's balance after paying, which is `totalFunded − Σ
+    /// claimed` (plus whatever was sent outside `fund`), so no claim writes a shared slot.
     /// `latestTotal`, `latestActivatesAt` and `nextEpoch` copy the latest submitted settlement (that of
     /// epoch `nextEpoch - 1`), which writes them for every listed token, so a claim against an active
     /// latest settlement reads its root and nothing else. Totals fit 96 bits (`MAX_CUMULATIVE_TOTAL`),
     /// timestamps 40 bits. Epochs settle one at a time, at least `MIN_CHALLENGE_PERIOD` apart, so 2^24
     /// settlements take over 1 900 years.
     struct ClaimState {
-        uint96 totalClaimed;
+        uint96 totalFunded;
         uint96 latestTotal;
         uint40 latestActivatesAt;
         uint24 nextEpoch;
@@ -115,7 +118,6 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     address[] internal _tokens;
     mapping(address token => TokenState) internal _tokenStates;
     mapping(address token => ClaimState) internal _claimStates;
-    mapping(address token => uint256) internal _totalFunded;
     /// @inheritdoc IRewardDistributor
     mapping(uint256 epoch => mapping(address token => uint256 amount)) public override fundedInEpoch;
     Pool[] internal _pools;
@@ -228,12 +230,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         require(received > 0, FundingAmountZero());
         // A settlement can never carry more than MAX_CUMULATIVE_TOTAL of a token, so funds above it could
         // never be settled or claimed.
-        uint256 totalFundedAfter = _totalFunded[token] + received;
+        ClaimState storage claimState = _claimStates[token];
+        uint256 totalFundedAfter = claimState.totalFunded + received;
         require(
             totalFundedAfter <= MAX_CUMULATIVE_TOTAL,
             FundingExceedsLimit(token, totalFundedAfter, MAX_CUMULATIVE_TOTAL)
         );
-        _totalFunded[token] = totalFundedAfter;
+        claimState.totalFunded = uint96(totalFundedAfter);
         fundedInEpoch[epoch][token] += received;
         emit Funded(poolId, epoch, msg.sender, token, received);
     }
@@ -332,7 +335,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         tokenState.fundedThroughLatest = uint96(fundedThrough);
         _tokenStates[token] = tokenState;
         _claimStates[token] = ClaimState({
-            totalClaimed: claimState.totalClaimed,
+            totalFunded: claimState.totalFunded,
             latestTotal: uint96(total),
             latestActivatesAt: uint40(activatesAt),
             nextEpoch: uint24(epoch + 1)
@@ -534,12 +537,14 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function totalFundedOf(address token) external view override returns (uint256) {
-        return _totalFunded[token];
+        return _claimStates[token].totalFunded;
     }
 
     /// @inheritdoc IRewardDistributor
     function totalClaimedOf(address token) external view override returns (uint256) {
-        return _claimStates[token].totalClaimed;
+        uint256 funded = _claimStates[token].totalFunded;
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        return balance < funded ? funded - balance : 0;
     }
 
     /// @inheritdoc IRewardDistributor
@@ -577,7 +582,9 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     // ----------------------------------------------------------------- internal
 
-    /// @dev Records the claim (see `_record`) and pays it.
+    /// @dev Records the claim (see `_record`), pays it, and enforces the token's cap: whatever a signed
+    /// tree contains, Σ claimed never exceeds the active total, that is, the balance never drops below
+    /// `totalFunded − activeTotal`.
     function _claim(
         address account,
         address token,
@@ -585,23 +592,36 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         bytes32[] calldata proof,
         bool skipEmpty
     ) internal returns (uint256 amount) {
-        address recipient;
-        (amount, recipient) = _record(account, token, cumulativeAmount, proof, skipEmpty);
-        if (amount > 0) IERC20(token).safeTransfer(recipient, amount);
+        (uint256 paid, address recipient, uint256 totalFunded, uint256 activeTotal) = _record(
+            account,
+            token,
+            cumulativeAmount,
+            proof,
+            skipEmpty
+        );
+        if (paid == 0) return 0;
+        IERC20(token).safeTransfer(recipient, paid);
+        // activeTotal <= totalFunded: every settled total is within the token's budget.
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance < totalFunded - activeTotal) {
+            revert ClaimExceedsActiveTotal(token, totalFunded - balance, activeTotal);
+        }
+        return paid;
     }
 
-    /// @dev Checks the proof against the active root, records the claim and checks the token's cap;
-    /// returns what to pay and to whom. With `skipEmpty`, a request with nothing left returns 0 instead
-    /// of reverting.
+    /// @dev Checks the proof against the active root and records the claim; returns what to pay, to
+    /// whom, and the token's total funded and active total. With `skipEmpty`, a request with nothing left
+    /// returns 0 instead of reverting.
     function _record(
         address account,
         address token,
         uint256 cumulativeAmount,
         bytes32[] calldata proof,
         bool skipEmpty
-    ) internal returns (uint256 amount, address recipient) {
+    ) internal returns (uint256 amount, address recipient, uint256 totalFunded, uint256 activeTotal) {
         ClaimState memory state = _claimStates[token];
-        (bytes32 root, uint256 activeTotal) = _activeRootAndTotal(token, state);
+        bytes32 root;
+        (root, activeTotal) = _activeRootAndTotal(token, state);
         {
             bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, token, cumulativeAmount))));
             require(MerkleProof.verifyCalldata(proof, root, leaf), InvalidProof(account, token, cumulativeAmount));
@@ -610,16 +630,18 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         Account memory claimed = slot;
         if (cumulativeAmount <= claimed.claimed) {
             require(skipEmpty, NothingToClaim(account, token, cumulativeAmount, claimed.claimed));
-            return (0, address(0));
+            return (0, address(0), 0, 0);
         }
-        amount = cumulativeAmount - claimed.claimed;
-        uint256 totalAfter = state.totalClaimed + amount;
-        require(totalAfter <= activeTotal, ClaimExceedsActiveTotal(token, totalAfter, activeTotal));
-        // cumulativeAmount <= totalAfter <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
+        // No leaf of a correct tree exceeds its token's total; this also keeps the cast below exact.
+        require(cumulativeAmount <= activeTotal, ClaimExceedsActiveTotal(token, cumulativeAmount, activeTotal));
+        unchecked {
+            amount = cumulativeAmount - claimed.claimed;
+        }
+        // cumulativeAmount <= activeTotal <= MAX_CUMULATIVE_TOTAL < 2^96.
         slot.claimed = uint96(cumulativeAmount);
-        _claimStates[token].totalClaimed = uint96(totalAfter);
         recipient = claimed.recipient == address(0) ? account : claimed.recipient;
-        emit Claimed(account, token, recipient, amount);
+        totalFunded = state.totalFunded;
+        emit Claimed(account, token, amount);
     }
 
     /// @dev The active settlement's root and `token`'s total in it; reverts when none is active. While

@@ -119,12 +119,13 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param epoch The epoch whose settlement was dropped.
     /// @param root The vetoed root.
     event SettlementVetoed(uint256 indexed epoch, bytes32 root);
-    /// @notice `account` claimed `amount` of `token`, paid to `recipient`.
+    /// @notice `account` claimed `amount` of `token`. They were paid to the recipient the account set
+    /// for the token (`RecipientSet`), or to the account itself; the token's `Transfer` in the same
+    /// transaction shows where they went. (The recipient is left out of this event to keep claims cheap.)
     /// @param account The account whose entitlement was claimed.
     /// @param token The token.
-    /// @param recipient Who received the tokens: the account, or the recipient it set for the token.
-    /// @param amount Tokens paid; the account's claimed total grows by it.
-    event Claimed(address indexed account, address indexed token, address recipient, uint256 amount);
+    /// @param amount Tokens paid; `claimedOf(account, token)` grew by it.
+    event Claimed(address indexed account, address indexed token, uint256 amount);
     /// @notice `account`'s later claims of `token` pay `recipient` (zero: the account itself).
     /// @param account The caller.
     /// @param token The token.
@@ -276,7 +277,7 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param alreadyClaimed What it claimed before.
     error NothingToClaim(address account, address token, uint256 cumulativeAmount, uint256 alreadyClaimed);
     /// @notice Claims of `token` would exceed the active settlement's cumulative total for it, whatever
-    /// its leaves say.
+    /// its leaves say: the distributor's balance would drop below Σ funded minus that total.
     /// @param token The token.
     /// @param totalClaimedAfter Σ claimed of `token` with this claim.
     /// @param activeCumulativeTotal The active settlement's cumulative total of `token`.
@@ -524,7 +525,9 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param token The token.
     /// @return Tokens.
     function totalFundedOf(address token) external view returns (uint256);
-    /// @notice Σ claimed of `token` by every account.
+    /// @notice Σ claimed of `token` by every account, as the cap sees it: `totalFundedOf(token)` minus the
+    /// distributor's balance (tokens sent to the distributor outside `fund` lower it; the `Claimed`
+    /// events give the exact Σ).
     /// @param token The token.
     /// @return Tokens.
     function totalClaimedOf(address token) external view returns (uint256);

@@ -17,15 +17,25 @@ export interface ProposeBatchResult {
   final: boolean;
 }
 /**
- * Proposes an attribution batch. Records are checked locally first (shape rules), then on chain.
+ * Proposes an attribution batch. Records are checked locally first (shape rules, and that every pool
+ * they name exists), then on chain (Accepted contributions, datanets the pools allow).
  * @example
- * const { batchId } = await proposeBatch(tributary, { records: [{ outputId, value: 100n, vector: [{ contributionId: 1n, weightBps: 10_000 }] }] });
+ * const { batchId } = await proposeBatch(tributary, { records: [{ outputId, poolId: 0n, value: 100n, vector: [{ contributionId: 1n, weightBps: 10_000 }] }] });
  */
 export async function proposeBatch(
   tributary: TributaryContracts,
   parameters: ProposeBatchParameters,
 ): Promise<ProposeBatchResult> {
   const data = encodeRecords(parameters.records);
+  const poolCount = await tributary.distributor.poolCount();
+  parameters.records.forEach((record, index) => {
+    if (record.poolId >= poolCount) {
+      throw new NotFoundError(
+        `record ${index} names pool ${record.poolId}, which does not exist: pools run from 0 (the network pool) ` +
+          `to ${poolCount - 1n}; a dapp creates its pool with createPool`,
+      );
+    }
+  });
   const receipt = await send("propose attribution batch", () => tributary.ledger.propose(data));
   let batchId: bigint | undefined;
   let final = false;

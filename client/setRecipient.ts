@@ -7,7 +7,7 @@ import { send } from "./internal/transactions.js";
 
 /**
  * Makes every later claim of `token` for the signer pay `recipient` instead; `null` pays the signer
- * again. Refuses the distributor and the token itself, where the tokens would be stuck.
+ * again. Refuses the distributor and every listed token, where the tokens would be stuck.
  */
 export async function setRecipient(
   tributary: TributaryContracts,
@@ -27,6 +27,11 @@ export async function setRecipient(
   const listed = (await tributary.distributor.tokens()).map((t) => getAddress(t));
   if (!listed.includes(token)) {
     throw new InvalidInputError(`token ${token} is not on the distributor's allowlist (${listed.join(", ")})`);
+  }
+  if (listed.includes(target)) {
+    throw new InvalidInputError(
+      `recipient ${target} is a listed token: tokens paid there would be stuck; pass an account you control`,
+    );
   }
   return (await send(`set recipient of ${token} to ${target}`, () => tributary.distributor.setRecipient(token, target)))
     .hash;

@@ -96,25 +96,27 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         bool allowed;
     }
 
-    /// @dev The latest submitted settlement's epoch bounds, for submissions, vetoes and views.
-    /// Slot layout: latestActivatesAt (40) | nextEpoch (24) | latestTokenCount (8).
+    /// @dev Governance settings and the bounds of the latest two settlements, in the one slot a
+    /// submission reads and writes. Slot layout: challengePeriod (32) | equivocationSlashBps (16) |
+    /// nextEpoch (24) | latestActivatesAt (40) | latestTokenCount (8) | previousActivatesAt (40) |
+    /// previousTokenCount (8). `latest*` describe the settlement of epoch `nextEpoch - 1`, `previous*`
+    /// the one before it, which is what claims use while the latest is pending (and which a veto
+    /// makes the latest again). Claims never read this slot: each token's `ClaimState` copies what
+    /// they need.
     struct State {
-        uint40 latestActivatesAt;
-        uint24 nextEpoch;
-        uint8 latestTokenCount;
-    }
-
-    /// @dev Governance settings read by submission and equivocation reports, never by claims.
-    struct Config {
         uint32 challengePeriod;
         uint16 equivocationSlashBps;
+        uint24 nextEpoch;
+        uint40 latestActivatesAt;
+        uint8 latestTokenCount;
+        uint40 previousActivatesAt;
+        uint8 previousTokenCount;
     }
 
     State internal _state;
-    Config internal _config;
-    /// @dev Settlements of even and odd epochs. Epochs settle in order and only the latest may be
-    /// pending, so the latest and the one before it are all that claims ever need.
-    Settlement[2] internal _ring;
+    /// @dev Roots of the settlements of even and odd epochs. Epochs settle in order and only the latest
+    /// may be pending, so the latest and the one before it are all that claims ever need.
+    bytes32[2] internal _roots;
     address[] internal _tokens;
     mapping(address token => TokenState) internal _tokenStates;
     mapping(address token => ClaimState) internal _claimStates;
@@ -170,9 +172,10 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         // Nonzero placeholders, never read (a ring entry only once its epoch is submitted, the state's
         // latest fields only once `nextEpoch > 0`), so the first settlements overwrite nonzero slots
         // instead of creating them.
-        _ring[0] = Settlement({root: bytes32(uint256(1)), epoch: 0, activatesAt: 1, tokenCount: 0});
-        _ring[1] = Settlement({root: bytes32(uint256(1)), epoch: 0, activatesAt: 1, tokenCount: 0});
+        _roots[0] = bytes32(uint256(1));
+        _roots[1] = bytes32(uint256(1));
         _state.latestActivatesAt = 1;
+        _state.previousActivatesAt = 1;
         _latestKey = bytes32(uint256(1));
     }
 
@@ -186,7 +189,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
             state.allowed = true;
             emit TokenAllowed(token, state.index);
         } else {
-            require(token != _params[_params.length - 1].treasury, InvalidToken(token));
+            // Fees owed to a treasury that became a listed token would be stuck there: refuse every
+            // treasury that is or will be in force (governance changes are few, so the loop is short).
+            for (uint256 i = _params.length; i > 0; --i) {
+                require(token != _params[i - 1].treasury, InvalidToken(token));
+            }
             _allowToken(token);
         }
     }
@@ -252,25 +259,22 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         uint256 deadline,
         bytes[] calldata signatures
     ) external override whenNotPaused {
-        uint256 tokenCount = _checkSubmission(epoch, deadline, cumulativeTotals.length);
+        State memory state = _state;
+        uint256 tokenCount = _checkSubmission(state, epoch, deadline, cumulativeTotals.length);
         bytes32 key = _checkSignedSettlement(epoch, root, cumulativeTotals, dataUri, deadline, signatures);
 
-        uint256 activatesAt = block.timestamp + _config.challengePeriod;
+        uint256 activatesAt = block.timestamp + state.challengePeriod;
         for (uint256 i; i < tokenCount; ++i) {
             _settleToken(_tokens[i], epoch, cumulativeTotals[i], activatesAt);
         }
-        // tokenCount <= MAX_TOKENS; timestamps fit 40 bits.
-        _ring[epoch & 1] = Settlement({
-            root: root,
-            epoch: uint64(epoch),
-            activatesAt: uint64(activatesAt),
-            tokenCount: uint8(tokenCount)
-        });
-        _state = State({
-            latestActivatesAt: uint40(activatesAt),
-            nextEpoch: SafeCast.toUint24(epoch + 1),
-            latestTokenCount: uint8(tokenCount)
-        });
+        _roots[epoch & 1] = root;
+        state.previousActivatesAt = state.latestActivatesAt;
+        state.previousTokenCount = state.latestTokenCount;
+        // Timestamps fit 40 bits; tokenCount <= MAX_TOKENS.
+        state.latestActivatesAt = uint40(activatesAt);
+        state.latestTokenCount = uint8(tokenCount);
+        state.nextEpoch = SafeCast.toUint24(epoch + 1);
+        _state = state;
         _latestKey = key;
         emit SettlementSubmitted(epoch, root, cumulativeTotals, dataUri, activatesAt, msg.sender);
     }
@@ -293,8 +297,12 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @dev Order, closure, deadline, activation of the previous epoch, and the tokens covered; returns
     /// how many tokens the settlement covers.
-    function _checkSubmission(uint256 epoch, uint256 deadline, uint256 tokenCount) internal view returns (uint256) {
-        State memory state = _state;
+    function _checkSubmission(
+        State memory state,
+        uint256 epoch,
+        uint256 deadline,
+        uint256 tokenCount
+    ) internal view returns (uint256) {
         uint256 listed = _tokens.length;
         require(
             tokenCount >= state.latestTokenCount && tokenCount <= listed,
@@ -349,27 +357,24 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         require(block.timestamp < state.latestActivatesAt, NoPendingSettlement(epoch));
         _vetoed[_latestKey] = true;
         // The settlement before the vetoed one becomes the latest again; it is active, since
-        // submission required it. With none, the fields return to their deployment values.
-        Settlement memory previous = epoch > 0
-            ? _ring[(epoch - 1) & 1]
-            : Settlement({root: 0, epoch: 0, activatesAt: 1, tokenCount: 0});
+        // submission required it. With none, the fields hold their deployment values (activatesAt 1,
+        // no token).
         uint256 count = state.latestTokenCount;
         for (uint256 i; i < count; ++i) {
             address token = _tokens[i];
             TokenState storage tokenState = _tokenStates[token];
             ClaimState storage claimState = _claimStates[token];
             claimState.latestTotal = tokenState.previousTotal;
-            claimState.latestActivatesAt = uint40(previous.activatesAt);
+            claimState.latestActivatesAt = state.previousActivatesAt;
             claimState.nextEpoch = uint24(epoch);
             // fundedInEpoch[epoch] was added to it by the vetoed submission.
             tokenState.fundedThroughLatest -= uint96(fundedInEpoch[epoch][token]);
         }
-        _state = State({
-            latestActivatesAt: uint40(previous.activatesAt),
-            nextEpoch: uint24(epoch),
-            latestTokenCount: previous.tokenCount
-        });
-        emit SettlementVetoed(epoch, _ring[epoch & 1].root);
+        state.latestActivatesAt = state.previousActivatesAt;
+        state.latestTokenCount = state.previousTokenCount;
+        state.nextEpoch = uint24(epoch);
+        _state = state;
+        emit SettlementVetoed(epoch, _roots[epoch & 1]);
     }
 
     // ------------------------------------------------------------------- claims
@@ -396,7 +401,10 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     /// @inheritdoc IRewardDistributor
     function setRecipient(address token, address recipient) external override {
         require(_isListed(token, _tokenStates[token]), TokenNotListed(token));
-        require(recipient != address(this) && recipient != token, InvalidRecipient(recipient));
+        require(
+            recipient != address(this) && !_isListed(recipient, _tokenStates[recipient]),
+            InvalidRecipient(recipient)
+        );
         _accounts[msg.sender][token].recipient = recipient;
         emit RecipientSet(msg.sender, token, recipient);
     }
@@ -435,7 +443,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         _equivocationSlashed[evidenceKey] = true;
         // Staking alone knows which stake is still slashable (released stake is not), so it computes
         // the amount; reverting on zero also undoes the flag, leaving the evidence for later stake.
-        slashed = IValidatorStaking(STAKING).slash(signerA, _config.equivocationSlashBps, msg.sender);
+        slashed = IValidatorStaking(STAKING).slash(signerA, _state.equivocationSlashBps, msg.sender);
         require(slashed > 0, NothingToSlash(signerA));
         emit EquivocationSlashed(signerA, a.epoch, msg.sender, slashed);
     }
@@ -490,9 +498,9 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function latestSettlement() external view override returns (Settlement memory settlement, bool pending) {
-        uint256 next = _state.nextEpoch;
-        if (next == 0) return (settlement, false);
-        settlement = _ring[(next - 1) & 1];
+        State memory state = _state;
+        if (state.nextEpoch == 0) return (settlement, false);
+        settlement = _latest(state);
         pending = block.timestamp < settlement.activatesAt;
     }
 
@@ -572,12 +580,12 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function challengePeriod() external view override returns (uint256) {
-        return _config.challengePeriod;
+        return _state.challengePeriod;
     }
 
     /// @inheritdoc IRewardDistributor
     function equivocationSlashBps() external view override returns (uint256) {
-        return _config.equivocationSlashBps;
+        return _state.equivocationSlashBps;
     }
 
     // ----------------------------------------------------------------- internal
@@ -652,22 +660,43 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
     ) internal view returns (bytes32 root, uint256 total) {
         uint256 next = state.nextEpoch;
         if (next > 0 && block.timestamp >= state.latestActivatesAt) {
-            return (_ring[(next - 1) & 1].root, state.latestTotal);
+            return (_roots[(next - 1) & 1], state.latestTotal);
         }
         // The one before the latest was active when the latest was submitted.
         require(next > 1, NoActiveSettlement(token));
-        return (_ring[next & 1].root, _tokenStates[token].previousTotal);
+        return (_roots[next & 1], _tokenStates[token].previousTotal);
     }
 
     /// @dev The active settlement, and whether it is the latest one.
     function _activeSettlement() internal view returns (Settlement memory settlement, bool latest) {
-        uint256 next = _state.nextEpoch;
+        State memory state = _state;
+        uint256 next = state.nextEpoch;
         if (next == 0) return (settlement, false);
-        settlement = _ring[(next - 1) & 1];
+        settlement = _latest(state);
         if (block.timestamp >= settlement.activatesAt) return (settlement, true);
         // The one before the latest was active when the latest was submitted.
         if (next == 1) return (Settlement(bytes32(0), 0, 0, 0), false);
-        return (_ring[next & 1], false);
+        return (
+            Settlement({
+                root: _roots[next & 1],
+                epoch: uint64(next - 2),
+                activatesAt: state.previousActivatesAt,
+                tokenCount: state.previousTokenCount
+            }),
+            false
+        );
+    }
+
+    /// @dev The latest submitted settlement; `state.nextEpoch` must be positive.
+    function _latest(State memory state) internal view returns (Settlement memory) {
+        uint256 next = state.nextEpoch;
+        return
+            Settlement({
+                root: _roots[(next - 1) & 1],
+                epoch: uint64(next - 1),
+                activatesAt: state.latestActivatesAt,
+                tokenCount: state.latestTokenCount
+            });
     }
 
     function _checkQuorum(bytes32 digest, bytes[] calldata signatures) internal view {
@@ -788,13 +817,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     function _setChallengePeriod(uint256 value) internal {
         _checkBounds("challengePeriod", value, MIN_CHALLENGE_PERIOD, maxChallengePeriod());
-        _config.challengePeriod = uint32(value);
+        _state.challengePeriod = uint32(value);
         emit ChallengePeriodSet(value);
     }
 
     function _setEquivocationSlashBps(uint256 value) internal {
         _checkBounds("equivocationSlashBps", value, MIN_EQUIVOCATION_SLASH_BPS, MAX_EQUIVOCATION_SLASH_BPS);
-        _config.equivocationSlashBps = uint16(value);
+        _state.equivocationSlashBps = uint16(value);
         emit EquivocationSlashBpsSet(value);
     }
 }

@@ -41,8 +41,8 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
         uint256 deadline;
     }
 
-    /// @notice A stored settlement. Slot layout: root | epoch (64) | activatesAt (64) | tokenCount (8).
-    /// Its per-token totals are read with `activeTotalOf` and `latestTotalOf`.
+    /// @notice A settlement as the views return it: its root, epoch, activation time and how many
+    /// tokens it covers. Its per-token totals are read with `activeTotalOf` and `latestTotalOf`.
     struct Settlement {
         bytes32 root;
         uint64 epoch;
@@ -176,8 +176,8 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// permanent because their entitlements must stay claimable.
     /// @param maximum `MAX_TOKENS`.
     error TokenLimitReached(uint256 maximum);
-    /// @notice `token` cannot be listed: it is the zero address, this distributor, the staking contract,
-    /// or the treasury.
+    /// @notice `token` cannot be listed: it is the zero address, an account without code, this
+    /// distributor, the staking contract, or a treasury of any allocation parameters set so far.
     /// @param token The refused token.
     error InvalidToken(address token);
     /// @notice No pool `poolId` exists.
@@ -282,7 +282,7 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param totalClaimedAfter Σ claimed of `token` with this claim.
     /// @param activeCumulativeTotal The active settlement's cumulative total of `token`.
     error ClaimExceedsActiveTotal(address token, uint256 totalClaimedAfter, uint256 activeCumulativeTotal);
-    /// @notice Tokens paid to `recipient` would be stuck: it is this distributor or the token itself.
+    /// @notice Tokens paid to `recipient` would be stuck: it is this distributor or a listed token.
     /// @param recipient The refused recipient.
     error InvalidRecipient(address recipient);
     /// @notice The protocol fee would be owed to an account that can never claim it, or whose claim
@@ -432,7 +432,7 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     function claimMany(ClaimRequest[] calldata requests) external returns (uint256 paid);
 
     /// @notice The caller's future claims of `token` pay `recipient` (zero resets to the caller).
-    /// Refuses this distributor and the token itself, where tokens would be stuck.
+    /// Refuses this distributor and every listed token, where tokens would be stuck.
     /// @param token A listed token.
     /// @param recipient The account to pay.
     function setRecipient(address token, address recipient) external;

@@ -1,15 +1,18 @@
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
-import { getAddress, id } from "ethers";
+import { ZeroAddress, getAddress, id } from "ethers";
 import {
   allocateEpoch,
   computeSettlement,
   deriveActivity,
   type AllocationParams,
   type AttributionRecord,
+  type SettlementComputation,
   type TributaryEvent,
 } from "../../client/index.js";
-import { referenceSettlement } from "./reference.js";
+import { referenceSettlement, type ReferenceSettlement } from "./reference.js";
+
+// ---------------------------------------------------------------- the examples of docs/allocation.md
 
 interface ExampleEpoch {
   funded: string;
@@ -27,28 +30,196 @@ interface ExampleEpoch {
 }
 interface Example {
   name: string;
-  params: { protocolFeeBps: number; validatorShareBps: number; treasury: string };
+  params: { protocolFeeBps: number; validatorShareBps: number; idleRefundEpochs?: number; treasury: string };
   epochs: ExampleEpoch[];
 }
 
-const toMap = (o: Record<string, string>) => new Map(Object.entries(o).map(([k, v]) => [getAddress(k), BigInt(v)]));
-const fromMap = (m: Map<string, bigint>) => Object.fromEntries([...m].map(([k, v]) => [k.toLowerCase(), v.toString()]));
+interface ScenarioParams {
+  protocolFeeBps: number;
+  validatorShareBps: number;
+  idleRefundEpochs: number;
+  treasury: string;
+}
+interface PoolFigures {
+  fee: string;
+  distributable: string;
+  validatorPool: string;
+  contributorPool: string;
+  paid: string;
+  refund: string;
+  carryOut: string;
+}
+interface Scenario {
+  name: string;
+  accounts: Record<string, string>;
+  tokens: Record<string, string>;
+  params: ScenarioParams[];
+  pools: { owner?: string; token: string; datanets?: number[] }[];
+  contributions: {
+    id: number;
+    contributor: string;
+    datanet: number;
+    votes: { validator: string; accept: boolean; stake: number }[];
+    decided: { status: "Accepted" | "Rejected"; epoch: number } | null;
+  }[];
+  batches: {
+    id: number;
+    epoch: number;
+    proposer: string;
+    stake: number;
+    attestations: { validator: string; support: boolean; stake: number }[];
+    decided: "Final" | "Rejected" | null;
+    records: {
+      output: string;
+      pool: number;
+      value: number;
+      vector: { contribution: number; weightBps: number }[];
+    }[];
+  }[];
+  funding: { pool: number; epoch: number; amount: string }[];
+  through: number;
+  expect: {
+    pools: Record<string, PoolFigures[]>;
+    cumulative: Record<string, Record<string, string>>;
+    tokens: Record<string, { funded: string; total: string; carry: string }>;
+  };
+}
 
 const doc = await readFile(new URL("../../docs/allocation.md", import.meta.url), "utf8");
 const examples = [...doc.matchAll(/```json allocation-example\n([\s\S]*?)```/g)].map(
   (m) => JSON.parse(m[1]!) as Example,
 );
+const scenarios = [...doc.matchAll(/```json allocation-scenario\n([\s\S]*?)```/g)].map(
+  (m) => JSON.parse(m[1]!) as Scenario,
+);
+
+const toMap = (o: Record<string, string>) => new Map(Object.entries(o).map(([k, v]) => [getAddress(k), BigInt(v)]));
+const fromMap = (m: Map<string, bigint>) => Object.fromEntries([...m].map(([k, v]) => [k.toLowerCase(), v.toString()]));
+/** token → account → amount, lowercase, nonzero amounts only, for deep comparisons. */
+const nested = (m: Map<string, Map<string, bigint>>) => {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [token, owed] of m) {
+    const inner = Object.fromEntries([...owed].filter(([, v]) => v > 0n).map(([k, v]) => [k.toLowerCase(), `${v}`]));
+    if (Object.keys(inner).length > 0) out[token.toLowerCase()] = inner;
+  }
+  return out;
+};
+
+/** Turns a scenario into events, in the order docs/allocation.md describes. */
+function scenarioEvents(s: Scenario): { events: TributaryEvent[]; paramsAt: (e: bigint) => AllocationParams } {
+  const account = (name: string) => {
+    const a = s.accounts[name];
+    if (!a) throw new Error(`${s.name}: unknown account ${name}`);
+    return getAddress(a);
+  };
+  const token = (name: string) => {
+    const t = s.tokens[name];
+    if (!t) throw new Error(`${s.name}: unknown token ${name}`);
+    return getAddress(t);
+  };
+  const events: TributaryEvent[] = [];
+  let block = 0;
+  const at = () => ({ blockNumber: ++block, logIndex: 0, transactionHash: "0x" });
+  Object.keys(s.tokens).forEach((name, index) =>
+    events.push({ ...at(), kind: "TokenAllowed", token: token(name), index }),
+  );
+  s.pools.forEach((p, i) =>
+    events.push({
+      ...at(),
+      kind: "PoolCreated",
+      poolId: BigInt(i),
+      owner: p.owner === undefined ? ZeroAddress : account(p.owner),
+      token: token(p.token),
+      datanets: (p.datanets ?? []).map(BigInt),
+    }),
+  );
+  for (const c of s.contributions) {
+    events.push({
+      ...at(),
+      kind: "ContributionRegistered",
+      id: BigInt(c.id),
+      contributor: account(c.contributor),
+      datanetId: BigInt(c.datanet),
+      contentHash: id(`contribution ${c.id}`),
+      uri: "",
+    });
+    const epoch = BigInt(c.decided?.epoch ?? 0);
+    for (const v of c.votes) {
+      events.push({
+        ...at(),
+        kind: "VoteCast",
+        id: BigInt(c.id),
+        validator: account(v.validator),
+        accept: v.accept,
+        stake: BigInt(v.stake),
+        epoch,
+      });
+    }
+    if (c.decided) {
+      const status = c.decided.status === "Accepted" ? 2 : 3;
+      events.push({ ...at(), kind: "ContributionDecided", id: BigInt(c.id), status, epoch });
+    }
+  }
+  for (const b of s.batches) {
+    const epoch = BigInt(b.epoch);
+    const batchId = BigInt(b.id);
+    const records: AttributionRecord[] = b.records.map((r) => ({
+      outputId: id(r.output),
+      poolId: BigInt(r.pool),
+      value: BigInt(r.value),
+      vector: r.vector.map((x) => ({ contributionId: BigInt(x.contribution), weightBps: x.weightBps })),
+    }));
+    const proposer = account(b.proposer);
+    events.push({ ...at(), kind: "BatchProposed", batchId, proposer, epoch, stake: BigInt(b.stake), records });
+    for (const a of b.attestations) {
+      const validator = account(a.validator);
+      events.push({
+        ...at(),
+        kind: "BatchAttested",
+        batchId,
+        validator,
+        support: a.support,
+        stake: BigInt(a.stake),
+        epoch,
+      });
+    }
+    if (b.decided)
+      events.push({ ...at(), kind: "BatchDecided", batchId, status: b.decided === "Final" ? 2 : 3, epoch });
+  }
+  for (const f of s.funding) {
+    const poolToken = token(s.pools[f.pool]!.token);
+    events.push({
+      ...at(),
+      kind: "Funded",
+      poolId: BigInt(f.pool),
+      epoch: BigInt(f.epoch),
+      funder: s.pools[f.pool]!.owner ? account(s.pools[f.pool]!.owner!) : account(Object.keys(s.accounts)[0]!),
+      token: poolToken,
+      amount: BigInt(f.amount),
+    });
+  }
+  const params = s.params.map((p) => ({
+    protocolFeeBps: BigInt(p.protocolFeeBps),
+    validatorShareBps: BigInt(p.validatorShareBps),
+    idleRefundEpochs: BigInt(p.idleRefundEpochs),
+    treasury: account(p.treasury),
+  }));
+  const paramsAt = (e: bigint) => params[Math.min(Number(e), params.length - 1)]!;
+  return { events, paramsAt };
+}
 
 describe("allocation: docs/allocation.md examples", function () {
-  it("the spec has worked examples", function () {
+  it("the spec has worked examples of both kinds", function () {
     expect(examples.length).to.be.greaterThanOrEqual(3);
+    expect(scenarios.length).to.be.greaterThanOrEqual(4);
   });
 
   for (const example of examples) {
     it(`matches example "${example.name}"`, function () {
-      const params: AllocationParams = {
+      const params = {
         protocolFeeBps: BigInt(example.params.protocolFeeBps),
         validatorShareBps: BigInt(example.params.validatorShareBps),
+        idleRefundEpochs: BigInt(example.params.idleRefundEpochs ?? 1),
         treasury: example.params.treasury,
       };
       let carry = 0n;
@@ -83,9 +254,86 @@ describe("allocation: docs/allocation.md examples", function () {
       });
     });
   }
+
+  for (const scenario of scenarios) {
+    describe(`scenario "${scenario.name}"`, function () {
+      const { events, paramsAt } = scenarioEvents(scenario);
+      const through = BigInt(scenario.through);
+      const nameOf = new Map(
+        [...Object.entries(scenario.accounts), ...Object.entries(scenario.tokens)].map(([n, a]) => [
+          a.toLowerCase(),
+          n,
+        ]),
+      );
+      const named = (a: string) => nameOf.get(a.toLowerCase()) ?? a;
+      const expectedTokens = Object.entries(scenario.expect.tokens).map(([name, t]) => ({ token: name, ...t }));
+
+      it("computeSettlement gives the documented figures of every pool in every epoch", function () {
+        const ours = computeSettlement(events, through, paramsAt);
+        const figures = Object.fromEntries(
+          ours.pools.map((ledger) => [
+            ledger.pool.poolId.toString(),
+            ledger.epochs.map((a) => ({
+              fee: `${a.fee}`,
+              distributable: `${a.distributable}`,
+              validatorPool: `${a.validatorPool}`,
+              contributorPool: `${a.contributorPool}`,
+              paid: `${a.paid}`,
+              refund: `${a.refund}`,
+              carryOut: `${a.carryOut}`,
+            })),
+          ]),
+        );
+        expect(figures).to.deep.equal(scenario.expect.pools);
+      });
+
+      it("computeSettlement gives the documented leaves and per-token totals", function () {
+        const ours = computeSettlement(events, through, paramsAt);
+        const leaves: Record<string, Record<string, string>> = {};
+        for (const [accountAddress, tokenAddress, amount] of ours.entries) {
+          (leaves[named(accountAddress)] ??= {})[named(tokenAddress)] = `${amount}`;
+        }
+        expect(leaves).to.deep.equal(scenario.expect.cumulative);
+        // Leaf order is part of the rule: by account, then by token.
+        const keys = ours.entries.map(([a, t]) => `${a.toLowerCase()}${t.toLowerCase()}`);
+        expect(keys).to.deep.equal([...keys].sort());
+        expect(
+          ours.tokens.map((t) => ({
+            token: named(t.token),
+            funded: `${t.fundedThrough}`,
+            total: `${t.cumulativeTotal}`,
+            carry: `${t.carryOut}`,
+          })),
+        ).to.deep.equal(expectedTokens);
+        expect(ours.cumulativeTotals.map(String)).to.deep.equal(expectedTokens.map((t) => t.total));
+      });
+
+      it("the reference implementation agrees with the documented leaves and totals", function () {
+        const ref = referenceSettlement(events, through, paramsAt);
+        const leaves: Record<string, Record<string, string>> = {};
+        for (const [tokenAddress, owed] of ref.cumulative) {
+          for (const [accountAddress, amount] of owed)
+            (leaves[named(accountAddress)] ??= {})[named(tokenAddress)] = `${amount}`;
+        }
+        const sortedLeaves = (o: Record<string, Record<string, string>>) =>
+          Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).sort())]));
+        expect(sortedLeaves(leaves)).to.deep.equal(sortedLeaves(scenario.expect.cumulative));
+        expect(
+          ref.covered.map((t) => ({
+            token: named(t),
+            funded: `${ref.funded.get(t) ?? 0n}`,
+            total: `${ref.total.get(t) ?? 0n}`,
+            carry: `${ref.carry.get(t) ?? 0n}`,
+          })),
+        ).to.deep.equal(expectedTokens);
+      });
+    });
+  }
 });
 
-/** A deterministic pseudo-random generator, so every run sees the same epochs. */
+// ---------------------------------------------------------------- randomized histories
+
+/** A deterministic pseudo-random generator, so every run sees the same histories. */
 function rng(seed: number) {
   let s = seed >>> 0;
   return (n: number) => {
@@ -96,66 +344,98 @@ function rng(seed: number) {
 }
 
 const address = (n: number) => getAddress("0x" + n.toString(16).padStart(40, "0"));
+const TREASURY = address(0xfee);
 
-/** Random but well-formed event histories over a few epochs. */
-function randomHistory(seed: number) {
+interface History {
+  events: TributaryEvent[];
+  epochs: number;
+  params: AllocationParams[];
+  pools: { poolId: bigint; owner: string; token: string; datanets: bigint[] }[];
+}
+
+/**
+ * Random but well-formed histories: 2–3 tokens, the network pool and 2–4 dapp pools (some limited to
+ * datanets), records naming random pools and drawing only on Accepted contributions the pool allows,
+ * funding in random epochs with idle stretches, and parameters that change from epoch to epoch.
+ */
+function randomHistory(seed: number): History {
   const r = rng(seed);
   const events: TributaryEvent[] = [];
   let block = 1;
   const pos = () => ({ blockNumber: block++, logIndex: r(3), transactionHash: "0x" });
-  const epochs = 1 + r(4);
-  const contributors = [1, 2, 3, 4, 5].map((i) => address(0xc00 + i));
-  const validators = [1, 2, 3, 4].map((i) => address(0xa00 + i));
-  const contributionIds: bigint[] = [];
-  for (let i = 1; i <= 12; i++) {
-    contributionIds.push(BigInt(i));
+  const epochs = 2 + r(6);
+  const contributors = [1, 2, 3, 4, 5, 6].map((i) => address(0xc00 + i));
+  const validators = [1, 2, 3, 4, 5, 6].map((i) => address(0xa00 + i));
+  const owners = [1, 2, 3].map((i) => address(0xd00 + i));
+
+  const tokens = Array.from({ length: 2 + r(2) }, (_, i) => address(0xe00 + i));
+  tokens.forEach((token, index) => events.push({ ...pos(), kind: "TokenAllowed", token, index }));
+  const pools: History["pools"] = [{ poolId: 0n, owner: ZeroAddress, token: tokens[0]!, datanets: [] }];
+  const dappPools = 2 + r(3);
+  for (let i = 1; i <= dappPools; i++) {
+    const datanets = r(2) === 0 ? [] : [1n, 2n, 3n].filter(() => r(2) === 0);
+    pools.push({ poolId: BigInt(i), owner: owners[r(3)]!, token: tokens[r(tokens.length)]!, datanets });
+  }
+  for (const p of pools) events.push({ ...pos(), kind: "PoolCreated", ...p });
+
+  const contributions: { id: bigint; datanet: bigint; accepted: boolean }[] = [];
+  for (let i = 1; i <= 14; i++) {
+    const cid = BigInt(i);
+    const datanet = BigInt(1 + r(3));
     events.push({
       ...pos(),
       kind: "ContributionRegistered",
-      id: BigInt(i),
-      contributor: contributors[r(5)]!,
-      datanetId: 1n,
+      id: cid,
+      contributor: contributors[r(contributors.length)]!,
+      datanetId: datanet,
       contentHash: id(`c${i}`),
       uri: "",
     });
-  }
-  for (const cid of contributionIds) {
     const decided = r(5) !== 0;
-    const accepted = r(4) !== 0;
+    const accepted = decided && r(4) !== 0;
     const epoch = BigInt(r(epochs));
     for (const v of validators) {
-      if (r(3) === 0) continue;
+      if (r(2) === 0) continue;
       events.push({
         ...pos(),
         kind: "VoteCast",
         id: cid,
         validator: v,
         accept: r(3) !== 0,
-        stake: BigInt(1 + r(1000)) * 10n ** 18n,
+        stake: BigInt(1 + r(1000)) * 10n ** BigInt(r(19)),
         epoch,
       });
     }
     if (decided) events.push({ ...pos(), kind: "ContributionDecided", id: cid, status: accepted ? 2 : 3, epoch });
+    contributions.push({ id: cid, datanet, accepted });
   }
-  const outputs = Array.from({ length: 10 }, (_, i) => id(`out-${i}`));
-  for (let b = 1n; b <= 6n; b++) {
+
+  const outputs = Array.from({ length: 14 }, (_, i) => id(`out-${i}`));
+  for (let b = 1n; b <= 9n; b++) {
     const records: AttributionRecord[] = [];
     const chosen = [...new Set(Array.from({ length: 1 + r(4) }, () => outputs[r(outputs.length)]!))].sort();
     for (const outputId of chosen) {
-      const n = 1 + r(3);
-      const ids = [...new Set(Array.from({ length: n }, () => contributionIds[r(12)]!))].sort((x, y) =>
+      const pool = pools[r(pools.length)]!;
+      // The ledger only takes Accepted contributions, on datanets the pool allows.
+      const usable = contributions.filter(
+        (c) => c.accepted && (pool.datanets.length === 0 || pool.datanets.includes(c.datanet)),
+      );
+      if (usable.length === 0) continue;
+      const ids = [...new Set(Array.from({ length: 1 + r(3) }, () => usable[r(usable.length)]!.id))].sort((x, y) =>
         x < y ? -1 : 1,
       );
-      const weights = ids.map(() => 1);
-      weights[weights.length - 1] = 10_000 - (ids.length - 1);
+      const weights = ids.map(() => 1 + r(100));
+      weights[weights.length - 1] = 10_000 - weights.slice(0, -1).reduce((x, y) => x + y, 0);
       records.push({
         outputId,
-        value: BigInt(1 + r(10 ** 6)) * 10n ** 12n,
+        poolId: pool.poolId,
+        value: BigInt(1 + r(10 ** 6)) * 10n ** BigInt(r(13)),
         vector: ids.map((contributionId, i) => ({ contributionId, weightBps: weights[i]! })),
       });
     }
+    if (records.length === 0) continue;
     const epoch = BigInt(r(epochs));
-    const proposer = validators[r(4)]!;
+    const proposer = validators[r(validators.length)]!;
     events.push({ ...pos(), kind: "BatchProposed", batchId: b, proposer, epoch, stake: BigInt(1 + r(1000)), records });
     for (const v of validators) {
       if (v === proposer || r(2) === 0) continue;
@@ -173,63 +453,238 @@ function randomHistory(seed: number) {
     if (outcome !== 0)
       events.push({ ...pos(), kind: "BatchDecided", batchId: b, status: outcome === 3 ? 3 : 2, epoch });
   }
-  for (let e = 0; e < epochs; e++) {
-    if (r(4) === 0) continue;
-    events.push({
-      ...pos(),
-      kind: "Funded",
-      epoch: BigInt(e),
-      funder: address(0xd00),
-      amount: BigInt(r(10 ** 9)) * 10n ** BigInt(r(18)),
-    });
+
+  // Funding: each pool in a few random epochs, often none, so idle stretches occur.
+  for (const p of pools) {
+    for (let e = 0; e < epochs + 1; e++) {
+      if (r(3) !== 0) continue;
+      events.push({
+        ...pos(),
+        kind: "Funded",
+        poolId: p.poolId,
+        epoch: BigInt(e),
+        funder: p.poolId === 0n ? address(0xd00) : p.owner,
+        token: p.token,
+        amount: BigInt(1 + r(10 ** 9)) * 10n ** BigInt(r(18)),
+      });
+    }
   }
   const params: AllocationParams[] = Array.from({ length: epochs }, () => ({
     protocolFeeBps: BigInt(r(2_001)),
     validatorShareBps: BigInt(r(5_001)),
-    treasury: r(3) === 0 ? validators[0]! : address(0xfee),
+    idleRefundEpochs: BigInt(1 + r(3)),
+    treasury: r(3) === 0 ? validators[0]! : TREASURY,
   }));
-  return { events, epochs, params };
+  return { events, epochs, params, pools };
+}
+
+const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
+
+function compareWithReference(ours: SettlementComputation, ref: ReferenceSettlement) {
+  expect(nested(ours.cumulative)).to.deep.equal(nested(ref.cumulative));
+  expect(ours.tokens.map((t) => t.token.toLowerCase())).to.deep.equal(ref.covered);
+  for (const t of ours.tokens) {
+    const key = t.token.toLowerCase();
+    expect(t.cumulativeTotal, `total of ${t.token}`).to.equal(ref.total.get(key) ?? 0n);
+    expect(t.fundedThrough, `funded in ${t.token}`).to.equal(ref.funded.get(key) ?? 0n);
+    expect(t.carryOut, `carry of ${t.token}`).to.equal(ref.carry.get(key) ?? 0n);
+  }
+  expect(ours.cumulativeTotals).to.deep.equal(ours.tokens.map((t) => ref.total.get(t.token.toLowerCase()) ?? 0n));
 }
 
 describe("allocation: against the reference implementation", function () {
-  for (let seed = 1; seed <= 60; seed++) {
-    it(`randomized history #${seed}`, function () {
+  for (const seed of SEEDS) {
+    it(`randomized pooled history #${seed}`, function () {
       const { events, epochs, params } = randomHistory(seed);
+      const paramsAt = (e: bigint) => params[Number(e)]!;
+      // Every prefix: refunds and carries must agree epoch by epoch, not only at the end.
+      for (let through = 0n; through < BigInt(epochs); through++) {
+        compareWithReference(
+          computeSettlement(events, through, paramsAt),
+          referenceSettlement(events, through, paramsAt),
+        );
+      }
+    });
+  }
+
+  it("the randomized histories exercise what they claim to", function () {
+    let refunds = 0;
+    let limitedPoolsPaying = 0;
+    let threeTokens = 0;
+    let dappPoolsPaying = 0;
+    for (const seed of SEEDS) {
+      const { events, epochs, params, pools } = randomHistory(seed);
+      const ours = computeSettlement(events, BigInt(epochs - 1), (e) => params[Number(e)]!);
+      if (ours.tokens.length === 3) threeTokens++;
+      for (const ledger of ours.pools) {
+        refunds += ledger.epochs.filter((a) => a.refund > 0n).length;
+        const paying = ledger.epochs.some((a) => a.paid > 0n);
+        if (ledger.pool.poolId !== 0n && paying) dappPoolsPaying++;
+        if (paying && pools.find((p) => p.poolId === ledger.pool.poolId)!.datanets.length > 0) limitedPoolsPaying++;
+      }
+    }
+    expect(refunds).to.be.greaterThan(10);
+    expect(limitedPoolsPaying).to.be.greaterThan(10);
+    expect(dappPoolsPaying).to.be.greaterThan(30);
+    expect(threeTokens).to.be.greaterThan(5);
+  });
+});
+
+describe("allocation: per-token invariants over randomized histories", function () {
+  for (const seed of SEEDS) {
+    it(`conservation per token and pool isolation, history #${seed}`, function () {
+      const { events, epochs, params, pools } = randomHistory(seed);
       const through = BigInt(epochs - 1);
       const paramsAt = (e: bigint) => params[Number(e)]!;
       const ours = computeSettlement(events, through, paramsAt);
-      const reference = referenceSettlement(events, through, paramsAt);
-      expect(fromMap(ours.cumulative)).to.deep.equal(fromMap(reference.cumulative));
-      expect(ours.cumulativeTotal).to.equal(reference.total);
-      expect(ours.carryOut).to.equal(reference.carry);
-      expect(ours.fundedThrough - ours.cumulativeTotal).to.equal(ours.carryOut);
+
+      // fundedThrough − cumulativeTotal = Σ carry of the token's pools, each figure computed from scratch.
+      for (const t of ours.tokens) {
+        let funded = 0n;
+        for (const e of events) {
+          if (e.kind !== "Funded" || e.epoch > through) continue;
+          if (pools.find((p) => p.poolId === e.poolId)!.token === t.token) funded += e.amount;
+        }
+        let total = 0n;
+        for (const [, token, amount] of ours.entries) if (token === t.token) total += amount;
+        let carry = 0n;
+        for (const ledger of ours.pools) if (ledger.pool.token === t.token) carry += ledger.epochs.at(-1)!.carryOut;
+        expect(t.fundedThrough).to.equal(funded);
+        expect(t.cumulativeTotal).to.equal(total);
+        expect(funded - total).to.equal(carry);
+        // Epoch by epoch, each pool conserves too: F + K = fee + paid + refund + carry.
+        for (const ledger of ours.pools) {
+          for (const a of ledger.epochs) {
+            expect(a.funded + a.carryIn).to.equal(a.fee + a.paid + a.refund + a.carryOut);
+          }
+        }
+      }
+
+      // Nothing of pool P reaches an account with no role in P's records, batches or votes, unless it is
+      // P's owner or a treasury.
+      for (const ledger of ours.pools) {
+        const P = ledger.pool.poolId;
+        if (P === 0n) continue;
+        const roles = rolesOf(events, P);
+        roles.add(ledger.pool.owner.toLowerCase());
+        for (const p of params) roles.add(p.treasury.toLowerCase());
+        for (const a of ledger.epochs) {
+          for (const [account, amount] of a.owed) {
+            if (amount > 0n) expect([...roles], `pool ${P} paid ${account}`).to.include(account.toLowerCase());
+          }
+          if (a.refund > 0n) expect(a.refundTo).to.equal(ledger.pool.owner);
+        }
+      }
     });
   }
+
+  it("pool isolation is not vacuous: accounts paid in a token by other pools are paid nothing by P", function () {
+    let excluded = 0;
+    for (const seed of SEEDS) {
+      const { events, epochs, params } = randomHistory(seed);
+      const ours = computeSettlement(events, BigInt(epochs - 1), (e) => params[Number(e)]!);
+      const ref = referenceSettlement(events, BigInt(epochs - 1), (e) => params[Number(e)]!);
+      for (const ledger of ours.pools) {
+        if (ledger.pool.poolId === 0n) continue;
+        const roles = rolesOf(events, ledger.pool.poolId);
+        for (const account of ref.cumulative.get(ledger.pool.token.toLowerCase())?.keys() ?? []) {
+          if (!roles.has(account) && account !== ledger.pool.owner.toLowerCase() && account !== TREASURY.toLowerCase())
+            excluded++;
+        }
+        // The reference pays nothing outside the roles either.
+        for (const account of ref.paidBy.get(ledger.pool.poolId)!) {
+          const allowed =
+            roles.has(account) ||
+            account === ledger.pool.owner.toLowerCase() ||
+            params.some((p) => p.treasury.toLowerCase() === account);
+          expect(allowed, `reference: pool ${ledger.pool.poolId} paid ${account}`).to.equal(true);
+        }
+      }
+    }
+    expect(excluded).to.be.greaterThan(20);
+  });
 });
+
+/** Every account with a role in a record naming pool P: its contributors, batch validators and voters. */
+function rolesOf(events: readonly TributaryEvent[], P: bigint): Set<string> {
+  const roles = new Set<string>();
+  const contributionIds = new Set<bigint>();
+  const batchIds = new Set<bigint>();
+  for (const e of events) {
+    if (e.kind !== "BatchProposed" || !e.records.some((r) => r.poolId === P)) continue;
+    batchIds.add(e.batchId);
+    roles.add(e.proposer.toLowerCase());
+    for (const r of e.records) if (r.poolId === P) for (const x of r.vector) contributionIds.add(x.contributionId);
+  }
+  for (const e of events) {
+    if (e.kind === "BatchAttested" && batchIds.has(e.batchId)) roles.add(e.validator.toLowerCase());
+    if (e.kind === "VoteCast" && contributionIds.has(e.id)) roles.add(e.validator.toLowerCase());
+    if (e.kind === "ContributionRegistered" && contributionIds.has(e.id)) roles.add(e.contributor.toLowerCase());
+  }
+  return roles;
+}
+
+// ---------------------------------------------------------------- targeted rules
 
 describe("allocation: which records and votes count", function () {
   const c1 = address(0xc1);
+  const c2 = address(0xc2);
   const v1 = address(0xa1);
   const v2 = address(0xa2);
+  const v3 = address(0xa3);
+  const owner = address(0xd1);
+  const NET = address(0xe00);
+  const USD = address(0xe01);
+  const EUR = address(0xe02);
   let block = 0;
   const at = () => ({ blockNumber: ++block, logIndex: 0, transactionHash: "0x" });
-  const record = (outputId: string, value: bigint): AttributionRecord => ({
+  const record = (outputId: string, value: bigint, poolId = 0n, contributionId = 1n): AttributionRecord => ({
     outputId,
+    poolId,
     value,
-    vector: [{ contributionId: 1n, weightBps: 10_000 }],
+    vector: [{ contributionId, weightBps: 10_000 }],
   });
+  const registered = (cid: bigint, contributor = c1): TributaryEvent => ({
+    ...at(),
+    kind: "ContributionRegistered",
+    id: cid,
+    contributor,
+    datanetId: 1n,
+    contentHash: id(`x${cid}`),
+    uri: "",
+  });
+  const setup = (): TributaryEvent[] => [
+    { ...at(), kind: "TokenAllowed", token: NET, index: 0 },
+    { ...at(), kind: "TokenAllowed", token: USD, index: 1 },
+    { ...at(), kind: "TokenAllowed", token: EUR, index: 2 },
+    { ...at(), kind: "PoolCreated", poolId: 0n, owner: ZeroAddress, token: NET, datanets: [] },
+    { ...at(), kind: "PoolCreated", poolId: 1n, owner, token: USD, datanets: [] },
+    { ...at(), kind: "PoolCreated", poolId: 2n, owner, token: EUR, datanets: [] },
+  ];
+  const funded = (poolId: bigint, epoch: bigint, amount: bigint): TributaryEvent => ({
+    ...at(),
+    kind: "Funded",
+    poolId,
+    epoch,
+    funder: owner,
+    token: [NET, USD, EUR][Number(poolId)]!,
+    amount,
+  });
+  const params = (): AllocationParams => ({
+    protocolFeeBps: 0n,
+    validatorShareBps: 1_000n,
+    idleRefundEpochs: 2n,
+    treasury: address(0xfee),
+  });
+  const batch = (batchId: bigint, records: AttributionRecord[], epoch = 0n): TributaryEvent[] => [
+    { ...at(), kind: "BatchProposed", batchId, proposer: v1, epoch, stake: 10n, records },
+    { ...at(), kind: "BatchAttested", batchId, validator: v2, support: true, stake: 20n, epoch },
+    { ...at(), kind: "BatchDecided", batchId, status: 2, epoch },
+  ];
 
   it("an output id counts once, in the earliest batch to become final", function () {
     const events: TributaryEvent[] = [
-      {
-        ...at(),
-        kind: "ContributionRegistered",
-        id: 1n,
-        contributor: c1,
-        datanetId: 1n,
-        contentHash: id("x"),
-        uri: "",
-      },
+      registered(1n),
       {
         ...at(),
         kind: "BatchProposed",
@@ -237,7 +692,7 @@ describe("allocation: which records and votes count", function () {
         proposer: v1,
         epoch: 0n,
         stake: 1n,
-        records: [record(id("o"), 5n)],
+        records: [record(id("o"), 5n, 1n)],
       },
       {
         ...at(),
@@ -246,67 +701,71 @@ describe("allocation: which records and votes count", function () {
         proposer: v1,
         epoch: 0n,
         stake: 1n,
-        records: [record(id("o"), 7n)],
+        records: [record(id("o"), 7n, 1n)],
       },
       { ...at(), kind: "BatchDecided", batchId: 2n, status: 2, epoch: 0n },
       { ...at(), kind: "BatchDecided", batchId: 1n, status: 2, epoch: 1n },
     ];
     const activity = deriveActivity(events);
-    expect(activity.get(0n)!.contributorWeights.get(c1)).to.equal(7n * 10_000n);
-    expect(activity.get(1n)?.contributorWeights.get(c1)).to.equal(undefined);
+    for (const pool of [0n, 1n]) {
+      expect(activity.get(0n)!.pools.get(pool)!.contributorWeights.get(c1)).to.equal(7n * 10_000n);
+      expect(activity.get(0n)!.pools.get(pool)!.recordCount).to.equal(1);
+      expect(activity.get(1n)?.pools.get(pool)?.contributorWeights.get(c1)).to.equal(undefined);
+    }
   });
 
-  it("rejected batches credit the validators that rejected them; expired ones credit nobody", function () {
+  it("rejected batches credit the validators that rejected them in the network pool only; expired ones credit nobody", function () {
     const events: TributaryEvent[] = [
-      { ...at(), kind: "BatchProposed", batchId: 1n, proposer: v1, epoch: 0n, stake: 10n, records: [] },
+      registered(1n),
+      {
+        ...at(),
+        kind: "BatchProposed",
+        batchId: 1n,
+        proposer: v1,
+        epoch: 0n,
+        stake: 10n,
+        records: [record(id("r"), 1n, 1n)],
+      },
       { ...at(), kind: "BatchAttested", batchId: 1n, validator: v2, support: false, stake: 20n, epoch: 0n },
       { ...at(), kind: "BatchDecided", batchId: 1n, status: 3, epoch: 0n },
-      { ...at(), kind: "BatchProposed", batchId: 2n, proposer: v1, epoch: 0n, stake: 10n, records: [] },
+      {
+        ...at(),
+        kind: "BatchProposed",
+        batchId: 2n,
+        proposer: v1,
+        epoch: 0n,
+        stake: 10n,
+        records: [record(id("e"), 1n, 1n)],
+      },
       { ...at(), kind: "BatchAttested", batchId: 2n, validator: v2, support: true, stake: 20n, epoch: 0n },
     ];
-    const weights = deriveActivity(events).get(0n)!.validatorWeights;
-    expect(weights.get(v2)).to.equal(20n);
-    expect(weights.get(v1)).to.equal(undefined);
+    const pools = deriveActivity(events).get(0n)!.pools;
+    expect(Object.fromEntries(pools.get(0n)!.validatorWeights)).to.deep.equal({ [v2]: 20n });
+    expect(pools.get(1n)?.validatorWeights.size ?? 0).to.equal(0);
+    expect(pools.get(1n)?.recordCount ?? 0).to.equal(0);
   });
 
-  it("a Final batch whose output ids were all counted before earns its validators no credit", function () {
-    const registered: TributaryEvent = {
-      ...at(),
-      kind: "ContributionRegistered",
-      id: 1n,
-      contributor: c1,
-      datanetId: 1n,
-      contentHash: id("x"),
-      uri: "",
-    };
-    const batch = (batchId: bigint, records: AttributionRecord[]): TributaryEvent[] => [
-      { ...at(), kind: "BatchProposed", batchId, proposer: v1, epoch: 0n, stake: 10n, records },
-      { ...at(), kind: "BatchAttested", batchId, validator: v2, support: true, stake: 20n, epoch: 0n },
-      { ...at(), kind: "BatchDecided", batchId, status: 2, epoch: 0n },
-    ];
+  it("a Final batch whose output ids were all counted before earns its validators no credit, in any pool", function () {
     const events: TributaryEvent[] = [
-      registered,
-      ...batch(1n, [record(id("o1"), 5n)]),
+      ...setup(),
+      registered(1n),
+      ...batch(1n, [record(id("o1"), 5n, 1n)]),
       // The farm: the same output again, twice. Neither batch counts a record, so neither earns credit.
-      ...batch(2n, [record(id("o1"), 5n)]),
-      ...batch(3n, [record(id("o1"), 9n)]),
+      ...batch(2n, [record(id("o1"), 5n, 1n)]),
+      ...batch(3n, [record(id("o1"), 9n, 1n)]),
       // One new output among counted ones: the batch counts, and earns credit as any batch does.
-      ...batch(4n, [record(id("o1"), 5n), record(id("o2"), 1n)]),
+      ...batch(4n, [record(id("o1"), 5n, 1n), record(id("o2"), 1n, 1n)]),
     ];
     const epoch = deriveActivity(events).get(0n)!;
-    expect(epoch.recordCount).to.equal(2);
-    expect(Object.fromEntries(epoch.validatorWeights)).to.deep.equal({ [v1]: 20n, [v2]: 40n });
-    const params = () => ({ protocolFeeBps: 0n, validatorShareBps: 1_000n, treasury: address(0xfee) });
-    const withFunding: TributaryEvent[] = [
-      ...events,
-      { ...at(), kind: "Funded", epoch: 0n, funder: address(0xd00), amount: 1_000_000n },
-    ];
-    expect(fromMap(computeSettlement(withFunding, 0n, params).cumulative)).to.deep.equal(
-      fromMap(referenceSettlement(withFunding, 0n, params).cumulative),
-    );
+    for (const pool of [0n, 1n]) {
+      expect(epoch.pools.get(pool)!.recordCount).to.equal(2);
+      expect(Object.fromEntries(epoch.pools.get(pool)!.validatorWeights)).to.deep.equal({ [v1]: 20n, [v2]: 40n });
+    }
+    const withFunding = [...events, funded(0n, 0n, 1_000_000n), funded(1n, 0n, 1_000n)];
+    compareWithReference(computeSettlement(withFunding, 0n, params), referenceSettlement(withFunding, 0n, params));
   });
 
-  it("votes count in the epoch of the decision, only when they agreed", function () {
+  it("network votes count in the epoch of the decision, only when they agreed", function () {
     const events: TributaryEvent[] = [
       { ...at(), kind: "VoteCast", id: 1n, validator: v1, accept: true, stake: 3n, epoch: 0n },
       { ...at(), kind: "VoteCast", id: 1n, validator: v2, accept: false, stake: 4n, epoch: 1n },
@@ -315,6 +774,79 @@ describe("allocation: which records and votes count", function () {
     ];
     const activity = deriveActivity(events);
     expect(activity.get(0n)).to.equal(undefined);
-    expect(Object.fromEntries(activity.get(1n)!.validatorWeights)).to.deep.equal({ [v1]: 3n });
+    expect(Object.fromEntries(activity.get(1n)!.pools.get(0n)!.validatorWeights)).to.deep.equal({ [v1]: 3n });
+  });
+
+  it("a dapp pool credits each accepting voter once per contribution, in the epoch of its records", function () {
+    const events: TributaryEvent[] = [
+      registered(1n),
+      registered(2n, c2),
+      { ...at(), kind: "VoteCast", id: 1n, validator: v3, accept: true, stake: 7n, epoch: 0n },
+      { ...at(), kind: "VoteCast", id: 1n, validator: v2, accept: false, stake: 5n, epoch: 0n },
+      { ...at(), kind: "ContributionDecided", id: 1n, status: 2, epoch: 0n },
+      { ...at(), kind: "VoteCast", id: 2n, validator: v3, accept: true, stake: 1n, epoch: 0n },
+      { ...at(), kind: "ContributionDecided", id: 2n, status: 2, epoch: 0n },
+      // Epoch 2: two records of pool 1 on contribution 1, one of pool 2, in one batch.
+      ...batch(
+        1n,
+        [record(id("a"), 1n, 1n), record(id("b"), 1n, 1n), record(id("c"), 1n, 2n, 2n)].sort((x, y) =>
+          x.outputId < y.outputId ? -1 : 1,
+        ),
+        2n,
+      ),
+    ];
+    const activity = deriveActivity(events);
+    // Contribution 1's accepting voter once, the batch's proposer and supporter once; never the rejection.
+    expect(Object.fromEntries(activity.get(2n)!.pools.get(1n)!.validatorWeights)).to.deep.equal({
+      [v1]: 10n,
+      [v2]: 20n,
+      [v3]: 7n,
+    });
+    expect(Object.fromEntries(activity.get(2n)!.pools.get(2n)!.validatorWeights)).to.deep.equal({
+      [v1]: 10n,
+      [v2]: 20n,
+      [v3]: 1n,
+    });
+    // The network pool credits the votes in the epoch of their decision, not of the records.
+    expect(Object.fromEntries(activity.get(0n)!.pools.get(0n)!.validatorWeights)).to.deep.equal({ [v3]: 8n });
+    expect(Object.fromEntries(activity.get(2n)!.pools.get(0n)!.validatorWeights)).to.deep.equal({
+      [v1]: 10n,
+      [v2]: 20n,
+    });
+  });
+
+  it("covers one past the highest funded token index, counting only funding for epochs up to the settled one", function () {
+    const events: TributaryEvent[] = [...setup(), funded(2n, 3n, 100n), funded(1n, 5n, 100n)];
+    const covered = (through: bigint) => computeSettlement(events, through, params).tokens.map((t) => t.token);
+    // Nothing funded yet: the network token alone, with total 0.
+    expect(covered(0n)).to.deep.equal([NET]);
+    expect(computeSettlement(events, 2n, params).cumulativeTotals).to.deep.equal([0n]);
+    // EUR (index 2) funded for epoch 3: every token up to it, USD unfunded but covered with total 0.
+    expect(covered(3n)).to.deep.equal([NET, USD, EUR]);
+    const at3 = computeSettlement(events, 3n, params);
+    expect(at3.cumulativeTotals[1]).to.equal(0n);
+    expect(at3.tokens[2]!.fundedThrough).to.equal(100n);
+    // The count never decreases, and funding for a later epoch does not count before it.
+    expect(covered(4n)).to.deep.equal([NET, USD, EUR]);
+    expect(computeSettlement([...setup(), funded(1n, 5n, 100n)], 4n, params).tokens.length).to.equal(1);
+    expect(computeSettlement([...setup(), funded(1n, 5n, 100n)], 5n, params).tokens.length).to.equal(2);
+    for (const through of [0n, 3n, 5n]) {
+      expect(computeSettlement(events, through, params).tokens.map((t) => t.token.toLowerCase())).to.deep.equal(
+        referenceSettlement(events, through, params).covered,
+      );
+    }
+  });
+
+  it("an idle dapp pool is refunded to its owner; the network pool never is", function () {
+    const events: TributaryEvent[] = [...setup(), funded(0n, 0n, 1_000n), funded(1n, 0n, 1_000n)];
+    const ours = computeSettlement(events, 3n, params);
+    const network = ours.pools.find((l) => l.pool.poolId === 0n)!;
+    const pool1 = ours.pools.find((l) => l.pool.poolId === 1n)!;
+    expect(network.epochs.map((a) => a.refund)).to.deep.equal([0n, 0n, 0n, 0n]);
+    expect(network.epochs.at(-1)!.carryOut).to.equal(1_000n);
+    expect(pool1.epochs.map((a) => a.refund)).to.deep.equal([0n, 1_000n, 0n, 0n]);
+    expect(pool1.epochs[1]!.refundTo).to.equal(owner);
+    expect(nested(ours.cumulative)).to.deep.equal({ [USD.toLowerCase()]: { [owner.toLowerCase()]: "1000" } });
+    compareWithReference(ours, referenceSettlement(events, 3n, params));
   });
 });

@@ -1,33 +1,62 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getCreateAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { SETTLEMENT_TYPES, signSettlement, type SettlementMessage } from "../../client/index.js";
+import { AbiCoder, getCreateAddress, keccak256, parseUnits, toUtf8Bytes, type Signer } from "ethers";
+import { type SettlementMessage, type SettlementTree } from "../../client/index.js";
 import {
+  FeeOnTransferToken__factory,
   ReentrantToken__factory,
   RewardDistributor__factory,
-  FeeOnTransferToken__factory,
   ValidatorStaking__factory,
 } from "../../typechain-types/index.js";
-import { deployFixture, TOKEN, type Fixture } from "../helpers/fixture.js";
+import {
+  deployFixture,
+  SETTLEMENT_URI,
+  settlementMessage,
+  settlementTree,
+  signSorted,
+  TOKEN,
+  type Fixture,
+} from "../helpers/fixture.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const DAY = 86_400n;
-const URI = "ipfs://settlement";
+const URI = SETTLEMENT_URI;
 const MAX_CUMULATIVE_TOTAL = 2n ** 96n - 1n;
+/** The stable token has 6 decimals. */
+const USD = (n: number | string) => parseUnits(String(n), 6);
+/** Pools the fixture below creates besides the network pool (0): one in the stable token, one in the credit token. */
+const STABLE_POOL = 1n;
+const CREDIT_POOL = 2n;
+
+/** `keccak256(abi.encodePacked(cumulativeTotals))`, as `SettlementWasVetoed` reports it. */
+function totalsHash(totals: bigint[]): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      totals.map(() => "uint256"),
+      totals,
+    ),
+  );
+}
 
 async function deployed() {
   const f = await deployFixture(connection);
-  await f.rewardToken.mint(await f.cast.dapp.getAddress(), TOKEN(1_000_000));
-  await f.rewardToken.connect(f.cast.dapp).approve(f.deployment.distributor, TOKEN(1_000_000));
+  const dapp = f.cast.dapp;
+  for (const token of [f.rewardToken, f.stableToken, f.creditToken]) {
+    await token.mint(await dapp.getAddress(), TOKEN(1_000_000));
+    await token.connect(dapp).approve(f.deployment.distributor, TOKEN(1_000_000));
+  }
+  await f.as(dapp).distributor.createPool(await f.stableToken.getAddress(), []);
+  await f.as(dapp).distributor.createPool(await f.creditToken.getAddress(), []);
   return f;
 }
 
 describe("RewardDistributor", function () {
   let f: Fixture;
   let distributor: Fixture["tributary"]["distributor"];
-  let alice: string, bob: string, carol: string;
+  let alice: string, bob: string, carol: string, dapp: string;
+  /** The reward (network pool, index 0), stable (index 1, 6 decimals) and credit (index 2) tokens. */
+  let R: string, S: string, C: string;
   beforeEach(async function () {
     f = await networkHelpers.loadFixture(deployed);
     distributor = f.tributary.distributor;
@@ -36,6 +65,8 @@ describe("RewardDistributor", function () {
       string,
       string,
     ];
+    dapp = await f.cast.dapp.getAddress();
+    [R, S, C] = await Promise.all([f.rewardToken, f.stableToken, f.creditToken].map((t) => t.getAddress()));
   });
 
   const genesis = async () => distributor.GENESIS();
@@ -49,11 +80,14 @@ describe("RewardDistributor", function () {
       await f.cast.treasury.getAddress(),
       0,
       0,
+      4,
       3_600,
     );
   }
   /** Deploys a distributor over the fixture's staking contract and reward token, overriding some arguments. */
-  async function deployDistributor(overrides: { staking?: string; treasury?: string; challengePeriod?: bigint } = {}) {
+  async function deployDistributor(
+    overrides: { staking?: string; treasury?: string; challengePeriod?: bigint; idleRefundEpochs?: bigint } = {},
+  ) {
     return new RewardDistributor__factory(f.cast.admin).deploy(
       await f.rewardToken.getAddress(),
       overrides.staking ?? f.deployment.staking,
@@ -61,6 +95,7 @@ describe("RewardDistributor", function () {
       overrides.treasury ?? (await f.cast.treasury.getAddress()),
       500,
       1_000,
+      overrides.idleRefundEpochs ?? 4n,
       overrides.challengePeriod ?? 3_600n,
     );
   }
@@ -80,32 +115,40 @@ describe("RewardDistributor", function () {
   async function toEpoch(epoch: bigint, offset = 10n) {
     await networkHelpers.time.increaseTo((await genesis()) + epoch * DAY + offset);
   }
-  async function fund(epoch: bigint, amount: bigint) {
-    await f.as(f.cast.dapp).distributor.fund(epoch, amount);
+  /** The dapp funds `poolId` (the network pool by default) for `epoch`. */
+  async function fund(epoch: bigint, amount: bigint, poolId = 0n) {
+    await f.as(f.cast.dapp).distributor.fund(poolId, epoch, amount);
   }
-  function tree(entries: [string, bigint][]) {
-    return StandardMerkleTree.of(
-      entries.map(([a, v]) => [a, v.toString()]),
-      ["address", "uint256"],
-    );
+  /** A tree of `(account, token, amount)` leaves; two-element entries are in the reward token. */
+  function tree(entries: ([string, bigint] | [string, string, bigint])[]): SettlementTree {
+    return settlementTree(entries.map((e) => (e.length === 2 ? [e[0], R, e[1]] : e)));
   }
-  async function message(epoch: bigint, root: string, total: bigint, uri = URI): Promise<SettlementMessage> {
-    return {
-      epoch,
-      root,
-      cumulativeTotal: total,
-      dataUriHash: keccak256(toUtf8Bytes(uri)),
-      deadline: BigInt(await networkHelpers.time.latest()) + DAY,
-    };
+  /** `account`'s proof in `token` (the reward token by default). */
+  function proof(t: SettlementTree, account: string, token = R) {
+    return t.getProof(account, token);
+  }
+  const totalsOf = (totals: bigint | bigint[]) => (Array.isArray(totals) ? totals : [totals]);
+  async function message(
+    epoch: bigint,
+    root: string,
+    totals: bigint | bigint[],
+    uri = URI,
+  ): Promise<SettlementMessage> {
+    return settlementMessage(f, epoch, root, totalsOf(totals), uri);
   }
   async function sign(m: SettlementMessage, signers: Signer[]) {
-    const withAddress = await Promise.all(signers.map(async (s) => ({ s, a: (await s.getAddress()).toLowerCase() })));
-    withAddress.sort((x, y) => (x.a < y.a ? -1 : 1));
-    return Promise.all(withAddress.map(({ s }) => signSettlement(f.tributary, s, m)));
+    return signSorted(f, m, signers);
   }
-  async function submit(epoch: bigint, root: string, total: bigint, signers = f.validators.slice(0, 3), uri = URI) {
-    const m = await message(epoch, root, total, uri);
-    return distributor.submitSettlement(epoch, root, total, uri, m.deadline, await sign(m, signers));
+  /** Submits `epoch` with one total (the reward token only) or one per covered token. */
+  async function submit(
+    epoch: bigint,
+    root: string,
+    totals: bigint | bigint[],
+    signers = f.validators.slice(0, 3),
+    uri = URI,
+  ) {
+    const m = await message(epoch, root, totals, uri);
+    return distributor.submitSettlement(epoch, root, m.cumulativeTotals, uri, m.deadline, await sign(m, signers));
   }
   async function activate() {
     const [latest] = await distributor.latestSettlement();
@@ -113,66 +156,121 @@ describe("RewardDistributor", function () {
   }
 
   describe("fund", function () {
-    it("credits the current or a later epoch and emits Funded", async function () {
-      await expect(f.as(f.cast.dapp).distributor.fund(0, TOKEN(10)))
+    it("credits the current or a later epoch in the pool's token and emits Funded", async function () {
+      await expect(f.as(f.cast.dapp).distributor.fund(0, 0, TOKEN(10)))
         .to.emit(distributor, "Funded")
-        .withArgs(0, await f.cast.dapp.getAddress(), TOKEN(10));
+        .withArgs(0, 0, dapp, R, TOKEN(10));
       await fund(5n, TOKEN(3));
-      expect(await distributor.fundedInEpoch(5)).to.equal(TOKEN(3));
-      expect(await distributor.totalFunded()).to.equal(TOKEN(13));
+      expect(await distributor.fundedInEpoch(5, R)).to.equal(TOKEN(3));
+      expect(await distributor.totalFundedOf(R)).to.equal(TOKEN(13));
+      await expect(f.as(f.cast.dapp).distributor.fund(STABLE_POOL, 5, USD(7)))
+        .to.emit(distributor, "Funded")
+        .withArgs(STABLE_POOL, 5, dapp, S, USD(7));
+      expect(await f.stableToken.balanceOf(f.deployment.distributor)).to.equal(USD(7));
+      expect(await distributor.fundedInEpoch(5, S)).to.equal(USD(7));
+      expect(await distributor.fundedInEpoch(5, R)).to.equal(TOKEN(3));
+      expect(await distributor.totalFundedOf(S)).to.equal(USD(7));
+      expect(await distributor.totalFundedOf(C)).to.equal(0);
     });
 
     it("refuses a closed epoch (FundingEpochClosed), one too far ahead (FundingEpochTooFar) and zero (FundingAmountZero)", async function () {
       await toEpoch(2n);
-      await expect(f.as(f.cast.dapp).distributor.fund(1, TOKEN(1)))
+      await expect(f.as(f.cast.dapp).distributor.fund(0, 1, TOKEN(1)))
         .to.be.revertedWithCustomError(distributor, "FundingEpochClosed")
         .withArgs(1, 2);
       const lastFundable = 2n + (await distributor.MAX_FUNDING_LEAD_EPOCHS());
       await fund(lastFundable, TOKEN(1));
-      await expect(f.as(f.cast.dapp).distributor.fund(lastFundable + 1n, TOKEN(1)))
+      await expect(f.as(f.cast.dapp).distributor.fund(CREDIT_POOL, lastFundable + 1n, TOKEN(1)))
         .to.be.revertedWithCustomError(distributor, "FundingEpochTooFar")
         .withArgs(lastFundable + 1n, lastFundable);
-      await expect(f.as(f.cast.dapp).distributor.fund(2, 0)).to.be.revertedWithCustomError(
+      await expect(f.as(f.cast.dapp).distributor.fund(0, 2, 0)).to.be.revertedWithCustomError(
         distributor,
         "FundingAmountZero",
       );
     });
 
+    it("refuses a pool that does not exist: PoolNotFound", async function () {
+      const count = await distributor.poolCount();
+      expect(count).to.equal(3n);
+      await expect(f.as(f.cast.dapp).distributor.fund(count, 0, TOKEN(1)))
+        .to.be.revertedWithCustomError(distributor, "PoolNotFound")
+        .withArgs(count);
+      await expect(distributor.poolOf(count))
+        .to.be.revertedWithCustomError(distributor, "PoolNotFound")
+        .withArgs(count);
+      await expect(f.as(f.cast.dapp).distributor.fund(2n ** 256n - 1n, 0, TOKEN(1)))
+        .to.be.revertedWithCustomError(distributor, "PoolNotFound")
+        .withArgs(2n ** 256n - 1n);
+    });
+
+    it("an epoch closes to funding once it ends, so a settled epoch never changes: FundingEpochClosed", async function () {
+      await fund(0n, TOKEN(10));
+      await toEpoch(1n);
+      await submit(0n, tree([[alice, TOKEN(10)]]).root, TOKEN(10));
+      await activate();
+      for (const poolId of [0n, STABLE_POOL, CREDIT_POOL]) {
+        await expect(f.as(f.cast.dapp).distributor.fund(poolId, 0, 1))
+          .to.be.revertedWithCustomError(distributor, "FundingEpochClosed")
+          .withArgs(0, 1);
+      }
+      expect(await distributor.fundedInEpoch(0, R)).to.equal(TOKEN(10));
+    });
+
     it("refuses funding while paused", async function () {
       await distributor.pause();
-      await expect(f.as(f.cast.dapp).distributor.fund(0, 1)).to.be.revertedWithCustomError(
+      await expect(f.as(f.cast.dapp).distributor.fund(0, 0, 1)).to.be.revertedWithCustomError(
         distributor,
         "EnforcedPause",
       );
     });
 
-    it("accepts funding up to exactly MAX_CUMULATIVE_TOTAL and refuses one token more: FundingExceedsLimit", async function () {
+    it("accepts funding up to exactly MAX_CUMULATIVE_TOTAL per token and refuses one token more: FundingExceedsLimit", async function () {
       expect(await distributor.MAX_CUMULATIVE_TOTAL()).to.equal(MAX_CUMULATIVE_TOTAL);
       const funder = f.cast.admin;
       await f.rewardToken.mint(await funder.getAddress(), MAX_CUMULATIVE_TOTAL + 1n);
       await f.rewardToken.connect(funder).approve(f.deployment.distributor, MAX_CUMULATIVE_TOTAL + 1n);
-      await distributor.fund(0, MAX_CUMULATIVE_TOTAL - 1n);
-      await expect(distributor.fund(1, 2))
+      await distributor.fund(0, 0, MAX_CUMULATIVE_TOTAL - 1n);
+      await expect(distributor.fund(0, 1, 2))
         .to.be.revertedWithCustomError(distributor, "FundingExceedsLimit")
-        .withArgs(MAX_CUMULATIVE_TOTAL + 1n, MAX_CUMULATIVE_TOTAL);
-      await expect(distributor.fund(1, 1))
+        .withArgs(R, MAX_CUMULATIVE_TOTAL + 1n, MAX_CUMULATIVE_TOTAL);
+      await expect(distributor.fund(0, 1, 1))
         .to.emit(distributor, "Funded")
-        .withArgs(1, await funder.getAddress(), 1);
-      expect(await distributor.totalFunded()).to.equal(MAX_CUMULATIVE_TOTAL);
-      await expect(distributor.fund(0, 1))
+        .withArgs(0, 1, await funder.getAddress(), R, 1);
+      expect(await distributor.totalFundedOf(R)).to.equal(MAX_CUMULATIVE_TOTAL);
+      await expect(distributor.fund(0, 0, 1))
         .to.be.revertedWithCustomError(distributor, "FundingExceedsLimit")
-        .withArgs(MAX_CUMULATIVE_TOTAL + 1n, MAX_CUMULATIVE_TOTAL);
+        .withArgs(R, MAX_CUMULATIVE_TOTAL + 1n, MAX_CUMULATIVE_TOTAL);
+      // The limit is per token: another token's pool is still open.
+      await expect(f.as(f.cast.dapp).distributor.fund(STABLE_POOL, 0, USD(1)))
+        .to.emit(distributor, "Funded")
+        .withArgs(STABLE_POOL, 0, dapp, S, USD(1));
     });
 
     it("credits only what a fee-on-transfer token delivers", async function () {
       const token = await new FeeOnTransferToken__factory(f.cast.admin).deploy();
-      const d = await distributorFor(await token.getAddress());
-      await token.mint(await f.cast.admin.getAddress(), TOKEN(100));
-      await token.approve(await d.getAddress(), TOKEN(100));
-      await expect(d.fund(0, TOKEN(100)))
-        .to.emit(d, "Funded")
-        .withArgs(0, await f.cast.admin.getAddress(), TOKEN(99));
-      expect(await d.totalFunded()).to.equal(TOKEN(99));
+      const address = await token.getAddress();
+      await expect(distributor.allowToken(address)).to.emit(distributor, "TokenAllowed").withArgs(address, 3);
+      await f.as(f.cast.dapp).distributor.createPool(address, []);
+      const poolId = (await distributor.poolCount()) - 1n;
+      await token.mint(dapp, TOKEN(100));
+      await token.connect(f.cast.dapp).approve(f.deployment.distributor, TOKEN(100));
+      await expect(f.as(f.cast.dapp).distributor.fund(poolId, 0, TOKEN(100)))
+        .to.emit(distributor, "Funded")
+        .withArgs(poolId, 0, dapp, address, TOKEN(99));
+      expect(await distributor.totalFundedOf(address)).to.equal(TOKEN(99));
+      expect(await distributor.fundedInEpoch(0, address)).to.equal(TOKEN(99));
+      expect(await token.balanceOf(f.deployment.distributor)).to.equal(TOKEN(99));
+      // A settlement can distribute what arrived, and no more.
+      await toEpoch(1n);
+      await expect(submit(0n, tree([[alice, address, TOKEN(100)]]).root, [0n, 0n, 0n, TOKEN(100)]))
+        .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
+        .withArgs(address, TOKEN(100), TOKEN(99));
+      const t = tree([[alice, address, TOKEN(99)]]);
+      await submit(0n, t.root, [0n, 0n, 0n, TOKEN(99)]);
+      await activate();
+      await expect(distributor.claim(alice, address, TOKEN(99), proof(t, alice, address)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, address, alice, TOKEN(99));
     });
   });
 
@@ -227,7 +325,7 @@ describe("RewardDistributor", function () {
       await fund(1n, TOKEN(5)); // funded for a later epoch does not count
       await expect(submit(0n, t.root, TOKEN(1_001)))
         .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
-        .withArgs(TOKEN(1_001), TOKEN(1_000));
+        .withArgs(R, TOKEN(1_001), TOKEN(1_000));
     });
 
     it("refuses a cumulative total lower than the previous one: CumulativeTotalDecreased", async function () {
@@ -236,7 +334,7 @@ describe("RewardDistributor", function () {
       await toEpoch(2n);
       await expect(submit(1n, tree([[alice, 9n]]).root, 9n))
         .to.be.revertedWithCustomError(distributor, "CumulativeTotalDecreased")
-        .withArgs(9, 10);
+        .withArgs(R, 9, 10);
     });
 
     it("refuses expired signatures: SignatureExpired", async function () {
@@ -244,7 +342,7 @@ describe("RewardDistributor", function () {
       const m = await message(0n, t.root, 1n);
       const sigs = await sign(m, f.validators.slice(0, 3));
       await networkHelpers.time.setNextBlockTimestamp(m.deadline + 1n);
-      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, sigs))
+      await expect(distributor.submitSettlement(0, t.root, [1], URI, m.deadline, sigs))
         .to.be.revertedWithCustomError(distributor, "SignatureExpired")
         .withArgs(m.deadline, m.deadline + 1n);
     });
@@ -252,23 +350,23 @@ describe("RewardDistributor", function () {
     it("refuses no signatures, duplicates or unsorted signers, and short quorum", async function () {
       const t = tree([[alice, 1n]]);
       const m = await message(0n, t.root, 1n);
-      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, [])).to.be.revertedWithCustomError(
+      await expect(distributor.submitSettlement(0, t.root, [1], URI, m.deadline, [])).to.be.revertedWithCustomError(
         distributor,
         "NoSignatures",
       );
       const [s1] = await sign(m, [f.validators[0]!]);
       const signer = await f.validators[0]!.getAddress();
-      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, [s1!, s1!]))
+      await expect(distributor.submitSettlement(0, t.root, [1], URI, m.deadline, [s1!, s1!]))
         .to.be.revertedWithCustomError(distributor, "SignersNotSorted")
         .withArgs(1, signer, signer);
       const sorted = await sign(m, f.validators.slice(0, 2));
       const addresses = (await Promise.all(f.validators.slice(0, 2).map((v) => v.getAddress()))).sort((a, b) =>
         a.toLowerCase() < b.toLowerCase() ? -1 : 1,
       );
-      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, [...sorted].reverse()))
+      await expect(distributor.submitSettlement(0, t.root, [1], URI, m.deadline, [...sorted].reverse()))
         .to.be.revertedWithCustomError(distributor, "SignersNotSorted")
         .withArgs(1, addresses[0], addresses[1]);
-      await expect(distributor.submitSettlement(0, t.root, 1, URI, m.deadline, sorted))
+      await expect(distributor.submitSettlement(0, t.root, [1], URI, m.deadline, sorted))
         .to.be.revertedWithCustomError(distributor, "QuorumNotReached")
         .withArgs(TOKEN(1_800), (TOKEN(2_800) * 6_667n + 9_999n) / 10_000n);
     });
@@ -319,17 +417,16 @@ describe("RewardDistributor", function () {
     it("governance vetoes a pending settlement, which pays nothing; the epoch is resubmitted with other content", async function () {
       const bad = tree([[alice, TOKEN(1_000)]]);
       await submit(0n, bad.root, TOKEN(1_000));
-      await expect(distributor.veto(0)).to.emit(distributor, "SettlementVetoed").withArgs(0, bad.root, TOKEN(1_000));
+      await expect(distributor.veto(0)).to.emit(distributor, "SettlementVetoed").withArgs(0, bad.root);
       expect(await distributor.nextEpochToSettle()).to.equal(0);
       await networkHelpers.time.increase(2n * DAY);
       expect((await distributor.activeSettlement()).root).to.equal(ethers.ZeroHash);
-      await expect(distributor.claim(alice, TOKEN(1_000), bad.getProof(0))).to.be.revertedWithCustomError(
-        distributor,
-        "NoActiveSettlement",
-      );
+      await expect(distributor.claim(alice, R, TOKEN(1_000), proof(bad, alice)))
+        .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+        .withArgs(R);
       await expect(submit(0n, bad.root, TOKEN(1_000)))
         .to.be.revertedWithCustomError(distributor, "SettlementWasVetoed")
-        .withArgs(0, bad.root, TOKEN(1_000), keccak256(toUtf8Bytes(URI)));
+        .withArgs(0, bad.root, totalsHash([TOKEN(1_000)]), keccak256(toUtf8Bytes(URI)));
       const good = tree([
         [alice, TOKEN(500)],
         [bob, TOKEN(500)],
@@ -373,24 +470,27 @@ describe("RewardDistributor", function () {
       await distributor.veto(1);
 
       const [latest, pending] = await distributor.latestSettlement();
-      expect([latest.epoch, latest.root, latest.cumulativeTotal, latest.activatesAt, pending]).to.deep.equal([
+      expect([latest.epoch, latest.root, latest.tokenCount, latest.activatesAt, pending]).to.deep.equal([
         0n,
         greedy.root,
-        TOKEN(1_000),
+        1n,
         previous.activatesAt,
         false,
       ]);
+      expect(await distributor.latestTotalOf(R)).to.equal(TOKEN(1_000));
+      expect(await distributor.activeTotalOf(R)).to.equal(TOKEN(1_000));
+      expect(await distributor.nextEpochToSettle()).to.equal(1);
       expect((await distributor.activeSettlement()).root).to.equal(greedy.root);
-      await expect(distributor.claim(bob, TOKEN(1_000), vetoed.getProof(1)))
+      await expect(distributor.claim(bob, R, TOKEN(1_000), proof(vetoed, bob)))
         .to.be.revertedWithCustomError(distributor, "InvalidProof")
-        .withArgs(bob, TOKEN(1_000));
-      await distributor.claim(alice, TOKEN(900), greedy.getProof(0));
-      await expect(distributor.claim(bob, TOKEN(900), greedy.getProof(1)))
+        .withArgs(bob, R, TOKEN(1_000));
+      await distributor.claim(alice, R, TOKEN(900), proof(greedy, alice));
+      await expect(distributor.claim(bob, R, TOKEN(900), proof(greedy, bob)))
         .to.be.revertedWithCustomError(distributor, "ClaimExceedsActiveTotal")
-        .withArgs(TOKEN(1_800), TOKEN(1_000));
+        .withArgs(R, TOKEN(1_800), TOKEN(1_000));
       await expect(submit(1n, vetoed.root, TOKEN(999)))
         .to.be.revertedWithCustomError(distributor, "CumulativeTotalDecreased")
-        .withArgs(TOKEN(999), TOKEN(1_000));
+        .withArgs(R, TOKEN(999), TOKEN(1_000));
       await expect(submit(1n, tree([[bob, TOKEN(1_000)]]).root, TOKEN(1_900))).to.emit(
         distributor,
         "SettlementSubmitted",
@@ -410,7 +510,7 @@ describe("RewardDistributor", function () {
   });
 
   describe("claim", function () {
-    let t: StandardMerkleTree<string[]>;
+    let t: SettlementTree;
     beforeEach(async function () {
       await fund(0n, TOKEN(1_000));
       await toEpoch(1n);
@@ -421,29 +521,25 @@ describe("RewardDistributor", function () {
       ]);
       await submit(0n, t.root, TOKEN(1_000));
     });
-    const proofOf = (account: string) => {
-      for (const [i, v] of t.entries()) if (v[0] === account) return { amount: BigInt(v[1]), proof: t.getProof(i) };
-      throw new Error("absent");
-    };
+    const proofOf = (account: string) => ({ amount: t.amountOf(account, R)!, proof: proof(t, account) });
 
     it("refuses claims before activation: NoActiveSettlement", async function () {
       const p = proofOf(alice);
-      await expect(distributor.claim(alice, p.amount, p.proof)).to.be.revertedWithCustomError(
-        distributor,
-        "NoActiveSettlement",
-      );
+      await expect(distributor.claim(alice, R, p.amount, p.proof))
+        .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+        .withArgs(R);
     });
 
     it("pays the account, by anyone's call, proofs from @openzeppelin/merkle-tree; then later claims pay the difference", async function () {
       await activate();
       const p = proofOf(alice);
-      await expect(f.as(f.contributors[3]!).distributor.claim(alice, p.amount, p.proof))
+      await expect(f.as(f.contributors[3]!).distributor.claim(alice, R, p.amount, p.proof))
         .to.emit(distributor, "Claimed")
-        .withArgs(alice, alice, TOKEN(600), TOKEN(600));
+        .withArgs(alice, R, alice, TOKEN(600));
       expect(await f.rewardToken.balanceOf(alice)).to.equal(TOKEN(600));
-      await expect(distributor.claim(alice, p.amount, p.proof))
+      await expect(distributor.claim(alice, R, p.amount, p.proof))
         .to.be.revertedWithCustomError(distributor, "NothingToClaim")
-        .withArgs(alice, TOKEN(600), TOKEN(600));
+        .withArgs(alice, R, TOKEN(600), TOKEN(600));
       // Epoch 1: alice is owed 50 more.
       await fund(1n, TOKEN(100));
       await toEpoch(2n);
@@ -454,83 +550,92 @@ describe("RewardDistributor", function () {
       ]);
       await submit(1n, t2.root, TOKEN(1_050));
       await activate();
-      await expect(distributor.claim(alice, TOKEN(650), t2.getProof(0)))
+      await expect(distributor.claim(alice, R, TOKEN(650), proof(t2, alice)))
         .to.emit(distributor, "Claimed")
-        .withArgs(alice, alice, TOKEN(50), TOKEN(650));
-      expect(await distributor.claimedOf(alice)).to.equal(TOKEN(650));
+        .withArgs(alice, R, alice, TOKEN(50));
+      expect(await distributor.claimedOf(alice, R)).to.equal(TOKEN(650));
+      expect(await distributor.claimedOf(alice, S)).to.equal(0);
     });
 
     it("refuses a forged proof or an inflated amount: InvalidProof", async function () {
       await activate();
       const p = proofOf(alice);
-      await expect(distributor.claim(alice, p.amount + 1n, p.proof))
+      await expect(distributor.claim(alice, R, p.amount + 1n, p.proof))
         .to.be.revertedWithCustomError(distributor, "InvalidProof")
-        .withArgs(alice, p.amount + 1n);
-      await expect(distributor.claim(bob, p.amount, p.proof))
+        .withArgs(alice, R, p.amount + 1n);
+      await expect(distributor.claim(bob, R, p.amount, p.proof))
         .to.be.revertedWithCustomError(distributor, "InvalidProof")
-        .withArgs(bob, p.amount);
+        .withArgs(bob, R, p.amount);
+      // A token the settlement does not cover has nothing active to verify against.
+      await expect(distributor.claim(alice, C, p.amount, p.proof))
+        .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+        .withArgs(C);
     });
 
     it("pays the recipient the account chose; a stranger cannot redirect it", async function () {
       await activate();
       const recipient = await f.validators[3]!.getAddress();
-      await expect(f.as(f.contributors[1]!).distributor.setRecipient(recipient))
+      await expect(f.as(f.contributors[1]!).distributor.setRecipient(R, recipient))
         .to.emit(distributor, "RecipientSet")
-        .withArgs(bob, recipient);
-      await f.as(f.contributors[3]!).distributor.setRecipient(await f.contributors[3]!.getAddress()); // only sets its own
+        .withArgs(bob, R, recipient);
+      await f.as(f.contributors[3]!).distributor.setRecipient(R, await f.contributors[3]!.getAddress()); // only sets its own
       const before = await f.rewardToken.balanceOf(recipient);
       const p = proofOf(bob);
-      await expect(distributor.claim(bob, p.amount, p.proof))
+      await expect(distributor.claim(bob, R, p.amount, p.proof))
         .to.emit(distributor, "Claimed")
-        .withArgs(bob, recipient, TOKEN(300), TOKEN(300));
+        .withArgs(bob, R, recipient, TOKEN(300));
       expect(await f.rewardToken.balanceOf(recipient)).to.equal(before + TOKEN(300));
-      expect(await distributor.recipientOf(bob)).to.equal(recipient);
+      expect(await distributor.recipientOf(bob, R)).to.equal(recipient);
+      expect(await distributor.recipientOf(bob, S)).to.equal(ethers.ZeroAddress);
       const pc = proofOf(carol);
-      await distributor.claim(carol, pc.amount, pc.proof);
+      await distributor.claim(carol, R, pc.amount, pc.proof);
       expect(await f.rewardToken.balanceOf(carol)).to.equal(TOKEN(100));
     });
 
     it("refuses a recipient where tokens would be stuck (InvalidRecipient); zero resets to the account", async function () {
       const bobs = f.as(f.contributors[1]!).distributor;
       for (const stuck of [f.deployment.distributor, await f.rewardToken.getAddress()]) {
-        await expect(bobs.setRecipient(stuck))
+        await expect(bobs.setRecipient(R, stuck))
           .to.be.revertedWithCustomError(distributor, "InvalidRecipient")
           .withArgs(stuck);
       }
-      await bobs.setRecipient(carol);
-      await expect(bobs.setRecipient(ethers.ZeroAddress))
+      await bobs.setRecipient(R, carol);
+      await expect(bobs.setRecipient(R, ethers.ZeroAddress))
         .to.emit(distributor, "RecipientSet")
-        .withArgs(bob, ethers.ZeroAddress);
+        .withArgs(bob, R, ethers.ZeroAddress);
       await activate();
       const p = proofOf(bob);
-      await expect(distributor.claim(bob, p.amount, p.proof))
+      await expect(distributor.claim(bob, R, p.amount, p.proof))
         .to.emit(distributor, "Claimed")
-        .withArgs(bob, bob, TOKEN(300), TOKEN(300));
+        .withArgs(bob, R, bob, TOKEN(300));
     });
 
     it("keeps working while paused", async function () {
       await activate();
       await distributor.pause();
       const p = proofOf(alice);
-      await expect(distributor.claim(alice, p.amount, p.proof)).to.emit(distributor, "Claimed");
+      await expect(distributor.claim(alice, R, p.amount, p.proof))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, R, alice, TOKEN(600));
     });
 
     it("claimMany pays several accounts and skips those with nothing left", async function () {
       await activate();
       const pa = proofOf(alice);
-      await distributor.claim(alice, pa.amount, pa.proof);
+      await distributor.claim(alice, R, pa.amount, pa.proof);
       const requests = [alice, bob, carol].map((a) => ({
         account: a,
+        token: R,
         cumulativeAmount: proofOf(a).amount,
         proof: proofOf(a).proof,
       }));
       await expect(distributor.claimMany(requests))
         .to.emit(distributor, "Claimed")
-        .withArgs(carol, carol, TOKEN(100), TOKEN(100));
-      expect(await distributor.totalClaimed()).to.equal(TOKEN(1_000));
+        .withArgs(carol, R, carol, TOKEN(100));
+      expect(await distributor.totalClaimedOf(R)).to.equal(TOKEN(1_000));
       await expect(distributor.claimMany([{ ...requests[0]!, cumulativeAmount: 1n }]))
         .to.be.revertedWithCustomError(distributor, "InvalidProof")
-        .withArgs(alice, 1n);
+        .withArgs(alice, R, 1n);
     });
 
     it("never pays beyond the active cumulative total, even if a quorum signed a tree whose leaves exceed it", async function () {
@@ -541,10 +646,10 @@ describe("RewardDistributor", function () {
       ]);
       await submit(0n, greedy.root, TOKEN(1_000));
       await activate();
-      await distributor.claim(alice, TOKEN(900), greedy.getProof(0));
-      await expect(distributor.claim(bob, TOKEN(900), greedy.getProof(1)))
+      await distributor.claim(alice, R, TOKEN(900), proof(greedy, alice));
+      await expect(distributor.claim(bob, R, TOKEN(900), proof(greedy, bob)))
         .to.be.revertedWithCustomError(distributor, "ClaimExceedsActiveTotal")
-        .withArgs(TOKEN(1_800), TOKEN(1_000));
+        .withArgs(R, TOKEN(1_800), TOKEN(1_000));
     });
   });
 
@@ -697,16 +802,39 @@ describe("RewardDistributor", function () {
       await expect(distributor.setEquivocationSlashBps(200))
         .to.emit(distributor, "EquivocationSlashBpsSet")
         .withArgs(200);
-      await expect(distributor.setAllocationParams(2_001, 0, alice))
+      await expect(distributor.setAllocationParams(2_001, 0, 4, alice))
         .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
         .withArgs(b32("protocolFeeBps"), 2_001, 0, 2_000);
-      await expect(distributor.setAllocationParams(0, 5_001, alice))
+      await expect(distributor.setAllocationParams(0, 5_001, 4, alice))
         .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
         .withArgs(b32("validatorShareBps"), 5_001, 0, 5_000);
-      await expect(distributor.setAllocationParams(0, 0, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+      await expect(distributor.setAllocationParams(0, 0, 4, ethers.ZeroAddress)).to.be.revertedWithCustomError(
         distributor,
         "ZeroAddress",
       );
+    });
+
+    it("the idle-refund delay is within [MIN_IDLE_REFUND_EPOCHS, MAX_IDLE_REFUND_EPOCHS]: ParameterOutOfBounds", async function () {
+      const b32 = ethers.encodeBytes32String;
+      expect(await distributor.MIN_IDLE_REFUND_EPOCHS()).to.equal(1n);
+      expect(await distributor.MAX_IDLE_REFUND_EPOCHS()).to.equal(366n);
+      for (const idle of [0n, 367n, 2n ** 16n + 4n]) {
+        await expect(distributor.setAllocationParams(0, 0, idle, alice))
+          .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+          .withArgs(b32("idleRefundEpochs"), idle, 1, 366);
+        await expect(deployDistributor({ idleRefundEpochs: idle }))
+          .to.be.revertedWithCustomError(distributor, "ParameterOutOfBounds")
+          .withArgs(b32("idleRefundEpochs"), idle, 1, 366);
+      }
+      for (const idle of [1n, 366n]) {
+        await expect(distributor.setAllocationParams(0, 0, idle, alice))
+          .to.emit(distributor, "AllocationParamsSet")
+          .withArgs(1, 0, 0, idle, alice);
+        expect((await distributor.allocationParamsAt(1)).idleRefundEpochs).to.equal(idle);
+        const d = await deployDistributor({ idleRefundEpochs: idle });
+        expect((await d.allocationParamsAt(0)).idleRefundEpochs).to.equal(idle);
+      }
+      expect((await distributor.allocationParamsAt(0)).idleRefundEpochs).to.equal(1n);
     });
 
     it("the challenge period is at most half an epoch, so a backlog drains: maxChallengePeriod", async function () {
@@ -743,10 +871,10 @@ describe("RewardDistributor", function () {
         .withArgs(2n * 3_600n - 1n, 2n * 3_600n, 30n * DAY);
     });
 
-    it("the treasury is never the distributor, the staking contract or the reward token: InvalidTreasury", async function () {
-      const stuck = [f.deployment.distributor, f.deployment.staking, await f.rewardToken.getAddress()];
+    it("the treasury is never the distributor, the staking contract or a listed token: InvalidTreasury", async function () {
+      const stuck = [f.deployment.distributor, f.deployment.staking, R, S, C];
       for (const account of stuck) {
-        await expect(distributor.setAllocationParams(0, 0, account))
+        await expect(distributor.setAllocationParams(0, 0, 4, account))
           .to.be.revertedWithCustomError(distributor, "InvalidTreasury")
           .withArgs(account);
       }
@@ -755,7 +883,8 @@ describe("RewardDistributor", function () {
       await expect(deployDistributor({ treasury: nextAddress }))
         .to.be.revertedWithCustomError(distributor, "InvalidTreasury")
         .withArgs(nextAddress);
-      for (const account of stuck.slice(1)) {
+      // A new distributor lists only its network pool's token.
+      for (const account of [f.deployment.staking, R]) {
         await expect(deployDistributor({ treasury: account }))
           .to.be.revertedWithCustomError(distributor, "InvalidTreasury")
           .withArgs(account);
@@ -763,13 +892,19 @@ describe("RewardDistributor", function () {
     });
 
     it("allocation parameters change from the next epoch on, keeping history", async function () {
-      await expect(distributor.setAllocationParams(100, 2_000, alice))
+      await expect(distributor.setAllocationParams(100, 2_000, 3, alice))
         .to.emit(distributor, "AllocationParamsSet")
-        .withArgs(1, 100, 2_000, alice);
+        .withArgs(1, 100, 2_000, 3, alice);
       const p0 = await distributor.allocationParamsAt(0);
       const p1 = await distributor.allocationParamsAt(1);
       expect([p0.protocolFeeBps, p0.validatorShareBps]).to.deep.equal([500n, 1_000n]);
-      expect([p1.protocolFeeBps, p1.validatorShareBps, p1.treasury]).to.deep.equal([100n, 2_000n, alice]);
+      expect([p1.protocolFeeBps, p1.validatorShareBps, p1.idleRefundEpochs, p1.treasury]).to.deep.equal([
+        100n,
+        2_000n,
+        3n,
+        alice,
+      ]);
+      expect(p0.idleRefundEpochs).to.equal(1n);
       expect((await distributor.allocationParamsAt(99)).treasury).to.equal(alice);
     });
 
@@ -781,6 +916,9 @@ describe("RewardDistributor", function () {
       expect(outflows.sort()).to.deep.equal(
         [
           "acceptDefaultAdminTransfer",
+          "allowToken",
+          "createPool",
+          "disallowToken",
           "beginDefaultAdminTransfer",
           "cancelDefaultAdminTransfer",
           "changeDefaultAdminDelay",
@@ -808,48 +946,40 @@ describe("RewardDistributor", function () {
   describe("reentrancy", function () {
     it("a reward token that re-enters fund or claim cannot double-count or double-pay", async function () {
       const token = await new ReentrantToken__factory(f.cast.admin).deploy();
-      const d = await distributorFor(await token.getAddress());
+      const address = await token.getAddress();
+      const d = await distributorFor(address);
       await token.mint(await f.cast.admin.getAddress(), TOKEN(101));
       await token.approve(await d.getAddress(), TOKEN(101));
       // Funding: the token re-enters fund while pulling the tokens in; only the outer call counts.
-      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("fund", [0, 1]));
-      await d.fund(await d.currentEpoch(), TOKEN(100));
+      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("fund", [0, 0, 1]));
+      await d.fund(0, await d.currentEpoch(), TOKEN(100));
       expect(await token.reentrySucceeded()).to.equal(false);
       expect(await token.reentryError()).to.equal(d.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []));
-      expect(await d.totalFunded()).to.equal(TOKEN(100));
+      expect(await d.totalFundedOf(address)).to.equal(TOKEN(100));
       await toEpoch(1n);
       const t = tree([
-        [alice, TOKEN(60)],
-        [bob, TOKEN(40)],
+        [alice, address, TOKEN(60)],
+        [bob, address, TOKEN(40)],
       ]);
       const m = await message(0n, t.root, TOKEN(100));
-      const [, name, version, chainId] = await d.eip712Domain();
-      const sigs: string[] = [];
-      const signers = await Promise.all(
-        f.validators.slice(0, 3).map(async (s) => ({ s, a: (await s.getAddress()).toLowerCase() })),
-      );
-      signers.sort((x, y) => (x.a < y.a ? -1 : 1));
-      for (const { s } of signers) {
-        sigs.push(
-          await s.signTypedData(
-            { name, version, chainId, verifyingContract: await d.getAddress() },
-            SETTLEMENT_TYPES,
-            m,
-          ),
-        );
-      }
-      await d.submitSettlement(0, t.root, TOKEN(100), URI, m.deadline, sigs);
+      const sigs = await signSorted(f, m, f.validators.slice(0, 3), d);
+      await d.submitSettlement(0, t.root, [TOKEN(100)], URI, m.deadline, sigs);
       await networkHelpers.time.increase(3_600);
-      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("claim", [alice, TOKEN(60), t.getProof(0)]));
-      await d.claim(alice, TOKEN(60), t.getProof(0));
+      const aliceProof = proof(t, alice, address);
+      await token.arm(
+        await d.getAddress(),
+        d.interface.encodeFunctionData("claim", [alice, address, TOKEN(60), aliceProof]),
+      );
+      await d.claim(alice, address, TOKEN(60), aliceProof);
       expect(await token.reentrySucceeded()).to.equal(false);
       expect(await token.reentryError()).to.equal(d.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []));
       expect(await token.balanceOf(alice)).to.equal(TOKEN(60));
-      expect(await d.totalClaimed()).to.equal(TOKEN(60));
+      expect(await d.totalClaimedOf(address)).to.equal(TOKEN(60));
       // Re-entering fund during a claim is refused the same way.
-      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("fund", [5, 1]));
-      await d.claim(bob, TOKEN(40), t.getProof(1));
+      await token.arm(await d.getAddress(), d.interface.encodeFunctionData("fund", [0, 5, 1]));
+      await d.claim(bob, address, TOKEN(40), proof(t, bob, address));
       expect(await token.reentrySucceeded()).to.equal(false);
+      expect(await d.totalClaimedOf(address)).to.equal(TOKEN(100));
     });
   });
 });

@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { AbiCoder, getCreateAddress, keccak256, parseUnits, toUtf8Bytes, type Signer } from "ethers";
-import { type SettlementMessage, type SettlementTree } from "../../client/index.js";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import { AbiCoder, getCreateAddress, keccak256, parseUnits, toUtf8Bytes, TypedDataEncoder, type Signer } from "ethers";
+import { SETTLEMENT_TYPES, type SettlementMessage, type SettlementTree } from "../../client/index.js";
 import {
   FeeOnTransferToken__factory,
+  MockERC20__factory,
   ReentrantToken__factory,
   RewardDistributor__factory,
   ValidatorStaking__factory,
@@ -939,6 +941,582 @@ describe("RewardDistributor", function () {
           "unpause",
           "veto",
         ].sort(),
+      );
+    });
+  });
+
+  describe("allowlist and pools", function () {
+    /** A fresh mintable token, not listed. */
+    async function newToken(symbol = "XTR") {
+      return new MockERC20__factory(f.cast.admin).deploy(`Extra ${symbol}`, symbol);
+    }
+
+    it("governance lists tokens in order (TokenAllowed); listing one twice: TokenAlreadyAllowed; only the admin", async function () {
+      expect(await distributor.tokens()).to.deep.equal([R, S, C]);
+      for (const token of [R, S, C]) {
+        expect(await distributor.isTokenAllowed(token)).to.equal(true);
+        await expect(distributor.allowToken(token))
+          .to.be.revertedWithCustomError(distributor, "TokenAlreadyAllowed")
+          .withArgs(token);
+      }
+      const extra = await (await newToken()).getAddress();
+      expect(await distributor.isTokenAllowed(extra)).to.equal(false);
+      await expect(f.as(f.cast.dapp).distributor.allowToken(extra)).to.be.revertedWithCustomError(
+        distributor,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(distributor.allowToken(extra)).to.emit(distributor, "TokenAllowed").withArgs(extra, 3);
+      expect(await distributor.tokens()).to.deep.equal([R, S, C, extra]);
+      expect(await distributor.isTokenAllowed(extra)).to.equal(true);
+    });
+
+    it("refuses to list the zero address, the distributor, the staking contract, an account without code or the treasury: InvalidToken", async function () {
+      for (const token of [ethers.ZeroAddress, f.deployment.distributor, f.deployment.staking, alice]) {
+        await expect(distributor.allowToken(token))
+          .to.be.revertedWithCustomError(distributor, "InvalidToken")
+          .withArgs(token);
+      }
+      // A treasury with code: fees owed to it must never be claimed to a listed token.
+      const treasury = await (await newToken("TRS")).getAddress();
+      await distributor.setAllocationParams(500, 1_000, 1, treasury);
+      await expect(distributor.allowToken(treasury))
+        .to.be.revertedWithCustomError(distributor, "InvalidToken")
+        .withArgs(treasury);
+      expect(await distributor.tokens()).to.deep.equal([R, S, C]);
+    });
+
+    it("lists at most MAX_TOKENS tokens (TokenLimitReached), even after a disallow; a settlement carries all of them", async function () {
+      const max = await distributor.MAX_TOKENS();
+      expect(max).to.equal(16n);
+      const listed = [R, S, C];
+      for (let i = 3n; i < max; i++) {
+        const token = await (await newToken(`T${i}`)).getAddress();
+        await expect(distributor.allowToken(token)).to.emit(distributor, "TokenAllowed").withArgs(token, i);
+        listed.push(token);
+      }
+      expect(await distributor.tokens()).to.deep.equal(listed);
+      const extra = await (await newToken()).getAddress();
+      await expect(distributor.allowToken(extra))
+        .to.be.revertedWithCustomError(distributor, "TokenLimitReached")
+        .withArgs(max);
+      // Listings are permanent: a disallowed token keeps its place.
+      const last = listed[15]!;
+      await distributor.disallowToken(last);
+      await expect(distributor.allowToken(extra))
+        .to.be.revertedWithCustomError(distributor, "TokenLimitReached")
+        .withArgs(max);
+      await expect(distributor.allowToken(last)).to.emit(distributor, "TokenAllowed").withArgs(last, 15);
+
+      // The sixteenth token works end to end.
+      const lastToken = MockERC20__factory.connect(last, f.cast.dapp);
+      await lastToken.mint(dapp, TOKEN(50));
+      await lastToken.approve(f.deployment.distributor, TOKEN(50));
+      await f.as(f.cast.dapp).distributor.createPool(last, []);
+      await fund(0n, TOKEN(50), (await distributor.poolCount()) - 1n);
+      await toEpoch(1n);
+      const t = tree([[alice, last, TOKEN(50)]]);
+      const totals = listed.map((_, i) => (i === 15 ? TOKEN(50) : 0n));
+      await submit(0n, t.root, totals);
+      expect(await distributor.latestTokenCount()).to.equal(16n);
+      await activate();
+      await expect(distributor.claim(alice, last, TOKEN(50), proof(t, alice, last)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, last, alice, TOKEN(50));
+    });
+
+    it("disallowToken closes a token to new pools and funding (TokenNotAllowed); it stays listed, settled and claimable", async function () {
+      await fund(0n, USD(100), STABLE_POOL);
+      await expect(f.as(f.cast.dapp).distributor.disallowToken(S)).to.be.revertedWithCustomError(
+        distributor,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(distributor.disallowToken(S)).to.emit(distributor, "TokenDisallowed").withArgs(S);
+      expect(await distributor.isTokenAllowed(S)).to.equal(false);
+      expect(await distributor.tokens()).to.deep.equal([R, S, C]);
+      await expect(distributor.disallowToken(S))
+        .to.be.revertedWithCustomError(distributor, "TokenNotAllowed")
+        .withArgs(S);
+      await expect(f.as(f.cast.dapp).distributor.createPool(S, []))
+        .to.be.revertedWithCustomError(distributor, "TokenNotAllowed")
+        .withArgs(S);
+      await expect(f.as(f.cast.dapp).distributor.fund(STABLE_POOL, 0, USD(1)))
+        .to.be.revertedWithCustomError(distributor, "TokenNotAllowed")
+        .withArgs(S);
+      // Recipients can still be set, and what was funded must still be settled.
+      await f.as(f.contributors[0]!).distributor.setRecipient(S, carol);
+      await toEpoch(1n);
+      const t = tree([[alice, S, USD(100)]]);
+      await expect(submit(0n, t.root, [0n]))
+        .to.be.revertedWithCustomError(distributor, "FundedTokenOmitted")
+        .withArgs(S, USD(100));
+      await submit(0n, t.root, [0n, USD(100)]);
+      await activate();
+      await expect(distributor.claim(alice, S, USD(100), proof(t, alice, S)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, S, carol, USD(100));
+      expect(await f.stableToken.balanceOf(carol)).to.equal(USD(100));
+      // Allowed again, at its old index.
+      await expect(distributor.allowToken(S)).to.emit(distributor, "TokenAllowed").withArgs(S, 1);
+      await expect(f.as(f.cast.dapp).distributor.fund(STABLE_POOL, 1, USD(1)))
+        .to.emit(distributor, "Funded")
+        .withArgs(STABLE_POOL, 1, dapp, S, USD(1));
+    });
+
+    it("refuses tokens that are not listed: TokenNotListed (disallowToken, createPool, setRecipient)", async function () {
+      const unlisted = await (await newToken()).getAddress();
+      await expect(distributor.disallowToken(unlisted))
+        .to.be.revertedWithCustomError(distributor, "TokenNotListed")
+        .withArgs(unlisted);
+      for (const token of [unlisted, alice, ethers.ZeroAddress]) {
+        await expect(f.as(f.cast.dapp).distributor.createPool(token, []))
+          .to.be.revertedWithCustomError(distributor, "TokenNotListed")
+          .withArgs(token);
+        await expect(f.as(f.contributors[0]!).distributor.setRecipient(token, carol))
+          .to.be.revertedWithCustomError(distributor, "TokenNotListed")
+          .withArgs(token);
+      }
+    });
+
+    it("anyone creates a pool in an allowed token, for every datanet or strictly increasing ones (PoolCreated, poolOf)", async function () {
+      const maker = f.as(f.contributors[0]!).distributor;
+      await expect(maker.createPool(C, [1, 5, 9]))
+        .to.emit(distributor, "PoolCreated")
+        .withArgs(3, alice, C, [1, 5, 9]);
+      const pool = await distributor.poolOf(3);
+      expect([pool.owner, pool.token, pool.datanetCount, [...pool.datanets]]).to.deep.equal([
+        alice,
+        C,
+        3n,
+        [1n, 5n, 9n, 0n, 0n, 0n, 0n, 0n],
+      ]);
+      const max = await distributor.MAX_POOL_DATANETS();
+      expect(max).to.equal(8n);
+      const eight = [1, 2, 3, 4, 5, 6, 7, 2 ** 24 - 1];
+      await expect(maker.createPool(R, eight)).to.emit(distributor, "PoolCreated").withArgs(4, alice, R, eight);
+      expect((await distributor.poolOf(4)).datanetCount).to.equal(8n);
+      await expect(maker.createPool(S, [])).to.emit(distributor, "PoolCreated").withArgs(5, alice, S, []);
+      expect(await distributor.poolCount()).to.equal(6n);
+      const stablePool = await distributor.poolOf(STABLE_POOL);
+      expect([stablePool.owner, stablePool.token, stablePool.datanetCount]).to.deep.equal([dapp, S, 0n]);
+    });
+
+    it("refuses datanets that are zero, repeated, out of order or more than MAX_POOL_DATANETS: InvalidPoolDatanets", async function () {
+      const maker = f.as(f.contributors[0]!).distributor;
+      const cases: [number[], number][] = [
+        [[0], 0],
+        [[0, 1], 0],
+        [[3, 3], 1],
+        [[1, 4, 2], 2],
+        [[1, 2, 3, 4, 5, 6, 7, 8, 9], 9],
+      ];
+      for (const [datanets, position] of cases) {
+        await expect(maker.createPool(C, datanets))
+          .to.be.revertedWithCustomError(distributor, "InvalidPoolDatanets")
+          .withArgs(position);
+      }
+      expect(await distributor.poolCount()).to.equal(3n);
+    });
+
+    it("refuses new pools while paused", async function () {
+      await distributor.pause();
+      await expect(f.as(f.cast.dapp).distributor.createPool(S, [])).to.be.revertedWithCustomError(
+        distributor,
+        "EnforcedPause",
+      );
+    });
+
+    it("setRecipient is per token and refuses the distributor and the token itself: InvalidRecipient", async function () {
+      const bobs = f.as(f.contributors[1]!).distributor;
+      for (const token of [R, S, C]) {
+        for (const stuck of [f.deployment.distributor, token]) {
+          await expect(bobs.setRecipient(token, stuck))
+            .to.be.revertedWithCustomError(distributor, "InvalidRecipient")
+            .withArgs(stuck);
+        }
+      }
+      await expect(bobs.setRecipient(S, carol)).to.emit(distributor, "RecipientSet").withArgs(bob, S, carol);
+      expect(await distributor.recipientOf(bob, S)).to.equal(carol);
+      expect(await distributor.recipientOf(bob, R)).to.equal(ethers.ZeroAddress);
+      expect(await distributor.recipientOf(bob, C)).to.equal(ethers.ZeroAddress);
+    });
+  });
+
+  describe("multi-token settlements", function () {
+    const totals0 = () => [TOKEN(1_000), USD(500), TOKEN(200)];
+    /** Epoch 0's entitlements: exactly what was funded in each token. */
+    const tree0 = () =>
+      tree([
+        [alice, R, TOKEN(600)],
+        [bob, R, TOKEN(400)],
+        [alice, S, USD(300)],
+        [carol, S, USD(200)],
+        [bob, C, TOKEN(200)],
+      ]);
+    async function fundAll() {
+      await fund(0n, TOKEN(1_000));
+      await fund(0n, USD(500), STABLE_POOL);
+      await fund(0n, TOKEN(200), CREDIT_POOL);
+      await toEpoch(1n);
+    }
+
+    it("covers every funded token in allowlist order; each (account, token) leaf claims on its own", async function () {
+      await fundAll();
+      const t = tree0();
+      await expect(submit(0n, t.root, totals0()))
+        .to.emit(distributor, "SettlementSubmitted")
+        .withArgs(0, t.root, totals0(), URI, anyValue, await f.cast.admin.getAddress());
+      const [latest, pending] = await distributor.latestSettlement();
+      expect([latest.root, latest.tokenCount, pending]).to.deep.equal([t.root, 3n, true]);
+      expect(await distributor.latestTokenCount()).to.equal(3n);
+      expect(await Promise.all([R, S, C].map((x) => distributor.latestTotalOf(x)))).to.deep.equal(totals0());
+      expect(await Promise.all([R, S, C].map((x) => distributor.activeTotalOf(x)))).to.deep.equal([0n, 0n, 0n]);
+      await expect(distributor.claim(alice, S, USD(300), proof(t, alice, S)))
+        .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+        .withArgs(S);
+      await activate();
+      expect(await Promise.all([R, S, C].map((x) => distributor.activeTotalOf(x)))).to.deep.equal(totals0());
+      expect((await distributor.activeSettlement()).tokenCount).to.equal(3n);
+      await expect(distributor.claim(alice, S, USD(300), proof(t, alice, S)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, S, alice, USD(300));
+      await expect(distributor.claim(alice, R, TOKEN(600), proof(t, alice, R)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, R, alice, TOKEN(600));
+      await expect(distributor.claim(bob, C, TOKEN(200), proof(t, bob, C)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(bob, C, bob, TOKEN(200));
+      // A leaf proves one token only.
+      await expect(distributor.claim(carol, R, USD(200), proof(t, carol, S)))
+        .to.be.revertedWithCustomError(distributor, "InvalidProof")
+        .withArgs(carol, R, USD(200));
+      expect(await f.stableToken.balanceOf(alice)).to.equal(USD(300));
+      expect(await f.rewardToken.balanceOf(alice)).to.equal(TOKEN(600));
+      expect(await f.creditToken.balanceOf(bob)).to.equal(TOKEN(200));
+      expect(await distributor.claimedOf(alice, R)).to.equal(TOKEN(600));
+      expect(await distributor.claimedOf(alice, S)).to.equal(USD(300));
+      expect(await distributor.claimedOf(alice, C)).to.equal(0n);
+      expect(await Promise.all([R, S, C].map((x) => distributor.totalClaimedOf(x)))).to.deep.equal([
+        TOKEN(600),
+        USD(300),
+        TOKEN(200),
+      ]);
+    });
+
+    it("a token funded in the epoch must be covered (FundedTokenOmitted); the count is bounded (TokenCountOutOfRange)", async function () {
+      await fundAll();
+      const t = tree0();
+      await expect(submit(0n, t.root, [TOKEN(1_000)]))
+        .to.be.revertedWithCustomError(distributor, "FundedTokenOmitted")
+        .withArgs(S, USD(500));
+      await expect(submit(0n, t.root, [TOKEN(1_000), USD(500)]))
+        .to.be.revertedWithCustomError(distributor, "FundedTokenOmitted")
+        .withArgs(C, TOKEN(200));
+      await expect(submit(0n, t.root, [...totals0(), 0n]))
+        .to.be.revertedWithCustomError(distributor, "TokenCountOutOfRange")
+        .withArgs(4, 0, 3);
+      await submit(0n, t.root, totals0());
+      await activate();
+      await fund(1n, TOKEN(10));
+      await toEpoch(2n);
+      // Only the reward token was funded in epoch 1, but the count never shrinks.
+      for (const totals of [[TOKEN(1_010)], [TOKEN(1_010), USD(500)]]) {
+        await expect(submit(1n, t.root, totals))
+          .to.be.revertedWithCustomError(distributor, "TokenCountOutOfRange")
+          .withArgs(totals.length, 3, 3);
+      }
+      await expect(submit(1n, t.root, [TOKEN(1_010), USD(500), TOKEN(200)])).to.emit(
+        distributor,
+        "SettlementSubmitted",
+      );
+    });
+
+    it("a settlement may cover a prefix of the listed tokens, then grow to cover more", async function () {
+      await fund(0n, TOKEN(1_000));
+      await toEpoch(1n);
+      const t0 = tree([[alice, R, TOKEN(1_000)]]);
+      await submit(0n, t0.root, [TOKEN(1_000)]);
+      expect(await distributor.latestTokenCount()).to.equal(1n);
+      await activate();
+      expect(await distributor.activeTotalOf(S)).to.equal(0n);
+      await expect(distributor.claim(carol, S, 1, []))
+        .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+        .withArgs(S);
+
+      await fund(1n, USD(500), STABLE_POOL);
+      await toEpoch(2n);
+      const t1 = tree([
+        [alice, R, TOKEN(1_000)],
+        [carol, S, USD(500)],
+      ]);
+      await expect(submit(1n, t1.root, [TOKEN(1_000)]))
+        .to.be.revertedWithCustomError(distributor, "FundedTokenOmitted")
+        .withArgs(S, USD(500));
+      await submit(1n, t1.root, [TOKEN(1_000), USD(500)]);
+      expect(await distributor.latestTokenCount()).to.equal(2n);
+      expect(await distributor.latestTotalOf(S)).to.equal(USD(500));
+      // While epoch 1 is pending, epoch 0's tree (which has no stable leaf) is the active one.
+      await expect(distributor.claim(carol, S, USD(500), proof(t1, carol, S)))
+        .to.be.revertedWithCustomError(distributor, "InvalidProof")
+        .withArgs(carol, S, USD(500));
+      await activate();
+      await expect(distributor.claim(carol, S, USD(500), proof(t1, carol, S)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(carol, S, carol, USD(500));
+
+      // Nothing funded in epoch 2; a settlement may still take in the last listed token, at zero.
+      await toEpoch(3n);
+      await expect(submit(2n, t1.root, [TOKEN(1_000)]))
+        .to.be.revertedWithCustomError(distributor, "TokenCountOutOfRange")
+        .withArgs(1, 2, 3);
+      await submit(2n, t1.root, [TOKEN(1_000), USD(500), 0n]);
+      expect(await distributor.latestTokenCount()).to.equal(3n);
+      await activate();
+      await toEpoch(4n);
+      await expect(submit(3n, t1.root, [TOKEN(1_000), USD(500)]))
+        .to.be.revertedWithCustomError(distributor, "TokenCountOutOfRange")
+        .withArgs(2, 3, 3);
+    });
+
+    it("caps claims per token: leaves over one token's total stop there (ClaimExceedsActiveTotal) while other tokens pay", async function () {
+      await fundAll();
+      // A quorum signed a tree whose stable leaves sum to 800 against a stable total of 500.
+      const greedy = tree([
+        [alice, R, TOKEN(600)],
+        [bob, R, TOKEN(400)],
+        [alice, S, USD(400)],
+        [carol, S, USD(400)],
+        [bob, C, TOKEN(200)],
+      ]);
+      await submit(0n, greedy.root, totals0());
+      await activate();
+      await distributor.claim(alice, S, USD(400), proof(greedy, alice, S));
+      await expect(distributor.claim(carol, S, USD(400), proof(greedy, carol, S)))
+        .to.be.revertedWithCustomError(distributor, "ClaimExceedsActiveTotal")
+        .withArgs(S, USD(800), USD(500));
+      await expect(
+        distributor.claimMany([
+          { account: bob, token: R, cumulativeAmount: TOKEN(400), proof: proof(greedy, bob, R) },
+          { account: carol, token: S, cumulativeAmount: USD(400), proof: proof(greedy, carol, S) },
+        ]),
+      )
+        .to.be.revertedWithCustomError(distributor, "ClaimExceedsActiveTotal")
+        .withArgs(S, USD(800), USD(500));
+      await expect(distributor.claim(alice, R, TOKEN(600), proof(greedy, alice, R)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, R, alice, TOKEN(600));
+      await distributor.claim(bob, R, TOKEN(400), proof(greedy, bob, R));
+      await distributor.claim(bob, C, TOKEN(200), proof(greedy, bob, C));
+      expect(await Promise.all([R, S, C].map((x) => distributor.totalClaimedOf(x)))).to.deep.equal([
+        TOKEN(1_000),
+        USD(400),
+        TOKEN(200),
+      ]);
+    });
+
+    it("refuses a total over one token's budget, naming that token: SettlementOverBudget", async function () {
+      await fundAll();
+      await fund(1n, USD(10), STABLE_POOL); // a later epoch's funding does not count
+      const t = tree0();
+      await expect(submit(0n, t.root, [TOKEN(1_000), USD(500) + 1n, TOKEN(200)]))
+        .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
+        .withArgs(S, USD(500) + 1n, USD(500));
+      await expect(submit(0n, t.root, [TOKEN(1_000), USD(500), TOKEN(200) + 1n]))
+        .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
+        .withArgs(C, TOKEN(200) + 1n, TOKEN(200));
+      await submit(0n, t.root, totals0());
+    });
+
+    it("a token's cumulative total never decreases while others grow: CumulativeTotalDecreased", async function () {
+      await fundAll();
+      await submit(0n, tree0().root, totals0());
+      await activate();
+      await fund(1n, TOKEN(100));
+      await fund(1n, USD(100), STABLE_POOL);
+      await toEpoch(2n);
+      const t = tree0();
+      await expect(submit(1n, t.root, [TOKEN(1_100), USD(499), TOKEN(200)]))
+        .to.be.revertedWithCustomError(distributor, "CumulativeTotalDecreased")
+        .withArgs(S, USD(499), USD(500));
+      await expect(submit(1n, t.root, [TOKEN(1_100), USD(600), TOKEN(199)]))
+        .to.be.revertedWithCustomError(distributor, "CumulativeTotalDecreased")
+        .withArgs(C, TOKEN(199), TOKEN(200));
+      await submit(1n, t.root, [TOKEN(1_100), USD(600), TOKEN(200)]);
+    });
+
+    it("a veto restores every token's totals and budgets to the settlement before it", async function () {
+      await fundAll();
+      await submit(0n, tree0().root, totals0());
+      await activate();
+      await fund(1n, TOKEN(500));
+      await fund(1n, USD(200), STABLE_POOL);
+      await toEpoch(2n);
+      const vetoed = tree([
+        [alice, R, TOKEN(1_500)],
+        [carol, S, USD(700)],
+        [bob, C, TOKEN(200)],
+      ]);
+      await submit(1n, vetoed.root, [TOKEN(1_500), USD(700), TOKEN(200)]);
+      expect(await distributor.latestTotalOf(S)).to.equal(USD(700));
+      expect(await distributor.activeTotalOf(S)).to.equal(USD(500));
+      await expect(distributor.veto(1)).to.emit(distributor, "SettlementVetoed").withArgs(1, vetoed.root);
+      expect(await Promise.all([R, S, C].map((x) => distributor.latestTotalOf(x)))).to.deep.equal(totals0());
+      expect(await Promise.all([R, S, C].map((x) => distributor.activeTotalOf(x)))).to.deep.equal(totals0());
+      expect(await distributor.latestTokenCount()).to.equal(3n);
+      expect(await distributor.nextEpochToSettle()).to.equal(1n);
+      // Epoch 1's funding is counted once in the budget of the resubmission, not twice.
+      const fixed = tree([
+        [alice, R, TOKEN(1_500)],
+        [carol, S, USD(600)],
+        [bob, C, TOKEN(200)],
+      ]);
+      await expect(submit(1n, fixed.root, [TOKEN(1_500), USD(700) + 1n, TOKEN(200)]))
+        .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
+        .withArgs(S, USD(700) + 1n, USD(700));
+      await expect(submit(1n, fixed.root, [TOKEN(1_500) + 1n, USD(600), TOKEN(200)]))
+        .to.be.revertedWithCustomError(distributor, "SettlementOverBudget")
+        .withArgs(R, TOKEN(1_500) + 1n, TOKEN(1_500));
+      await expect(submit(1n, vetoed.root, [TOKEN(1_500), USD(700), TOKEN(200)]))
+        .to.be.revertedWithCustomError(distributor, "SettlementWasVetoed")
+        .withArgs(1, vetoed.root, totalsHash([TOKEN(1_500), USD(700), TOKEN(200)]), keccak256(toUtf8Bytes(URI)));
+      await submit(1n, fixed.root, [TOKEN(1_500), USD(600), TOKEN(200)]);
+      await activate();
+      await expect(distributor.claim(carol, S, USD(600), proof(fixed, carol, S)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(carol, S, carol, USD(600));
+    });
+
+    it("claimMany pays several accounts in two tokens, and skips what is already claimed", async function () {
+      await fundAll();
+      const t = tree0();
+      await submit(0n, t.root, totals0());
+      await activate();
+      const request = (account: string, token: string) => ({
+        account,
+        token,
+        cumulativeAmount: t.amountOf(account, token)!,
+        proof: proof(t, account, token),
+      });
+      await distributor.claim(alice, R, TOKEN(600), proof(t, alice, R));
+      const requests = [request(alice, R), request(alice, S), request(bob, R), request(carol, S)];
+      // The sum runs over tokens: 400 reward tokens and 500 stable ones (6 decimals).
+      expect(await distributor.claimMany.staticCall(requests)).to.equal(TOKEN(400) + USD(500));
+      const tx = distributor.claimMany(requests);
+      await expect(tx).to.emit(distributor, "Claimed").withArgs(alice, S, alice, USD(300));
+      await expect(tx).to.emit(distributor, "Claimed").withArgs(bob, R, bob, TOKEN(400));
+      await expect(tx).to.emit(distributor, "Claimed").withArgs(carol, S, carol, USD(200));
+      const receipt = await (await tx).wait();
+      const claimed = receipt!.logs.map((l) => distributor.interface.parseLog(l)).filter((e) => e?.name === "Claimed");
+      expect(claimed).to.have.length(3);
+      expect(await f.stableToken.balanceOf(carol)).to.equal(USD(200));
+      expect(await f.rewardToken.balanceOf(bob)).to.equal(TOKEN(400));
+      expect(await distributor.totalClaimedOf(R)).to.equal(TOKEN(1_000));
+      expect(await distributor.totalClaimedOf(S)).to.equal(USD(500));
+      expect(await distributor.claimMany.staticCall(requests)).to.equal(0n);
+      await expect(distributor.claimMany(requests)).not.to.emit(distributor, "Claimed");
+    });
+
+    it("a recipient set for one token receives that token only", async function () {
+      await fundAll();
+      const t = tree0();
+      await submit(0n, t.root, totals0());
+      await activate();
+      const recipient = await f.validators[3]!.getAddress();
+      await f.as(f.contributors[0]!).distributor.setRecipient(S, recipient);
+      await expect(distributor.claim(alice, S, USD(300), proof(t, alice, S)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, S, recipient, USD(300));
+      await expect(distributor.claim(alice, R, TOKEN(600), proof(t, alice, R)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, R, alice, TOKEN(600));
+      expect(await f.stableToken.balanceOf(recipient)).to.equal(USD(300));
+      expect(await f.stableToken.balanceOf(alice)).to.equal(0n);
+      expect(await f.rewardToken.balanceOf(alice)).to.equal(TOKEN(600));
+      expect(await f.rewardToken.balanceOf(recipient)).to.equal(0n);
+    });
+
+    it("claims in every token keep working while paused; funding, pools and settlements stop", async function () {
+      await fundAll();
+      const t = tree0();
+      await submit(0n, t.root, totals0());
+      await activate();
+      await distributor.pause();
+      await expect(distributor.claim(alice, S, USD(300), proof(t, alice, S)))
+        .to.emit(distributor, "Claimed")
+        .withArgs(alice, S, alice, USD(300));
+      await expect(
+        distributor.claimMany([
+          { account: bob, token: R, cumulativeAmount: TOKEN(400), proof: proof(t, bob, R) },
+          { account: bob, token: C, cumulativeAmount: TOKEN(200), proof: proof(t, bob, C) },
+        ]),
+      )
+        .to.emit(distributor, "Claimed")
+        .withArgs(bob, C, bob, TOKEN(200));
+      expect(await f.rewardToken.balanceOf(bob)).to.equal(TOKEN(400));
+      await expect(f.as(f.cast.dapp).distributor.fund(STABLE_POOL, 1, 1)).to.be.revertedWithCustomError(
+        distributor,
+        "EnforcedPause",
+      );
+      await toEpoch(2n);
+      await expect(submit(1n, t.root, totals0())).to.be.revertedWithCustomError(distributor, "EnforcedPause");
+    });
+
+    it("a token never covered, or never listed, has no active settlement: NoActiveSettlement(token)", async function () {
+      await expect(distributor.claim(alice, R, 1, []))
+        .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+        .withArgs(R);
+      await fundAll();
+      await submit(0n, tree0().root, totals0());
+      await activate();
+      const unlisted = await (await new MockERC20__factory(f.cast.admin).deploy("Unlisted", "UNL")).getAddress();
+      for (const token of [unlisted, alice]) {
+        await expect(distributor.claim(alice, token, 1, []))
+          .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+          .withArgs(token);
+        await expect(distributor.claimMany([{ account: alice, token, cumulativeAmount: 1, proof: [] }]))
+          .to.be.revertedWithCustomError(distributor, "NoActiveSettlement")
+          .withArgs(token);
+      }
+      expect(await distributor.activeTotalOf(unlisted)).to.equal(0n);
+      expect(await distributor.claimedOf(alice, unlisted)).to.equal(0n);
+    });
+
+    it("validators sign the totals array: settlements that differ only in their totals are equivocation", async function () {
+      const [v1, v2] = f.validators as [Signer, Signer];
+      const root = tree0().root;
+      const a = await message(0n, root, totals0());
+      expect(await distributor.settlementDigest(a)).to.equal(
+        TypedDataEncoder.hash(
+          {
+            name: "Tributary RewardDistributor",
+            version: "1",
+            chainId: 31337n,
+            verifyingContract: f.deployment.distributor,
+          },
+          SETTLEMENT_TYPES,
+          a,
+        ),
+      );
+      const b = { ...a, cumulativeTotals: [TOKEN(1_000), USD(499), TOKEN(200)] };
+      const [sa] = await sign(a, [v1]);
+      const [sb] = await sign(b, [v1]);
+      await expect(distributor.reportEquivocation(a, sa!, b, sb!))
+        .to.emit(distributor, "EquivocationSlashed")
+        .withArgs(await v1.getAddress(), 0, await f.cast.admin.getAddress(), TOKEN(100));
+      // A prefix and its extension by a zero total are different settlements too.
+      const prefix = { ...a, cumulativeTotals: [TOKEN(1_000)] };
+      const extended = { ...a, cumulativeTotals: [TOKEN(1_000), 0n] };
+      const [sp] = await sign(prefix, [v2]);
+      const [se] = await sign(extended, [v2]);
+      await expect(distributor.reportEquivocation(prefix, sp!, extended, se!))
+        .to.emit(distributor, "EquivocationSlashed")
+        .withArgs(await v2.getAddress(), 0, await f.cast.admin.getAddress(), TOKEN(80));
+      // The same totals under another deadline are not.
+      const later = { ...a, deadline: a.deadline + 1n };
+      const [sl] = await sign(later, [v2]);
+      const [sa2] = await sign(a, [v2]);
+      await expect(distributor.reportEquivocation(a, sa2!, later, sl!)).to.be.revertedWithCustomError(
+        distributor,
+        "EvidenceNotConflicting",
       );
     });
   });

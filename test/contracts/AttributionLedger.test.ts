@@ -270,18 +270,16 @@ describe("AttributionLedger", function () {
       }
       // The client packs the pool id the same way: the contract reads it back as written.
       await expect(
-        f
-          .as(v1)
-          .ledger.propose(
-            encodeRecords([
-              {
-                outputId: out(1),
-                poolId: poolCount,
-                value: 1n,
-                vector: [{ contributionId: ids[0]!, weightBps: 10_000 }],
-              },
-            ]),
-          ),
+        f.as(v1).ledger.propose(
+          encodeRecords([
+            {
+              outputId: out(1),
+              poolId: poolCount,
+              value: 1n,
+              vector: [{ contributionId: ids[0]!, weightBps: 10_000 }],
+            },
+          ]),
+        ),
       )
         .to.be.revertedWithCustomError(ledger, "PoolNotFound")
         .withArgs(0, poolCount);

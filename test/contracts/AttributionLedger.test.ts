@@ -41,15 +41,15 @@ async function deployed(): Promise<Accepted> {
   return { f, ids };
 }
 
-/** Packs raw records without any client-side checks, to reach the contract's own checks. */
-function raw(records: { outputId: string; value: bigint; entries: [bigint, number][] }[]): string {
+/** Packs raw records without any client-side checks, to reach the contract's own checks; pool 0 unless named. */
+function raw(records: { outputId: string; poolId?: bigint; value: bigint; entries: [bigint, number][] }[]): string {
   return (
     "0x" +
     records
       .map((r) =>
         solidityPacked(
-          ["bytes32", "uint128", "uint8", ...r.entries.flatMap(() => ["uint32", "uint16"])],
-          [r.outputId, r.value, r.entries.length, ...r.entries.flat()],
+          ["bytes32", "uint32", "uint128", "uint8", ...r.entries.flatMap(() => ["uint32", "uint16"])],
+          [r.outputId, r.poolId ?? 0n, r.value, r.entries.length, ...r.entries.flat()],
         ).slice(2),
       )
       .join("")
@@ -73,6 +73,7 @@ describe("AttributionLedger", function () {
   const records = (): AttributionRecord[] => [
     {
       outputId: out(1),
+      poolId: 0n,
       value: 10n,
       vector: [
         { contributionId: 1n, weightBps: 4_000 },
@@ -120,7 +121,7 @@ describe("AttributionLedger", function () {
         "truncated vector",
         () => raw([{ outputId: out(1), value: 1n, entries: one(1n) }]).slice(0, -4),
         "MalformedRecords",
-        () => [0, 49],
+        () => [0, 53],
       ],
       [
         "unsorted contribution ids",
@@ -233,6 +234,112 @@ describe("AttributionLedger", function () {
 
     it("MAX_ATTRIBUTIONS is a bounded constant", async function () {
       expect(await ledger.MAX_ATTRIBUTIONS()).to.equal(32n);
+    });
+  });
+
+  describe("pools: records name a pool that exists and allows their contributions' datanets", function () {
+    /** Pools 1 (stable token, datanet 2 only), 2 (credit token, every datanet) and 3 (reward token, datanets 1 and 2). */
+    let other: bigint;
+    let limited: bigint, open: bigint, both: bigint;
+    beforeEach(async function () {
+      await f.as(f.cast.curator).registry.createDatanet("ipfs://second-datanet");
+      const datanet = 2n;
+      other = await acceptedContribution(f, f.contributors[4]!, "second-datanet-work", datanet);
+      const dapp = f.as(f.cast.dapp).distributor;
+      await dapp.createPool(await f.stableToken.getAddress(), [datanet]);
+      await dapp.createPool(await f.creditToken.getAddress(), []);
+      await dapp.createPool(await f.rewardToken.getAddress(), [1, datanet]);
+      [limited, open, both] = [1n, 2n, 3n];
+      expect(await f.tributary.distributor.poolCount()).to.equal(4n);
+      expect(other).to.be.greaterThan(ids[ids.length - 1]!);
+    });
+
+    it("a pool id at or past poolCount: PoolNotFound names the record and the pool", async function () {
+      const poolCount = await f.tributary.distributor.poolCount();
+      for (const missing of [poolCount, 2n ** 32n - 1n]) {
+        await expect(
+          f.as(v1).ledger.propose(
+            raw([
+              { outputId: out(1), value: 1n, entries: one(ids[0]!) },
+              { outputId: out(2), poolId: missing, value: 1n, entries: one(ids[0]!) },
+            ]),
+          ),
+        )
+          .to.be.revertedWithCustomError(ledger, "PoolNotFound")
+          .withArgs(1, missing);
+      }
+      // The client packs the pool id the same way: the contract reads it back as written.
+      await expect(
+        f.as(v1).ledger.propose(
+          encodeRecords([
+            {
+              outputId: out(1),
+              poolId: poolCount,
+              value: 1n,
+              vector: [{ contributionId: ids[0]!, weightBps: 10_000 }],
+            },
+          ]),
+        ),
+      )
+        .to.be.revertedWithCustomError(ledger, "PoolNotFound")
+        .withArgs(0, poolCount);
+    });
+
+    it("a contribution from a datanet the pool excludes: DatanetNotInPool names the record, contribution, datanet and pool", async function () {
+      expect(await f.tributary.registry.acceptedDatanetOf(other)).to.equal(2n);
+      expect(await f.tributary.registry.acceptedDatanetOf(ids[0]!)).to.equal(1n);
+      await expect(
+        f.as(v1).ledger.propose(raw([{ outputId: out(1), poolId: limited, value: 1n, entries: one(ids[0]!) }])),
+      )
+        .to.be.revertedWithCustomError(ledger, "DatanetNotInPool")
+        .withArgs(0, ids[0]!, 1, limited);
+      // The excluded contribution may sit anywhere in the vector, and in any record of the batch.
+      const mixed: [bigint, number][] = [
+        [ids[1]!, 5_000],
+        [other, 5_000],
+      ];
+      await expect(
+        f.as(v1).ledger.propose(
+          raw([
+            { outputId: out(1), poolId: open, value: 1n, entries: mixed },
+            { outputId: out(2), poolId: limited, value: 1n, entries: one(other) },
+            { outputId: out(3), poolId: limited, value: 1n, entries: mixed },
+          ]),
+        ),
+      )
+        .to.be.revertedWithCustomError(ledger, "DatanetNotInPool")
+        .withArgs(2, ids[1]!, 1, limited);
+      // Going back to a pool the previous record did not name re-reads it.
+      await expect(
+        f.as(v1).ledger.propose(
+          raw([
+            { outputId: out(1), poolId: limited, value: 1n, entries: one(other) },
+            { outputId: out(2), poolId: 0n, value: 1n, entries: mixed },
+            { outputId: out(3), poolId: limited, value: 1n, entries: one(ids[2]!) },
+          ]),
+        ),
+      )
+        .to.be.revertedWithCustomError(ledger, "DatanetNotInPool")
+        .withArgs(2, ids[2]!, 1, limited);
+    });
+
+    it("accepts records whose pools allow every contribution: open pools, the network pool, and listed datanets", async function () {
+      const mixed: [bigint, number][] = [
+        [ids[1]!, 2_500],
+        [ids[9]!, 2_500],
+        [other, 5_000],
+      ];
+      const records = raw([
+        { outputId: out(1), poolId: limited, value: 1n, entries: one(other) },
+        { outputId: out(2), poolId: 0n, value: 2n, entries: mixed },
+        { outputId: out(3), poolId: open, value: 3n, entries: mixed },
+        { outputId: out(4), poolId: both, value: 4n, entries: mixed },
+        { outputId: out(5), poolId: limited, value: 5n, entries: one(other) },
+      ]);
+      await expect(f.as(v1).ledger.propose(records))
+        .to.emit(ledger, "BatchProposed")
+        .withArgs(1, await v1.getAddress(), 0, TOKEN(1000), 5, records);
+      expect(decodeRecords(records).map((r) => r.poolId)).to.deep.equal([limited, 0n, open, both, limited]);
     });
   });
 
@@ -423,6 +530,7 @@ describe("AttributionLedger", function () {
       for (let b = 0; b < 3; b++) {
         const records: AttributionRecord[] = Array.from({ length: 5 }, (_, i) => ({
           outputId: id(`batch-${b}-output-${i}`),
+          poolId: 0n,
           value: BigInt(1 + b * 10 + i),
           vector: [
             { contributionId: ids[i]!, weightBps: 2_500 + b },

@@ -667,6 +667,28 @@ describe("ContributionRegistry", function () {
       const cid = await acceptedContribution(f, alice, "acc");
       expect(await registry.isAccepted(cid)).to.equal(true);
     });
+
+    it("records an Accepted contribution's datanet, eight 32-bit ids per word, for the ledger's pool checks", async function () {
+      await f.as(f.cast.curator).registry.createDatanet("ipfs://second");
+      const first = await acceptedContribution(f, alice, "in-one");
+      const second = await acceptedContribution(f, alice, "in-two", 2n);
+      const pending = await registerOne(f, alice, "pending", 2n);
+      const rejected = await registerOne(f, alice, "rejected", 2n);
+      for (const v of f.validators.slice(0, 3)) await f.as(v).registry.vote(id("rejected"), false);
+      expect(await registry.acceptedDatanetOf(first)).to.equal(1n);
+      expect(await registry.acceptedDatanetOf(second)).to.equal(2n);
+      // Only Accepted contributions have one: zero otherwise, as for ids never registered.
+      expect(await registry.acceptedDatanetOf(pending)).to.equal(0n);
+      expect(await registry.acceptedDatanetOf(rejected)).to.equal(0n);
+      expect(await registry.acceptedDatanetOf(999n)).to.equal(0n);
+      const word = (cid: bigint) => registry.acceptedDatanetWord(cid >> 3n);
+      const slot = async (cid: bigint) => ((await word(cid)) >> ((cid & 7n) * 32n)) & 0xffff_ffffn;
+      expect(await slot(first)).to.equal(1n);
+      expect(await slot(second)).to.equal(2n);
+      expect(await slot(pending)).to.equal(0n);
+      expect([first, second, pending, rejected].map((cid) => cid >> 3n)).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(await word(first)).to.equal((1n << (first * 32n)) | (2n << (second * 32n)));
+    });
   });
 
   describe("voting window and expiry", function () {

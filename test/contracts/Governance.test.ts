@@ -58,12 +58,35 @@ describe("epoch clock and parameter views", function () {
     ).to.be.revertedWithCustomError(staking, "ZeroAddress");
     const distributor = new RewardDistributor__factory(admin);
     await expect(
-      distributor.deploy(ethers.ZeroAddress, f.deployment.staking, admin!.address, admin!.address, 0, 0, 3_600),
+      distributor.deploy(
+        await f.rewardToken.getAddress(),
+        f.deployment.staking,
+        admin!.address,
+        ethers.ZeroAddress,
+        0,
+        0,
+        1,
+        3_600,
+      ),
     ).to.be.revertedWithCustomError(distributor, "ZeroAddress");
     const ledger = new AttributionLedger__factory(admin);
+    const { staking: stakingAddress, registry, distributor: rewards } = f.deployment;
     await expect(
-      ledger.deploy(f.deployment.staking, ethers.ZeroAddress, admin!.address, 3 * 86_400),
+      ledger.deploy(stakingAddress, ethers.ZeroAddress, rewards, admin!.address, 3 * 86_400),
     ).to.be.revertedWithCustomError(ledger, "ZeroAddress");
+    await expect(
+      ledger.deploy(stakingAddress, registry, ethers.ZeroAddress, admin!.address, 3 * 86_400),
+    ).to.be.revertedWithCustomError(ledger, "ZeroAddress");
+  });
+
+  it("refuses the zero address as the network pool's token at deployment: InvalidToken", async function () {
+    const [admin] = await ethers.getSigners();
+    const distributor = new RewardDistributor__factory(admin);
+    await expect(
+      distributor.deploy(ethers.ZeroAddress, f.deployment.staking, admin!.address, admin!.address, 0, 0, 1, 3_600),
+    )
+      .to.be.revertedWithCustomError(distributor, "InvalidToken")
+      .withArgs(ethers.ZeroAddress);
   });
 
   it("refuses the stake token as the treasury at deployment: InvalidRoleAccount", async function () {
@@ -88,7 +111,7 @@ describe("epoch clock and parameter views", function () {
       await expect(registry.deploy(staking, admin!.address, period, 60, 86_400))
         .to.be.revertedWithCustomError(registry, "VotingPeriodOutOfBounds")
         .withArgs(period, min, max);
-      await expect(ledger.deploy(staking, f.deployment.registry, admin!.address, period))
+      await expect(ledger.deploy(staking, f.deployment.registry, f.deployment.distributor, admin!.address, period))
         .to.be.revertedWithCustomError(ledger, "VotingPeriodOutOfBounds")
         .withArgs(period, min, max);
     }
@@ -129,15 +152,44 @@ describe("epoch clock and parameter views", function () {
     expect(await registry.STAKING()).to.equal(f.deployment.staking);
     expect(await ledger.STAKING()).to.equal(f.deployment.staking);
     expect(await ledger.REGISTRY()).to.equal(f.deployment.registry);
+    expect(await ledger.DISTRIBUTOR()).to.equal(f.deployment.distributor);
+    expect(await distributor.STAKING()).to.equal(f.deployment.staking);
+    expect(await distributor.REWARD_TOKEN()).to.equal(await f.rewardToken.getAddress());
+    // The demo allowlists the network pool's token, then the stable and credit tokens, in that order.
+    expect(await distributor.tokens()).to.deep.equal([
+      await f.rewardToken.getAddress(),
+      await f.stableToken.getAddress(),
+      await f.creditToken.getAddress(),
+    ]);
+    expect(await f.stableToken.decimals()).to.equal(6n);
+    expect(await distributor.poolCount()).to.equal(1n);
+    const networkPool = await distributor.poolOf(await distributor.NETWORK_POOL());
+    expect([networkPool.owner, networkPool.token, networkPool.datanetCount]).to.deep.equal([
+      ethers.ZeroAddress,
+      await f.rewardToken.getAddress(),
+      0n,
+    ]);
+    const params = await distributor.allocationParamsAt(0);
+    expect([params.protocolFeeBps, params.validatorShareBps, params.idleRefundEpochs, params.treasury]).to.deep.equal([
+      500n,
+      1_000n,
+      1n,
+      await f.cast.treasury.getAddress(),
+    ]);
   });
 
   it("a second allocation change in the same epoch replaces the first", async function () {
     const { distributor } = f.tributary;
     const treasury = await f.cast.treasury.getAddress();
-    await distributor.setAllocationParams(100, 100, treasury);
-    await distributor.setAllocationParams(200, 300, treasury);
+    await distributor.setAllocationParams(100, 100, 2, treasury);
+    await distributor.setAllocationParams(200, 300, 3, treasury);
     const next = await distributor.allocationParamsAt(1);
-    expect([next.fromEpoch, next.protocolFeeBps, next.validatorShareBps]).to.deep.equal([1n, 200n, 300n]);
+    expect([next.fromEpoch, next.protocolFeeBps, next.validatorShareBps, next.idleRefundEpochs]).to.deep.equal([
+      1n,
+      200n,
+      300n,
+      3n,
+    ]);
     expect((await distributor.allocationParamsAt(0)).protocolFeeBps).to.equal(500n);
   });
 

@@ -1,7 +1,16 @@
 /** Shared mocha fixtures: the demo suite deployed through Ignition, plus small helpers. */
 import type { NetworkConnection } from "hardhat/types/network";
-import { id, parseUnits, type Signer } from "ethers";
-import { computeCommitment, connectTributary, withRunner, type TributaryContracts } from "../../client/index.js";
+import { id, keccak256, parseUnits, toUtf8Bytes, type Signer } from "ethers";
+import {
+  computeCommitment,
+  connectTributary,
+  SETTLEMENT_TYPES,
+  SettlementTree,
+  withRunner,
+  type SettlementEntry,
+  type SettlementMessage,
+  type TributaryContracts,
+} from "../../client/index.js";
 import { deployDemoSuite, type DemoSuite } from "../../scripts/lib/scenario.js";
 
 export const TOKEN = (n: number | string) => parseUnits(String(n), 18);
@@ -22,11 +31,16 @@ export interface FixtureOptions {
    * exists a new slasher waits `GOVERNANCE_DELAY`, which tests that slash directly cannot afford.
    */
   slashers?: Signer[];
+  /** The distributor's idle-refund delay, in epochs (the demo's default otherwise). */
+  idleRefundEpochs?: bigint;
 }
 
 /** Deploys the suite, stakes four validators and creates one datanet. */
 export async function deployFixture(connection: NetworkConnection, options: FixtureOptions = {}): Promise<Fixture> {
-  const suite = await deployDemoSuite(connection);
+  const suite = await deployDemoSuite(
+    connection,
+    options.idleRefundEpochs === undefined ? {} : { idleRefundEpochs: options.idleRefundEpochs },
+  );
   const as = (signer: Signer) => withRunner(suite.tributary, signer);
   for (const slasher of options.slashers ?? []) {
     await (await suite.tributary.staking.scheduleSlasher(await slasher.getAddress())).wait();
@@ -96,14 +110,19 @@ export async function ageCommitment(f: Fixture): Promise<void> {
   await advanceTime(f, await f.tributary.registry.commitmentMinAge());
 }
 
-/** Commits and reveals one contribution for `contributor`; returns its id. */
-export async function registerOne(f: Fixture, contributor: Signer, label: string): Promise<bigint> {
+/** Commits and reveals one contribution for `contributor` in `datanetId` (the fixture's by default); returns its id. */
+export async function registerOne(
+  f: Fixture,
+  contributor: Signer,
+  label: string,
+  datanetId: bigint = f.datanetId,
+): Promise<bigint> {
   const hash = id(label);
   const address = await contributor.getAddress();
-  await (await f.tributary.registry.commit(computeCommitment(address, f.datanetId, [hash], ZERO_SALT))).wait();
+  await (await f.tributary.registry.commit(computeCommitment(address, datanetId, [hash], ZERO_SALT))).wait();
   await ageCommitment(f);
   const registry = f.as(contributor).registry;
-  const tx = await registry.register(f.datanetId, hash, `ipfs://${label}`, ZERO_SALT);
+  const tx = await registry.register(datanetId, hash, `ipfs://${label}`, ZERO_SALT);
   const receipt = await tx.wait();
   for (const log of receipt!.logs) {
     const parsed = registry.interface.parseLog(log);
@@ -112,11 +131,81 @@ export async function registerOne(f: Fixture, contributor: Signer, label: string
   throw new Error("no ContributionRegistered event");
 }
 
-/** Registers a contribution (content hash `id(label)`) and has validators 1-3 accept it. */
-export async function acceptedContribution(f: Fixture, contributor: Signer, label: string): Promise<bigint> {
-  const contributionId = await registerOne(f, contributor, label);
+/** Registers a contribution (content hash `id(label)`) in `datanetId` and has validators 1-3 accept it. */
+export async function acceptedContribution(
+  f: Fixture,
+  contributor: Signer,
+  label: string,
+  datanetId: bigint = f.datanetId,
+): Promise<bigint> {
+  const contributionId = await registerOne(f, contributor, label, datanetId);
   for (const v of f.validators.slice(0, 3)) await (await f.as(v).registry.vote(id(label), true)).wait();
   return contributionId;
 }
 
 export { connectTributary };
+
+/** The data URI settlements are submitted with unless a test names another. */
+export const SETTLEMENT_URI = "ipfs://settlement";
+
+/** A settlement tree over `(account, token, cumulativeAmount)` leaves, built with the client's {@link SettlementTree}. */
+export function settlementTree(entries: readonly SettlementEntry[]): SettlementTree {
+  return SettlementTree.build(entries);
+}
+
+/** Anything that signs settlements: the suite's distributor or another deployment. */
+interface SettlementDomain {
+  getAddress(): Promise<string>;
+  eip712Domain(): Promise<[string, string, string, bigint, string, string, bigint[]]>;
+}
+
+/** The EIP-712 message of a settlement of `epoch` with one cumulative total per covered token; the deadline is a day on. */
+export async function settlementMessage(
+  f: Fixture,
+  epoch: bigint,
+  root: string,
+  cumulativeTotals: bigint[],
+  uri = SETTLEMENT_URI,
+): Promise<SettlementMessage> {
+  return {
+    epoch,
+    root,
+    cumulativeTotals,
+    dataUriHash: keccak256(toUtf8Bytes(uri)),
+    deadline: (await latestTimestamp(f)) + 86_400n,
+  };
+}
+
+/**
+ * Signs `message` by every signer, in strictly increasing signer address order as `submitSettlement`
+ * requires, for `distributor` (the suite's by default).
+ */
+export async function signSorted(
+  f: Fixture,
+  message: SettlementMessage,
+  signers: Signer[],
+  distributor: SettlementDomain = f.tributary.distributor,
+): Promise<string[]> {
+  const [, name, version, chainId, verifyingContract] = await distributor.eip712Domain();
+  const withAddress = await Promise.all(signers.map(async (s) => ({ s, a: (await s.getAddress()).toLowerCase() })));
+  withAddress.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
+  return Promise.all(
+    withAddress.map(({ s }) =>
+      s.signTypedData({ name, version, chainId, verifyingContract }, SETTLEMENT_TYPES, { ...message }),
+    ),
+  );
+}
+
+/** Submits (from the admin) the settlement of `epoch`, signed by validators 1-3 unless told otherwise. */
+export async function submitSettlement(
+  f: Fixture,
+  epoch: bigint,
+  root: string,
+  cumulativeTotals: bigint[],
+  options: { signers?: Signer[]; uri?: string } = {},
+) {
+  const uri = options.uri ?? SETTLEMENT_URI;
+  const message = await settlementMessage(f, epoch, root, cumulativeTotals, uri);
+  const signatures = await signSorted(f, message, options.signers ?? f.validators.slice(0, 3));
+  return f.tributary.distributor.submitSettlement(epoch, root, cumulativeTotals, uri, message.deadline, signatures);
+}

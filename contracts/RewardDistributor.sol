@@ -590,9 +590,9 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     // ----------------------------------------------------------------- internal
 
-    /// @dev Records the claim (see `_record`), pays it, and enforces the token's cap: whatever a signed
-    /// tree contains, Σ claimed never exceeds the active total, that is, the balance never drops below
-    /// `totalFunded − activeTotal`.
+    /// @dev Records the claim (see `_record`), enforces the token's cap, and pays: whatever a signed
+    /// tree contains, Σ claimed never exceeds the active total, that is, paying never takes the balance
+    /// below `totalFunded − activeTotal`.
     function _claim(
         address account,
         address token,
@@ -608,12 +608,13 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
             skipEmpty
         );
         if (paid == 0) return 0;
-        IERC20(token).safeTransfer(recipient, paid);
-        // activeTotal <= totalFunded: every settled total is within the token's budget.
+        // activeTotal <= totalFunded: every settled total is within the token's budget. Paying `paid`
+        // lowers the balance by exactly `paid`, whatever the token charges the recipient.
         uint256 balance = IERC20(token).balanceOf(address(this));
-        if (balance < totalFunded - activeTotal) {
-            revert ClaimExceedsActiveTotal(token, totalFunded - balance, activeTotal);
+        if (balance < paid + (totalFunded - activeTotal)) {
+            revert ClaimExceedsActiveTotal(token, totalFunded + paid - balance, activeTotal);
         }
+        IERC20(token).safeTransfer(recipient, paid);
         return paid;
     }
 

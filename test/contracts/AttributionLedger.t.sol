@@ -108,7 +108,14 @@ contract AttributionLedger_propose is VotingFixture {
     }
 
     function test_RevertWhen_weightsDoNotSumTo10000() public {
-        bytes memory records = abi.encodePacked(bytes32(uint256(1)), uint32(0), uint128(5), uint8(2), uint32(1), uint16(5_000));
+        bytes memory records = abi.encodePacked(
+            bytes32(uint256(1)),
+            uint32(0),
+            uint128(5),
+            uint8(2),
+            uint32(1),
+            uint16(5_000)
+        );
         records = bytes.concat(records, abi.encodePacked(uint32(2), uint16(4_000)));
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.WeightsSumMismatch.selector, 0, 9_000));

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { InvalidInputError, requireEpoch, settle } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
-import { open, runAction } from "./common.js";
+import { formatAmount, open, runAction, tokenInfos } from "./common.js";
 
 interface SettleArguments {
   epoch: string;
@@ -31,7 +31,18 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
       },
       onProgress: (step, detail) => console.log(`[${step}] ${detail}`),
     });
-    console.log(`epoch ${result.epoch} settled: root ${result.root}, cumulative total ${result.cumulativeTotal}`);
+    console.log(`epoch ${result.epoch} settled: root ${result.root}`);
+    const info = await tokenInfos(
+      tributary,
+      result.computation.tokens.map((t) => t.token),
+    );
+    for (const t of result.computation.tokens) {
+      const token = info.get(t.token)!;
+      console.log(
+        `  [${t.index}] ${token.symbol}: cumulative total ${formatAmount(t.cumulativeTotal, token)}, ` +
+          `funded ${formatAmount(t.fundedThrough, token)}, carried ${formatAmount(t.carryOut, token)}`,
+      );
+    }
     console.log(`artifact: ${result.artifactLocation}`);
   });
 }

@@ -138,11 +138,14 @@ export async function requireListedToken(
 
 /**
  * The tokens to act on for `account` in `artifact`: `--token` if given (it must be one the artifact
- * covers, and the account must have a leaf in it), else every token the account has a leaf in.
+ * covers, and the account must have a leaf in it), else every token the account has a leaf in, in
+ * allowlist order.
  */
 export function accountTokens(artifact: SettlementArtifact, account: string, tokenOption: string): string[] {
   const epoch = artifact.metadata.epoch;
-  const owed = tokensOf(artifact, account);
+  // In settlement (allowlist) order, as the artifact's tokens list them.
+  const order = new Map((artifact.metadata.tokens ?? []).map((t) => [getAddress(t.token), t.index] as const));
+  const owed = tokensOf(artifact, account).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   if (tokenOption !== "") {
     const token = requireAddress(tokenOption, "--token");
     const covered = (artifact.metadata.tokens ?? []).map((t) => getAddress(t.token));

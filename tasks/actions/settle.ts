@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { InvalidInputError, requireEpoch, settle } from "../../client/index.js";
+import { ContractRevertError, InvalidInputError, requireEpoch, settle } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { formatAmount, open, runAction, tokenInfos } from "./common.js";
 
@@ -30,6 +30,16 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
           console.log(`  indexed to block ${doneBlock}/${toBlock} (${events} events)`),
       },
       onProgress: (step, detail) => console.log(`[${step}] ${detail}`),
+    }).catch((error: unknown) => {
+      // The journal holds signatures over exactly what governance vetoed: it cannot be submitted again.
+      if (error instanceof ContractRevertError && error.errorName === "SettlementWasVetoed") {
+        throw new InvalidInputError(
+          `governance vetoed the settlement signed for epoch ${epoch}, and this run would submit it unchanged; ` +
+            "publish a corrected artifact and re-run with --data-uri <its URI>, so that validators sign anew",
+          { cause: error },
+        );
+      }
+      throw error;
     });
     console.log(`epoch ${result.epoch} settled: root ${result.root}`);
     const info = await tokenInfos(

@@ -189,6 +189,21 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     // Governance vetoes it (say its data URI pointed nowhere): the operator re-runs settle with the
     // same store and a new data URI, as docs/operations.md says, and validators re-sign.
     await (await tributary.distributor.veto(0n)).wait();
+    // Re-running without a new data URI would submit the vetoed settlement again: refused, with the fix.
+    const unchanged = await hardhat(node, [
+      "tributary:settle",
+      "--epoch",
+      "0",
+      "--deployment",
+      deploymentFile,
+      "--out",
+      out,
+    ]);
+    expect(unchanged.code).to.equal(1);
+    expect(errorLines(unchanged)).to.deep.equal([
+      "tributary: governance vetoed the settlement signed for epoch 0, and this run would submit it unchanged; " +
+        "publish a corrected artifact and re-run with --data-uri <its URI>, so that validators sign anew",
+    ]);
     const resettled = await hardhat(node, [
       "tributary:settle",
       "--epoch",

@@ -41,6 +41,7 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
   let deploymentFile: string;
   // Set by the first test, which the bad-input tests below build on.
   let artifactPath = "";
+  let zeroIdleParameters = "";
   let stakeTokenAddress = "";
   let listedTokens: string[] = [];
   const listedToken = (i: number) => listedTokens[i] ?? "";
@@ -50,6 +51,11 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     node = await startHardhatNode();
     work = await mkdtemp(path.join(os.tmpdir(), "tributary-cli-"));
     deploymentFile = path.join(work, "deployment.json");
+    // Outside `work`, which the bad-input tests check stays untouched.
+    const parameters = JSON.parse(await readFile("deploy/parameters/localhost.json", "utf8"));
+    parameters.TributaryDemo.idleRefundEpochs = 0;
+    zeroIdleParameters = path.join(await mkdtemp(path.join(os.tmpdir(), "tributary-params-")), "zero-idle.json");
+    await writeFile(zeroIdleParameters, JSON.stringify(parameters));
   });
   after(async function () {
     await node?.stop();
@@ -333,6 +339,18 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
         path.join(work, "never.json"),
       ],
       /set Tributary\.treasury to a nonzero address/,
+    ],
+    [
+      "an idle-refund delay of zero epochs",
+      () => [
+        "tributary:deploy",
+        "--demo-tokens",
+        "--parameters",
+        zeroIdleParameters,
+        "--out",
+        path.join(work, "never.json"),
+      ],
+      /TributaryDemo\.idleRefundEpochs must be a whole number of epochs from 1 to 366 .*got "0"/,
     ],
     [
       "an unknown pool",

@@ -35,7 +35,10 @@ export const tributaryTasks = [
     })
     .setAction(() => import("./actions/deploy.js"))
     .build(),
-  task("tributary:status", "Show the suite's epochs, settlements, pools and stake")
+  task(
+    "tributary:status",
+    "Show the suite's epochs, settlements, allowlisted tokens with their funding and totals, pools and stake",
+  )
     .addOption(deployment)
     .setAction(() => import("./actions/status.js"))
     .build(),
@@ -76,7 +79,10 @@ export const tributaryTasks = [
     })
     .setAction(() => import("./actions/verify.js"))
     .build(),
-  task("tributary:claim", "Claim an account's rewards against the active root, using its settlement artifact")
+  task(
+    "tributary:claim",
+    "Claim an account's rewards against the active root, in one token or every token it is owed (one transaction)",
+  )
     .addOption({ name: "account", description: "Account to claim for", type: ArgumentType.STRING, defaultValue: "" })
     .addOption({
       name: "artifact",
@@ -84,10 +90,22 @@ export const tributaryTasks = [
       type: ArgumentType.STRING,
       defaultValue: "",
     })
+    .addOption({
+      name: "token",
+      description: "Token to claim (default: every token the account has a leaf in)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
     .addOption(deployment)
     .setAction(() => import("./actions/claim.js"))
     .build(),
-  task("tributary:fund", "Fund an epoch's reward pool from the first account (approving the token first)")
+  task("tributary:fund", "Fund a pool for an epoch from the first account, in the pool's token (approving it first)")
+    .addOption({
+      name: "pool",
+      description: "Pool to fund (default: 0, the network pool)",
+      type: ArgumentType.STRING,
+      defaultValue: "0",
+    })
     .addOption({
       name: "epoch",
       description: "Epoch to fund (default: the current one)",
@@ -96,16 +114,41 @@ export const tributaryTasks = [
     })
     .addOption({
       name: "amount",
-      description: "Amount in whole tokens, e.g. 1000 or 12.5",
+      description: "Amount in whole tokens of the pool's token, e.g. 1000 or 12.5",
       type: ArgumentType.STRING,
       defaultValue: "",
     })
     .addOption(deployment)
     .setAction(() => import("./actions/fund.js"))
     .build(),
-  task("tributary:proof", "Print an account's cumulative amount and Merkle proof from a settlement artifact")
+  task("tributary:create-pool", "Create a reward pool owned by the first account, in an allowlisted token")
+    .addOption({
+      name: "token",
+      description: "Allowlisted ERC-20 the pool pays in",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addOption({
+      name: "datanets",
+      description: "Comma-separated datanet ids the pool's records may draw on (default: every datanet)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
+    .addOption(deployment)
+    .setAction(() => import("./actions/createPool.js"))
+    .build(),
+  task(
+    "tributary:proof",
+    "Print an account's cumulative amounts and Merkle proofs, per token, from a settlement artifact",
+  )
     .addOption({ name: "account", description: "Account", type: ArgumentType.STRING, defaultValue: "" })
     .addOption({ name: "artifact", description: "Settlement artifact", type: ArgumentType.STRING, defaultValue: "" })
+    .addOption({
+      name: "token",
+      description: "Token (default: every token the account has a leaf in)",
+      type: ArgumentType.STRING,
+      defaultValue: "",
+    })
     .setAction(() => import("./actions/proof.js"))
     .build(),
 ];

@@ -1,22 +1,58 @@
-import { formatUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { claim, claimable, requireAddress } from "../../client/index.js";
-import { open, readArtifact, runAction } from "./common.js";
+import { getAddress } from "ethers";
+import { claim, claimable, claimMany, InvalidInputError, requireAddress } from "../../client/index.js";
+import {
+  accountTokens,
+  formatAmount,
+  open,
+  readArtifact,
+  requireListedToken,
+  requireSameDeployment,
+  runAction,
+  tokenInfos,
+} from "./common.js";
 
 export default async function claimTask(
-  args: { account: string; artifact: string; deployment: string },
+  args: { account: string; artifact: string; token: string; deployment: string },
   hre: HardhatRuntimeEnvironment,
 ): Promise<void> {
   await runAction(async () => {
+    if (args.account === "") throw new InvalidInputError("--account is required: the account to claim for");
     const account = requireAddress(args.account, "--account");
+    if (args.token !== "") requireAddress(args.token, "--token");
     const artifact = await readArtifact(args.artifact);
+    const tokens = accountTokens(artifact, account, args.token);
     const { tributary } = await open(hre, args.deployment);
+    requireSameDeployment(tributary, artifact);
+    if (args.token !== "") await requireListedToken(tributary, args.token);
+    const info = await tokenInfos(tributary, tokens);
     const available = await claimable(tributary, artifact, account);
-    if (available === 0n) {
-      console.log(`${account} has nothing left to claim`);
+    const due = tokens.filter((t) => (available.get(t) ?? 0n) > 0n);
+    const names = tokens.map((t) => info.get(t)!.symbol).join(", ");
+    if (due.length === 0) {
+      console.log(`${account} has nothing left to claim in ${names}`);
       return;
     }
-    const { paid, transaction } = await claim(tributary, artifact, account);
-    console.log(`claimed ${formatUnits(paid, 18)} for ${account} in ${transaction}`);
+    let paid: Map<string, bigint>;
+    let transaction: string;
+    if (due.length === 1) {
+      const result = await claim(tributary, artifact, account, due[0]!);
+      paid = new Map([[due[0]!, result.paid]]);
+      transaction = result.transaction;
+    } else {
+      const result = await claimMany(
+        tributary,
+        artifact,
+        due.map((token) => ({ account, token })),
+      );
+      paid = result.paid;
+      transaction = result.transaction;
+    }
+    for (const token of tokens) {
+      const amount = paid.get(getAddress(token)) ?? 0n;
+      if (due.includes(token)) console.log(`claimed ${formatAmount(amount, info.get(token)!)} for ${account}`);
+      else console.log(`nothing left to claim in ${info.get(token)!.symbol} for ${account}`);
+    }
+    console.log(`transaction ${transaction}`);
   });
 }

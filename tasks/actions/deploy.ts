@@ -2,10 +2,19 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { InvalidInputError, serializeDeployment, type TributaryDeployment } from "../../client/index.js";
+import {
+  connectTributary,
+  InvalidInputError,
+  serializeDeployment,
+  type TributaryDeployment,
+} from "../../client/index.js";
 import { writeJsonAtomic } from "../../client/node/index.js";
 import { TributaryDemoModule, TributaryModule } from "../../deploy/modules/Tributary.js";
 import { defaultDeploymentPath, runAction } from "./common.js";
+
+/** Bounds of `idleRefundEpochs`; mirror `RewardDistributor.MIN_IDLE_REFUND_EPOCHS` and `MAX_IDLE_REFUND_EPOCHS`. */
+const MIN_IDLE_REFUND_EPOCHS = 1n;
+const MAX_IDLE_REFUND_EPOCHS = 366n;
 
 interface DeployArguments {
   parameters: string;
@@ -37,6 +46,16 @@ export default async function deploy(args: DeployArguments, hre: HardhatRuntimeE
         throw new InvalidInputError(`${file}: set ${moduleId}.${key} to a nonzero address (got "${value}")`);
       }
     }
+    if (own.idleRefundEpochs !== undefined) {
+      const text = String(own.idleRefundEpochs);
+      if (!/^\d+$/.test(text) || BigInt(text) < MIN_IDLE_REFUND_EPOCHS || BigInt(text) > MAX_IDLE_REFUND_EPOCHS) {
+        throw new InvalidInputError(
+          `${file}: ${moduleId}.idleRefundEpochs must be a whole number of epochs from ${MIN_IDLE_REFUND_EPOCHS} to ` +
+            `${MAX_IDLE_REFUND_EPOCHS} (idle epochs before a dapp pool is refunded to its owner), got "${text}"`,
+        );
+      }
+      own.idleRefundEpochs = BigInt(text);
+    }
     const latest = await connection.ethers.provider.getBlock("latest");
     if (own.genesis === undefined || own.genesis === "now") own.genesis = BigInt(latest!.timestamp);
     const deployBlock = latest!.number + 1;
@@ -58,5 +77,8 @@ export default async function deploy(args: DeployArguments, hre: HardhatRuntimeE
     const out = args.out ? path.resolve(args.out) : defaultDeploymentPath(chainId);
     await writeJsonAtomic(out, serializeDeployment(deployment));
     console.log(`Recorded the deployment in ${out}`);
+    const distributor = connectTributary(deployment, connection.ethers.provider).distributor;
+    const tokens = await distributor.tokens();
+    console.log(`Allowlisted tokens (settlement order): ${tokens.join(", ")}`);
   });
 }

@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { InvalidInputError, requireEpoch, settle } from "../../client/index.js";
+import { ContractRevertError, InvalidInputError, requireEpoch, settle } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
-import { open, runAction } from "./common.js";
+import { formatAmount, open, runAction, tokenInfos } from "./common.js";
 
 interface SettleArguments {
   epoch: string;
@@ -30,8 +30,29 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
           console.log(`  indexed to block ${doneBlock}/${toBlock} (${events} events)`),
       },
       onProgress: (step, detail) => console.log(`[${step}] ${detail}`),
+    }).catch((error: unknown) => {
+      // The journal holds signatures over exactly what governance vetoed: it cannot be submitted again.
+      if (error instanceof ContractRevertError && error.errorName === "SettlementWasVetoed") {
+        throw new InvalidInputError(
+          `governance vetoed the settlement signed for epoch ${epoch}, and this run would submit it unchanged; ` +
+            "publish a corrected artifact and re-run with --data-uri <its URI>, so that validators sign anew",
+          { cause: error },
+        );
+      }
+      throw error;
     });
-    console.log(`epoch ${result.epoch} settled: root ${result.root}, cumulative total ${result.cumulativeTotal}`);
+    console.log(`epoch ${result.epoch} settled: root ${result.root}`);
+    const info = await tokenInfos(
+      tributary,
+      result.computation.tokens.map((t) => t.token),
+    );
+    for (const t of result.computation.tokens) {
+      const token = info.get(t.token)!;
+      console.log(
+        `  [${t.index}] ${token.symbol}: cumulative total ${formatAmount(t.cumulativeTotal, token)}, ` +
+          `funded ${formatAmount(t.fundedThrough, token)}, carried ${formatAmount(t.carryOut, token)}`,
+      );
+    }
     console.log(`artifact: ${result.artifactLocation}`);
   });
 }

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { InvalidInputError, requireEpoch, verify } from "../../client/index.js";
-import { open, runAction } from "./common.js";
+import { formatAmount, open, runAction, tokenInfos } from "./common.js";
 
 export default async function verifyTask(
   args: { epoch: string; deployment: string; confirmations: number },
@@ -13,10 +13,21 @@ export default async function verifyTask(
     const { tributary } = await open(hre, args.deployment);
     const index = args.confirmations >= 0 ? { confirmations: args.confirmations } : {};
     const result = await verify(tributary, { epoch, index });
-    console.log(`recomputed root  ${result.computedRoot} (cumulative total ${result.computedTotal})`);
-    console.log(
-      `on-chain root    ${result.onChainRoot ?? "none"}${result.onChainTotal === undefined ? "" : ` (cumulative total ${result.onChainTotal})`}`,
-    );
+    const info = await tokenInfos(tributary, result.tokens);
+    console.log(`recomputed root  ${result.computedRoot}`);
+    console.log(`on-chain root    ${result.onChainRoot ?? "none"}`);
+    const count = Math.max(result.tokens.length, result.onChainTotals?.length ?? 0);
+    for (let i = 0; i < count; i++) {
+      const address = result.tokens[i];
+      const token = address ? info.get(address)! : { address: "?", symbol: `token #${i}`, decimals: 0 };
+      const computed = result.computedTotals[i];
+      const onChain = result.onChainTotals?.[i];
+      const show = (v: bigint | undefined) => (v === undefined ? "none" : formatAmount(v, token));
+      console.log(
+        `  [${i}] ${token.symbol} ${address ?? ""}: recomputed ${show(computed)}, on chain ${show(onChain)}` +
+          (computed === onChain ? "" : "  MISMATCH"),
+      );
+    }
     if (result.matches) console.log(`epoch ${epoch}: MATCH`);
     else {
       console.error(`tributary: epoch ${epoch} does not match the chain`);

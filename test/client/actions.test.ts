@@ -10,9 +10,13 @@ import {
   computeCommitment,
   contributionStatus,
   ContractRevertError,
-  register,
-  fundEpoch,
+  createPool,
+  fundPool,
   InvalidInputError,
+  listPools,
+  NotFoundError,
+  readPool,
+  register,
   requestUnstake,
   setRecipient,
   TributaryError,
@@ -46,37 +50,196 @@ describe("client actions", function () {
   });
 
   describe("setRecipient", function () {
-    it("sets the signer's recipient (what claims then pay), and null resets it to the signer", async function () {
+    it("sets the signer's recipient per token (what its claims then pay), and null resets it", async function () {
       const bob = f.contributors[1]!;
+      const bobAddress = await bob.getAddress();
       const carol = await f.contributors[2]!.getAddress();
-      await setRecipient(f.as(bob), carol);
-      expect(await f.tributary.distributor.recipientOf(bob)).to.equal(carol);
-      await setRecipient(f.as(bob), null);
-      expect(await f.tributary.distributor.recipientOf(bob)).to.equal(ZeroAddress);
+      const stable = await f.stableToken.getAddress();
+      const reward = await f.rewardToken.getAddress();
+      await setRecipient(f.as(bob), stable, carol);
+      expect(await f.tributary.distributor.recipientOf(bobAddress, stable)).to.equal(carol);
+      // Other tokens are untouched: each token has its own recipient.
+      expect(await f.tributary.distributor.recipientOf(bobAddress, reward)).to.equal(ZeroAddress);
+      await setRecipient(f.as(bob), reward.toLowerCase(), carol.toLowerCase());
+      expect(await f.tributary.distributor.recipientOf(bobAddress, reward)).to.equal(carol);
+      await setRecipient(f.as(bob), stable, null);
+      expect(await f.tributary.distributor.recipientOf(bobAddress, stable)).to.equal(ZeroAddress);
+      expect(await f.tributary.distributor.recipientOf(bobAddress, reward)).to.equal(carol);
     });
 
-    it("refuses a malformed address, the distributor, the reward token and a read-only client", async function () {
+    it("refuses a malformed address, the distributor, the token itself, an unlisted token and a read-only client", async function () {
       const bob = f.as(f.contributors[1]!);
-      const malformed = await failureOf(() => setRecipient(bob, "0x1234"));
+      const bobAddress = await f.contributors[1]!.getAddress();
+      const carol = await f.contributors[2]!.getAddress();
+      const stable = await f.stableToken.getAddress();
+
+      const malformed = await failureOf(() => setRecipient(bob, stable, "0x1234"));
       expect(malformed).to.be.instanceOf(InvalidInputError);
       expect(malformed.message).to.contain('recipient must be a 0x-prefixed 20-byte hex address, got "0x1234"');
+      const malformedToken = await failureOf(() => setRecipient(bob, "0xabc", carol));
+      expect(malformedToken).to.be.instanceOf(InvalidInputError);
+      expect(malformedToken.message).to.contain('token must be a 0x-prefixed 20-byte hex address, got "0xabc"');
 
-      const distributor = await failureOf(() => setRecipient(bob, f.deployment.distributor));
+      const distributor = await failureOf(() => setRecipient(bob, stable, f.deployment.distributor));
       expect(distributor).to.be.instanceOf(InvalidInputError);
       expect(distributor.message).to.match(/is the distributor: tokens paid there would be stuck/);
 
-      const tokenAddress = (await f.rewardToken.getAddress()).toLowerCase();
-      const token = await failureOf(() => setRecipient(bob, tokenAddress));
-      expect(token).to.be.instanceOf(InvalidInputError);
-      expect(token.message).to.match(/is the reward token: tokens paid there would be stuck/);
+      const itself = await failureOf(() => setRecipient(bob, stable, stable.toLowerCase()));
+      expect(itself).to.be.instanceOf(InvalidInputError);
+      expect(itself.message).to.match(/is the token itself: tokens paid there would be stuck/);
+
+      // Another listed token is an ordinary recipient address for this one.
+      await setRecipient(bob, stable, await f.creditToken.getAddress());
+      expect(await f.tributary.distributor.recipientOf(bobAddress, stable)).to.equal(await f.creditToken.getAddress());
+
+      const stakeToken = await f.stakeToken.getAddress();
+      const unlisted = await failureOf(() => setRecipient(bob, stakeToken, carol));
+      expect(unlisted).to.be.instanceOf(InvalidInputError);
+      expect(unlisted.message).to.contain(`token ${stakeToken} is not on the distributor's allowlist`);
+      expect(unlisted.message).to.contain(stable);
 
       const readOnly = connectTributary(f.deployment, ethers.provider);
-      const noSigner = await failureOf(() => setRecipient(readOnly, ZeroAddress.replace(/0$/, "1")));
+      const noSigner = await failureOf(() => setRecipient(readOnly, stable, carol));
       expect(noSigner.message).to.contain("connect the client with a Signer");
-      expect(await f.tributary.distributor.recipientOf(f.contributors[1]!)).to.equal(ZeroAddress);
+      expect(await f.tributary.distributor.recipientOf(bobAddress, await f.rewardToken.getAddress())).to.equal(
+        ZeroAddress,
+      );
     });
   });
 
+  describe("createPool, readPool and listPools", function () {
+    it("creates pools owned by the signer; reads them back with the network pool first", async function () {
+      const stable = await f.stableToken.getAddress();
+      const credit = await f.creditToken.getAddress();
+      await (await f.as(f.cast.curator).registry.createDatanet("ipfs://second")).wait();
+      const chat = await createPool(f.as(f.cast.dapp), { token: stable.toLowerCase(), datanets: [1n, 2] });
+      const search = await createPool(f.as(f.cast.searchDapp), { token: credit });
+      expect([chat, search]).to.deep.equal([1n, 2n]);
+
+      const pools = await listPools(f.tributary);
+      expect(pools).to.deep.equal([
+        { poolId: 0n, owner: ZeroAddress, token: await f.rewardToken.getAddress(), datanets: [] },
+        { poolId: 1n, owner: await f.cast.dapp.getAddress(), token: stable, datanets: [1n, 2n] },
+        { poolId: 2n, owner: await f.cast.searchDapp.getAddress(), token: credit, datanets: [] },
+      ]);
+      expect(await readPool(f.tributary, "1")).to.deep.equal(pools[1]);
+      const [created] = await f.tributary.distributor.queryFilter(f.tributary.distributor.filters.PoolCreated(1n));
+      expect(created!.args.owner).to.equal(await f.cast.dapp.getAddress());
+      expect([...created!.args.datanets]).to.deep.equal([1n, 2n]);
+    });
+
+    it("refuses unlisted and disallowed tokens, bad datanet lists and a read-only client before sending", async function () {
+      const dapp = f.as(f.cast.dapp);
+      const stable = await f.stableToken.getAddress();
+      const stakeToken = await f.stakeToken.getAddress();
+
+      const unlisted = await failureOf(() => createPool(dapp, { token: stakeToken }));
+      expect(unlisted).to.be.instanceOf(InvalidInputError);
+      expect(unlisted.message).to.contain(`token ${stakeToken} is not allowed for new pools`);
+      expect(unlisted.message).to.contain(await f.rewardToken.getAddress());
+
+      await (await f.tributary.distributor.disallowToken(stable)).wait();
+      const disallowed = await failureOf(() => createPool(dapp, { token: stable }));
+      expect(disallowed).to.be.instanceOf(InvalidInputError);
+      expect(disallowed.message).to.contain(`token ${stable} is not allowed for new pools`);
+
+      const credit = await f.creditToken.getAddress();
+      const tooMany = await failureOf(() => createPool(dapp, { token: credit, datanets: [1, 2, 3, 4, 5, 6, 7, 8, 9] }));
+      expect(tooMany.message).to.contain("at most 8 datanets, got 9");
+      const unordered = await failureOf(() => createPool(dapp, { token: credit, datanets: [2, 1] }));
+      expect(unordered.message).to.contain("strictly increasing order, without repeats");
+      const repeated = await failureOf(() => createPool(dapp, { token: credit, datanets: [1, 1] }));
+      expect(repeated.message).to.contain("strictly increasing order");
+      const zero = await failureOf(() => createPool(dapp, { token: credit, datanets: [0] }));
+      expect(zero.message).to.contain("datanet 0 is not a datanet id");
+      const wide = await failureOf(() => createPool(dapp, { token: credit, datanets: [2 ** 24] }));
+      expect(wide.message).to.contain(`datanet ${2 ** 24} is not a datanet id`);
+      const malformed = await failureOf(() => createPool(dapp, { token: "0x12" }));
+      expect(malformed.message).to.contain('token must be a 0x-prefixed 20-byte hex address, got "0x12"');
+      const readOnly = await failureOf(() =>
+        createPool(connectTributary(f.deployment, ethers.provider), { token: credit }),
+      );
+      expect(readOnly.message).to.contain("connect the client with a Signer");
+      for (const error of [tooMany, unordered, repeated, zero, wide, malformed, readOnly]) {
+        expect(error).to.be.instanceOf(InvalidInputError);
+      }
+      expect(await f.tributary.distributor.poolCount()).to.equal(1n);
+    });
+
+    it("refuses a pool that does not exist with NotFoundError, and a malformed id with InvalidInputError", async function () {
+      const missing = await failureOf(() => readPool(f.tributary, 3n));
+      expect(missing).to.be.instanceOf(NotFoundError);
+      expect(missing.message).to.contain("pool 3 does not exist: pools run from 0 (the network pool) to 0");
+      const malformed = await failureOf(() => readPool(f.tributary, "-1"));
+      expect(malformed).to.be.instanceOf(InvalidInputError);
+      expect(malformed.message).to.contain('poolId must be a non-negative whole number, got "-1"');
+    });
+  });
+
+  describe("fundPool", function () {
+    it("approves and funds a pool in its own token; per-token epoch funding adds up over pools", async function () {
+      const stable = await f.stableToken.getAddress();
+      const chat = await createPool(f.as(f.cast.dapp), { token: stable });
+      const second = await createPool(f.as(f.cast.searchDapp), { token: stable, datanets: [1n] });
+      const USD = (n: number) => BigInt(n) * 10n ** 6n;
+      await f.stableToken.mint(await f.cast.dapp.getAddress(), USD(10));
+      await f.stableToken.mint(await f.cast.searchDapp.getAddress(), USD(3));
+      const hash = await fundPool(f.as(f.cast.dapp), { poolId: chat, epoch: 0n, amount: USD(4) });
+      await fundPool(f.as(f.cast.searchDapp), { poolId: second, epoch: "0", amount: USD(3).toString() });
+      const d = f.tributary.distributor;
+      expect(await d.fundedInEpoch(0n, stable)).to.equal(USD(7));
+      expect(await d.fundedInEpoch(0n, await f.rewardToken.getAddress())).to.equal(0n);
+      expect(await d.totalFundedOf(stable)).to.equal(USD(7));
+      const receipt = await ethers.provider.getTransactionReceipt(hash);
+      const funded = receipt!.logs.map((l) => d.interface.parseLog(l)).find((l) => l?.name === "Funded")!;
+      expect([funded.args.poolId, funded.args.epoch, funded.args.token, funded.args.amount]).to.deep.equal([
+        chat,
+        0n,
+        stable,
+        USD(4),
+      ]);
+      expect(await f.stableToken.balanceOf(await f.cast.dapp.getAddress())).to.equal(USD(6));
+    });
+
+    it("refuses an unknown pool, a closed or too distant epoch, a disallowed token and a bad amount", async function () {
+      const dapp = f.as(f.cast.dapp);
+      await f.rewardToken.mint(await f.cast.dapp.getAddress(), TOKEN(10));
+      const missing = await failureOf(() => fundPool(dapp, { poolId: 7n, epoch: 0n, amount: TOKEN(1) }));
+      expect(missing).to.be.instanceOf(NotFoundError);
+      expect(missing.message).to.contain("pool 7 does not exist");
+
+      const fraction = await failureOf(() => fundPool(dapp, { poolId: 0n, epoch: 0n, amount: "1.5" }));
+      expect(fraction).to.be.instanceOf(InvalidInputError);
+      expect(fraction.message).to.contain('amount must be a whole number of token units, got "1.5"');
+
+      const d = f.tributary.distributor;
+      const lead = await d.MAX_FUNDING_LEAD_EPOCHS();
+      const tooFar = await failureOf(() => fundPool(dapp, { poolId: 0n, epoch: lead + 1n, amount: TOKEN(1) }));
+      expect(tooFar).to.be.instanceOf(ContractRevertError);
+      expect((tooFar as ContractRevertError).errorName).to.equal("FundingEpochTooFar");
+      expect((tooFar as ContractRevertError).errorArgs).to.deep.equal([lead + 1n, lead]);
+
+      const credit = await f.creditToken.getAddress();
+      const search = await createPool(f.as(f.cast.searchDapp), { token: credit });
+      await f.creditToken.mint(await f.cast.searchDapp.getAddress(), TOKEN(1));
+      await (await d.disallowToken(credit)).wait();
+      const disallowed = await failureOf(() =>
+        fundPool(f.as(f.cast.searchDapp), { poolId: search, epoch: 0n, amount: TOKEN(1) }),
+      );
+      expect(disallowed).to.be.instanceOf(ContractRevertError);
+      expect((disallowed as ContractRevertError).errorName).to.equal("TokenNotAllowed");
+      expect((disallowed as ContractRevertError).errorArgs).to.deep.equal([credit]);
+
+      const genesis = await d.GENESIS();
+      const duration = await d.EPOCH_DURATION();
+      await networkHelpers.time.increaseTo(genesis + 2n * duration);
+      const closed = await failureOf(() => fundPool(dapp, { poolId: 0n, epoch: 1n, amount: TOKEN(1) }));
+      expect(closed).to.be.instanceOf(InvalidInputError);
+      expect(closed.message).to.contain("epoch 1 is closed (the current epoch is 2); fund epoch 2 or a later one");
+      expect(await d.totalFundedOf(await f.rewardToken.getAddress())).to.equal(0n);
+      expect(await d.totalFundedOf(credit)).to.equal(0n);
+    });
+  });
   describe("requestUnstake and withdrawStake", function () {
     it("unbonds, refuses an early withdrawal with UnbondingNotFinished, then pays the stake back", async function () {
       const validator = f.validators[3]!;
@@ -177,24 +340,6 @@ describe("client actions", function () {
       const error = await failureOf(() => withdrawContribution(f.as(f.contributors[0]!), "0xabc"));
       expect(error).to.be.instanceOf(InvalidInputError);
       expect(error.message).to.contain('content hash must be 0x followed by 64 hex digits, got "0xabc"');
-    });
-  });
-
-  describe("fundEpoch", function () {
-    it("approves and funds; a closed epoch is refused with FundingEpochClosed and its arguments", async function () {
-      const dapp = f.cast.dapp;
-      await f.rewardToken.mint(await dapp.getAddress(), TOKEN(10));
-      await fundEpoch(f.as(dapp), { epoch: 0n, amount: TOKEN(4) });
-      expect(await f.tributary.distributor.fundedInEpoch(0)).to.equal(TOKEN(4));
-
-      const genesis = await f.tributary.distributor.GENESIS();
-      const duration = await f.tributary.distributor.EPOCH_DURATION();
-      await networkHelpers.time.increaseTo(genesis + 2n * duration);
-      const closed = await failureOf(() => fundEpoch(f.as(dapp), { epoch: 1n, amount: TOKEN(1) }));
-      expect(closed).to.be.instanceOf(ContractRevertError);
-      expect((closed as ContractRevertError).errorName).to.equal("FundingEpochClosed");
-      expect((closed as ContractRevertError).errorArgs).to.deep.equal([1n, 2n]);
-      expect(closed.message).to.contain("fund epoch 1 was refused by the contract: FundingEpochClosed(1, 2)");
     });
   });
 });

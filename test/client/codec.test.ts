@@ -15,24 +15,45 @@ describe("record encoding", function () {
   const records: AttributionRecord[] = [
     {
       outputId: id("a"),
+      poolId: 0n,
       value: 7n,
       vector: [
         { contributionId: 1n, weightBps: 2_500 },
         { contributionId: 9n, weightBps: 7_500 },
       ],
     },
-    { outputId: id("b"), value: 2n ** 127n, vector: [{ contributionId: 4_294_967_295n, weightBps: 10_000 }] },
+    {
+      outputId: id("b"),
+      poolId: 2n ** 32n - 1n,
+      value: 2n ** 127n,
+      vector: [{ contributionId: 4_294_967_295n, weightBps: 10_000 }],
+    },
   ].sort((x, y) => (BigInt(x.outputId) < BigInt(y.outputId) ? -1 : 1));
 
-  it("round-trips through the packed format (49 + 6n bytes per record)", function () {
+  it("round-trips through the packed format (53 + 6n bytes per record), pool ids included", function () {
     const data = encodeRecords(records);
-    expect((data.length - 2) / 2).to.equal(49 + 12 + 49 + 6);
+    expect((data.length - 2) / 2).to.equal(53 + 12 + 53 + 6);
     expect(decodeRecords(data)).to.deep.equal(records);
+  });
+
+  it("lays out outputId (32) | poolId (4) | value (16) | n (1) | entries", function () {
+    const record: AttributionRecord = {
+      outputId: "0x" + "11".repeat(32),
+      poolId: 0x01020304n,
+      value: 5n,
+      vector: [{ contributionId: 7n, weightBps: 10_000 }],
+    };
+    const data = encodeRecords([record]);
+    expect(data).to.equal("0x" + "11".repeat(32) + "01020304" + "00".repeat(15) + "05" + "01" + "00000007" + "2710");
+    expect(decodeRecords(data)).to.deep.equal([record]);
   });
 
   it("refuses each shape rule locally with the record's index", function () {
     const bad = (r: Partial<AttributionRecord>) => () => encodeRecords([{ ...records[0]!, ...r }]);
     expect(bad({ value: 0n })).to.throw(InvalidInputError, /record 0: value/);
+    expect(bad({ poolId: 2n ** 32n })).to.throw(InvalidInputError, /record 0: poolId must be a bigint between 0/);
+    expect(bad({ poolId: -1n })).to.throw(InvalidInputError, /record 0: poolId/);
+    expect(bad({ poolId: 1 as unknown as bigint })).to.throw(InvalidInputError, /record 0: poolId/);
     expect(bad({ outputId: "0x" + "00".repeat(32) })).to.throw(InvalidInputError, /must not be zero/);
     expect(bad({ vector: [] })).to.throw(InvalidInputError, /1 to 32 entries/);
     expect(
@@ -46,6 +67,8 @@ describe("record encoding", function () {
     expect(bad({ vector: [{ contributionId: 1n, weightBps: 9_999 }] })).to.throw(/sum to 9999/);
     expect(() => encodeRecords([records[1]!, records[0]!])).to.throw(/record 1: output ids/);
     expect(() => decodeRecords("0x1234")).to.throw(/truncated/);
+    // A header that ends inside the pool id is truncated too.
+    expect(() => decodeRecords("0x" + "11".repeat(34))).to.throw(InvalidInputError, /truncated at byte 0/);
   });
 });
 

@@ -23,6 +23,7 @@ describe("settler under faults, against a hardhat node", function () {
   let node: RunningNode;
   let suite: DemoSuite;
   let expectedRoot: string;
+  let expectedTotals: string[];
   let direct: JsonRpcProvider;
   let snapshot: string;
 
@@ -34,7 +35,11 @@ describe("settler under faults, against a hardhat node", function () {
     const genesis = await suite.tributary.distributor.GENESIS();
     await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
     await connection.networkHelpers.mine(12);
-    expectedRoot = (await computeEpochSettlement(suite.tributary, 0n)).tree.root;
+    const expected = await computeEpochSettlement(suite.tributary, 0n);
+    expectedRoot = expected.tree.root;
+    expectedTotals = expected.computation.cumulativeTotals.map(String);
+    // Three pools in three tokens were funded: the settlement carries three totals.
+    expect(expectedTotals).to.have.length(3);
     direct = new JsonRpcProvider(node.url, undefined, { batchMaxCount: 1 });
     snapshot = await direct.send("evm_snapshot", []);
   });
@@ -83,9 +88,13 @@ describe("settler under faults, against a hardhat node", function () {
         index: { confirmations: 6, chunkSize: 8, retries: 8, backoffMs: 10 },
       });
       expect(result.root).to.equal(expectedRoot);
+      expect(result.cumulativeTotals.map(String)).to.deep.equal(expectedTotals);
       expect(await submissions()).to.equal(1);
       const artifact = JSON.parse(await readFile(result.artifactLocation, "utf8"));
       expect(StandardMerkleTree.load(artifact).root).to.equal(expectedRoot);
+      expect(artifact.metadata.tokens.map((t: { cumulativeTotal: string }) => t.cumulativeTotal)).to.deep.equal(
+        expectedTotals,
+      );
       expect(proxy.counts.dropped, JSON.stringify(proxy.counts)).to.be.greaterThan(0);
       expect(proxy.counts.errored).to.be.greaterThan(0);
       expect(proxy.counts.reorged).to.be.greaterThan(0);
@@ -118,6 +127,9 @@ describe("settler under faults, against a hardhat node", function () {
       const artifact = JSON.parse(await readFile(output.artifact, "utf8"));
       expect(StandardMerkleTree.load(artifact).root).to.equal(expectedRoot);
       expect(artifact.metadata.amounts.length).to.equal(artifact.values.length);
+      expect(artifact.metadata.tokens.map((t: { cumulativeTotal: string }) => t.cumulativeTotal)).to.deep.equal(
+        expectedTotals,
+      );
     });
   }
 });

@@ -32,11 +32,24 @@ describe("client against a real hardhat node over HTTP", function () {
 
     // Anyone with only a provider can recompute and check every epoch.
     const readOnly = connectTributary(suite.deployment, connection.ethers.provider);
+    const tokens = await Promise.all(
+      [suite.rewardToken, suite.stableToken, suite.creditToken].map((t) => t.getAddress()),
+    );
     for (const epoch of [0n, 1n]) {
       const check = await verify(readOnly, { epoch, index: { chunkSize: 16 } });
+      const settlement = reports[Number(epoch)]!.settlement;
       expect(check.matches).to.equal(true);
-      expect(check.onChainRoot).to.equal(reports[Number(epoch)]!.settlement.root);
-      expect((await readEpoch(readOnly, epoch)).state).to.equal("active");
+      expect(check.onChainRoot).to.equal(settlement.root);
+      expect(check.tokens).to.deep.equal(tokens);
+      expect(check.computedTotals).to.deep.equal(settlement.cumulativeTotals);
+      expect(check.onChainTotals).to.deep.equal(settlement.cumulativeTotals);
+      const view = await readEpoch(readOnly, epoch);
+      expect(view.state).to.equal("active");
+      // Every pool was funded in both epochs, each in its own token.
+      expect([...view.funded.keys()]).to.deep.equal(tokens);
+      for (const token of tokens) {
+        expect(view.funded.get(token)).to.equal(await readOnly.distributor.fundedInEpoch(epoch, token));
+      }
     }
     const contributor = await suite.cast.contributors[0]!.getAddress();
     const mine = await listContributions(readOnly, { contributor });

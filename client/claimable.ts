@@ -1,6 +1,6 @@
 import type { TributaryContracts } from "./contracts.js";
 import { SettlementError } from "./errors.js";
-import { SettlementTree } from "./merkle.js";
+import { loadArtifactTree } from "./proof.js";
 import type { SettlementArtifact } from "./store.js";
 import { requireAddress } from "./validation.js";
 
@@ -19,7 +19,7 @@ export async function claimable(
     throw new SettlementError(`the artifact's root ${artifact.metadata.root} is not the active root ${active.root}`);
   }
   const out = new Map<string, bigint>();
-  for (const [leafAccount, token, entitled] of SettlementTree.load(artifact).entries()) {
+  for (const [leafAccount, token, entitled] of loadArtifactTree(artifact).entries()) {
     if (leafAccount.toLowerCase() !== account.toLowerCase()) continue;
     const claimed = await tributary.distributor.claimedOf(account, token);
     if (entitled > claimed) out.set(requireAddress(token), entitled - claimed);

@@ -99,6 +99,12 @@ export async function fundPool(tributary: TributaryContracts, parameters: FundPo
   const epoch = requireEpoch(parameters.epoch);
   const signer = requireSigner(tributary);
   const pool = await readPool(tributary, parameters.poolId);
+  if (!(await tributary.distributor.isTokenAllowed(pool.token))) {
+    throw new InvalidInputError(
+      `pool ${pool.poolId} pays in ${pool.token}, which governance has closed to funding (disallowToken); ` +
+        "fund another pool",
+    );
+  }
   const current = await tributary.distributor.currentEpoch();
   if (epoch < current) {
     throw new InvalidInputError(

@@ -146,6 +146,13 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     }
     progress("tree", `the settlement signed earlier for epoch ${epoch} was vetoed; signing the new one`);
     journal = undefined;
+  } else if (journal && !(await onChainSettlement(tributary, epoch)) && (await wasVetoed(tributary, journal))) {
+    // Exactly what the journal signed was vetoed: the contract refuses it for good.
+    throw new SettlementError(
+      `governance vetoed the settlement of epoch ${epoch} with root ${root} and data URI ${dataUri}, which is what ` +
+        `this run would submit again; if the data was at fault, settle again with a new data URI (dataUri, or ` +
+        `--data-uri in the CLI), otherwise fix the cause of the veto first`,
+    );
   }
   journal ??= {
     version: 1,

@@ -144,6 +144,7 @@ export async function measureSettle(
         }));
         records.push({
           outputId: "0x" + (outputIndex + 1).toString(16).padStart(64, "0"),
+          poolId: 0n,
           value: BigInt(1 + (outputIndex % 1000)) * 10n ** 15n,
           vector,
         });
@@ -164,7 +165,7 @@ export async function measureSettle(
 
     await (await rewardToken.mint(adminAddress, TOKEN(1_000_000))).wait();
     await (await rewardToken.connect(admin).approve(deployment.distributor, TOKEN(1_000_000))).wait();
-    await (await withRunner(tributary, admin).distributor.fund(0, TOKEN(1_000_000))).wait();
+    await (await withRunner(tributary, admin).distributor.fund(0, 0, TOKEN(1_000_000))).wait();
     const genesis = await tributary.distributor.GENESIS();
     await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
     const seedMs = Date.now() - seedStarted;

@@ -349,6 +349,7 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
   }
   extra.submitSettlement3TokensMaxEpochs5to9 = Math.max(...later);
   extra.cumulativeClaimAfter10Epochs = await claimFrom(t9, accounts[Z]!, trwd);
+  extra.cumulativeClaimProofNodes = t9.getProof(accounts[Z]!, trwd).length;
 
   // --- Uniswap's MerkleDistributor on a 100 000-leaf tree built its way, paying the same token.
   const uniArtifact = require("@uniswap/merkle-distributor/build/MerkleDistributor.json");

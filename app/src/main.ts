@@ -5,6 +5,7 @@
  */
 import {
   BrowserProvider,
+  getAddress,
   JsonRpcProvider,
   JsonRpcSigner,
   formatUnits,
@@ -14,6 +15,7 @@ import {
 import {
   claim,
   claimable,
+  claimMany,
   connectTributary,
   erc20At,
   hashFileBytes,
@@ -38,7 +40,9 @@ interface KnownAccount {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const short = (value: string) => `${value.slice(0, 8)}…${value.slice(-6)}`;
-const tokens = (value: bigint) => Number(formatUnits(value, 18)).toLocaleString("en-US", { maximumFractionDigits: 4 });
+/** `value` base units with `decimals` decimals, grouped, at most 4 fraction digits. */
+const units = (value: bigint, decimals = 18) =>
+  Number(formatUnits(value, decimals)).toLocaleString("en-US", { maximumFractionDigits: 4 });
 
 const deployment = parseDeployment(await (await fetch("/generated/deployment.json")).json());
 const knownAccounts: KnownAccount[] = await (await fetch("/generated/accounts.json")).json();
@@ -50,6 +54,47 @@ let signer: Signer | undefined;
 let me = "";
 let tributary: TributaryContracts = readOnly;
 let fileBytes: Uint8Array | undefined;
+
+/** An allowlisted token, as the app shows it. */
+interface TokenInfo {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+/** The distributor's allowlist, in allowlist order, with each token's symbol and decimals. */
+const tokenList: TokenInfo[] = await Promise.all(
+  (await readOnly.distributor.tokens()).map(async (address) => {
+    const token = erc20At(address, provider);
+    const [symbol, decimals] = await Promise.all([token.symbol(), token.decimals()]);
+    return { address: getAddress(address), symbol, decimals: Number(decimals) };
+  }),
+);
+const tokenInfo = (address: string): TokenInfo =>
+  tokenList.find((t) => t.address.toLowerCase() === address.toLowerCase()) ?? {
+    address,
+    symbol: short(address),
+    decimals: 18,
+  };
+/** An amount of `token`, formatted with its decimals and followed by its symbol. */
+const amountOf = (token: string, value: bigint) =>
+  `${units(value, tokenInfo(token).decimals)} ${tokenInfo(token).symbol}`;
+/** Per-token amounts, one per line, in allowlist order; "-" when there are none. */
+const perToken = (amounts: Map<string, bigint>) => {
+  const lines = tokenList
+    .filter((t) => (amounts.get(t.address) ?? 0n) > 0n)
+    .map(
+      (t) => `<span class="amount" data-symbol="${t.symbol}">${amountOf(t.address, amounts.get(t.address)!)}</span>`,
+    );
+  return lines.join("<br>") || "-";
+};
+const recipientToken = $<HTMLSelectElement>("recipient-token");
+for (const t of tokenList) {
+  const option = document.createElement("option");
+  option.value = t.address;
+  option.textContent = t.symbol;
+  recipientToken.append(option);
+}
+recipientToken.addEventListener("change", () => void renderRecipient());
 
 function say(id: string, message: string, isError = false) {
   const element = $(id);
@@ -126,20 +171,17 @@ $<HTMLFormElement>("register-form").addEventListener("submit", async (event) => 
 // --- Refresh every view from the chain.
 async function refresh() {
   if (!signer) return;
-  const [stake, rewardToken] = await Promise.all([
-    tributary.staking.activeStakeOf(me),
-    tributary.distributor.REWARD_TOKEN(),
-  ]);
-  const balance = await erc20At(rewardToken, provider).balanceOf(me);
+  const stake = await tributary.staking.activeStakeOf(me);
+  const balances = await Promise.all(tokenList.map((t) => erc20At(t.address, provider).balanceOf(me)));
   const mine = await listContributions(readOnly, { contributor: me });
   const roles: string[] = [];
-  if (stake > 0n) roles.push(`validator (${tokens(stake)} staked)`);
+  if (stake > 0n) roles.push(`validator (${units(stake)} staked)`);
   if (mine.length > 0) roles.push("contributor");
   $("account-address").textContent = me;
-  const recipient = await readOnly.distributor.recipientOf(me);
-  $("recipient-current").textContent = BigInt(recipient) === 0n ? "this account" : recipient;
   $("account-roles").innerHTML = roles.map((r) => `<span class="badge">${r}</span>`).join("") || "none yet";
-  $("account-balance").textContent = `${tokens(balance)} TRWD`;
+  $("account-balance").innerHTML = tokenList
+    .map((t, i) => `<span class="balance" data-symbol="${t.symbol}">${amountOf(t.address, balances[i]!)}</span>`)
+    .join("<br>");
 
   $("my-contributions").innerHTML =
     mine
@@ -149,8 +191,17 @@ async function refresh() {
       )
       .join("") || `<tr><td colspan="4">No contributions yet.</td></tr>`;
 
+  await renderRecipient();
   await renderPending(stake > 0n);
   await renderEpochs();
+}
+
+/** The recipient of the account's claims in the token picked in the recipient form. */
+async function renderRecipient() {
+  if (!signer) return;
+  const recipient = await readOnly.distributor.recipientOf(me, recipientToken.value);
+  $("recipient-current").textContent = BigInt(recipient) === 0n ? "this account" : recipient;
+  $("recipient-token-symbol").textContent = tokenInfo(recipientToken.value).symbol;
 }
 
 async function renderPending(isValidator: boolean) {
@@ -201,47 +252,101 @@ async function artifactFor(path: string): Promise<SettlementArtifact> {
   return artifact;
 }
 
+/** The artifact of the active root, once the app knows it; claims use it. */
+let activeArtifact: SettlementArtifact | undefined;
+
 async function renderEpochs() {
   const settled: SettledEpoch[] = await (await fetch(`/generated/settlements/index.json?${Date.now()}`)).json();
   const current = await readOnly.distributor.currentEpoch();
   const active = await readOnly.distributor.activeSettlement();
   const rows: string[] = [];
-  const rewards: { epoch: bigint; amount: bigint }[] = [];
+  const rewards: { epoch: bigint; amounts: Map<string, bigint> }[] = [];
+  activeArtifact = undefined;
   for (let epoch = 0n; epoch <= current; epoch++) {
     const view = await readEpoch(readOnly, epoch);
     const entry = settled.find((s) => BigInt(s.epoch) === epoch);
     const artifact = entry ? await artifactFor(entry.path) : undefined;
-    const line = artifact?.metadata.amounts.find((a) => a.account.toLowerCase() === me.toLowerCase());
-    const reward = BigInt(line?.amount ?? "0");
-    if (artifact) rewards.push({ epoch, amount: reward });
-    let available = 0n;
-    const isActiveRoot = artifact && artifact.metadata.root.toLowerCase() === active.root.toLowerCase();
-    if (artifact && isActiveRoot) available = await claimable(readOnly, artifact, me);
+    const earned = new Map<string, bigint>();
+    for (const line of artifact?.metadata.amounts ?? []) {
+      if (line.account.toLowerCase() !== me.toLowerCase()) continue;
+      const token = getAddress(line.token);
+      earned.set(token, (earned.get(token) ?? 0n) + BigInt(line.amount));
+    }
+    if (artifact) rewards.push({ epoch, amounts: earned });
+    if (artifact && artifact.metadata.root.toLowerCase() === active.root.toLowerCase()) activeArtifact = artifact;
     const state = { open: "open", closed: "closed, not settled", pending: "in challenge", active: "active" }[
       view.state
     ];
     rows.push(
-      `<tr data-epoch="${epoch}"><td>${epoch}</td><td>${tokens(view.funded)}</td><td class="state">${state}</td>` +
-        `<td>${artifact ? tokens(reward) : "-"}</td><td class="claimable">${isActiveRoot ? tokens(available) : "-"}</td>` +
-        `<td>${isActiveRoot ? `<button class="claim" data-path="${entry!.path}" ${available > 0n ? "" : "disabled"}>Claim</button>` : ""}</td></tr>`,
+      `<tr data-epoch="${epoch}"><td>${epoch}</td><td class="funded">${perToken(view.funded)}</td>` +
+        `<td class="state">${state}</td><td class="reward">${artifact ? perToken(earned) : "-"}</td></tr>`,
     );
   }
   $("epoch-rows").innerHTML = rows.join("");
+  await renderRewards();
   drawChart(rewards);
 }
 
-$("epoch-rows").addEventListener("click", async (event) => {
-  const button = event.target as HTMLButtonElement;
-  if (button.tagName !== "BUTTON" || !button.dataset.path) return;
+/** One row per token of the active settlement: entitled in total, claimed so far, claimable now. */
+async function renderRewards() {
+  const artifact = activeArtifact;
+  $("rewards-epoch").textContent = artifact ? `as of epoch ${artifact.metadata.epoch}` : "no active settlement yet";
+  const available = artifact ? await claimable(readOnly, artifact, me) : new Map<string, bigint>();
+  const rows: string[] = [];
+  for (const t of tokenList) {
+    const leaf = artifact?.metadata.amounts.find(
+      (a) => a.account.toLowerCase() === me.toLowerCase() && a.token.toLowerCase() === t.address.toLowerCase(),
+    );
+    const claimed = await readOnly.distributor.claimedOf(me, t.address);
+    if (!leaf && claimed === 0n) continue;
+    const now = available.get(t.address) ?? 0n;
+    rows.push(
+      `<tr data-token="${t.address}" data-symbol="${t.symbol}"><td class="symbol">${t.symbol}</td>` +
+        `<td class="entitled">${units(BigInt(leaf?.cumulativeAmount ?? "0"), t.decimals)}</td>` +
+        `<td class="claimed">${units(claimed, t.decimals)}</td>` +
+        `<td class="claimable">${units(now, t.decimals)}</td>` +
+        `<td><button class="claim" data-token="${t.address}" ${now > 0n ? "" : "disabled"}>Claim ${t.symbol}</button></td></tr>`,
+    );
+  }
+  $("reward-rows").innerHTML = rows.join("") || `<tr><td colspan="5">No rewards yet.</td></tr>`;
+  $<HTMLButtonElement>("claim-all").disabled = available.size === 0;
+}
+
+/** Claims one token, or every token with something left when `token` is undefined. */
+async function claimRewards(token: string | undefined, button: HTMLButtonElement) {
+  if (!signer || !activeArtifact) return say("claim-status", "Connect an account first.", true);
   button.disabled = true;
   try {
     say("claim-status", "Claiming…");
-    const { paid } = await claim(tributary, await artifactFor(button.dataset.path), me);
+    let paid: Map<string, bigint>;
+    if (token) {
+      paid = new Map([[token, (await claim(tributary, activeArtifact, me, token)).paid]]);
+    } else {
+      const owed = [...(await claimable(readOnly, activeArtifact, me)).keys()];
+      paid = (
+        await claimMany(
+          tributary,
+          activeArtifact,
+          owed.map((t) => ({ account: me, token: t })),
+        )
+      ).paid;
+    }
     await refresh();
-    say("claim-status", `Claimed ${tokens(paid)} TRWD.`);
+    const list = tokenList.filter((t) => paid.has(t.address)).map((t) => amountOf(t.address, paid.get(t.address)!));
+    say("claim-status", `Claimed ${list.join(", ") || "nothing"}.`);
   } catch (error) {
     say("claim-status", explain(error), true);
+    button.disabled = false;
   }
+}
+
+$("reward-rows").addEventListener("click", (event) => {
+  const button = event.target as HTMLButtonElement;
+  if (button.tagName !== "BUTTON" || !button.dataset.token) return;
+  void claimRewards(button.dataset.token, button);
+});
+$<HTMLButtonElement>("claim-all").addEventListener("click", (event) => {
+  void claimRewards(undefined, event.target as HTMLButtonElement);
 });
 
 $<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) => {
@@ -252,9 +357,13 @@ $<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) =>
   button.disabled = true;
   try {
     say("recipient-status", "Setting the recipient…");
-    await setRecipient(tributary, value === "" ? null : value);
+    const symbol = tokenInfo(recipientToken.value).symbol;
+    await setRecipient(tributary, recipientToken.value, value === "" ? null : value);
     await refresh();
-    say("recipient-status", value === "" ? "Your claims pay this account again." : `Your claims now pay ${value}.`);
+    say(
+      "recipient-status",
+      value === "" ? `Your ${symbol} claims pay this account again.` : `Your ${symbol} claims now pay ${value}.`,
+    );
   } catch (error) {
     say("recipient-status", explain(error), true);
   } finally {
@@ -262,27 +371,47 @@ $<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) =>
   }
 });
 
-function drawChart(rewards: { epoch: bigint; amount: bigint }[]) {
+/** Grouped bars: per epoch, one bar per token the account earned, each token on its own scale. */
+function drawChart(rewards: { epoch: bigint; amounts: Map<string, bigint> }[]) {
   const svg = $("chart");
-  const width = 520;
-  const height = 200;
-  const max = rewards.reduce((m, r) => (r.amount > m ? r.amount : m), 0n);
-  const barWidth = Math.min(80, (width - 40) / Math.max(rewards.length, 1) - 10);
-  const bars = rewards
-    .map((r, i) => {
-      const h = max === 0n ? 0 : Number((r.amount * 140n) / max);
-      const x = 30 + i * (barWidth + 10);
-      return (
-        `<rect class="bar" x="${x}" y="${170 - h}" width="${barWidth}" height="${h}" fill="#1d6fd8"></rect>` +
-        `<text x="${x + barWidth / 2}" y="188" text-anchor="middle" font-size="12">epoch ${r.epoch}</text>` +
-        `<text x="${x + barWidth / 2}" y="${165 - h}" text-anchor="middle" font-size="11">${tokens(r.amount)}</text>`
-      );
-    })
+  const colors = ["#1d6fd8", "#2a9d63", "#d8831d", "#8e44ad"];
+  const max = new Map<string, bigint>();
+  for (const r of rewards) {
+    for (const [token, amount] of r.amounts) if (amount > (max.get(token) ?? 0n)) max.set(token, amount);
+  }
+  const shown = tokenList.filter((t) => (max.get(t.address) ?? 0n) > 0n);
+  const groupWidth = Math.min(200, (Math.max(520, 40 + rewards.length * 130) - 40) / Math.max(rewards.length, 1) - 12);
+  const barWidth = Math.max(12, groupWidth / Math.max(shown.length, 1) - 4);
+  const width = 40 + rewards.length * (groupWidth + 12);
+  const height = 220;
+  let bars = "";
+  rewards.forEach((r, group) => {
+    const x0 = 30 + group * (groupWidth + 12);
+    shown.forEach((t, i) => {
+      const amount = r.amounts.get(t.address) ?? 0n;
+      if (amount === 0n) return;
+      const h = Number((amount * 130n) / max.get(t.address)!);
+      const x = x0 + i * (barWidth + 4);
+      const color = colors[tokenList.indexOf(t) % colors.length];
+      bars +=
+        `<rect class="bar" data-epoch="${r.epoch}" data-symbol="${t.symbol}" x="${x}" y="${170 - h}" width="${barWidth}" height="${h}" fill="${color}">` +
+        `<title>${amountOf(t.address, amount)}</title></rect>` +
+        `<text x="${x + barWidth / 2}" y="${165 - h}" text-anchor="middle" font-size="10">${t.symbol}</text>`;
+    });
+    bars += `<text x="${x0 + groupWidth / 2}" y="188" text-anchor="middle" font-size="12">epoch ${r.epoch}</text>`;
+  });
+  const legend = shown
+    .map(
+      (t, i) =>
+        `<rect x="${30 + i * 90}" y="200" width="10" height="10" fill="${colors[tokenList.indexOf(t) % colors.length]}"></rect>` +
+        `<text x="${44 + i * 90}" y="209" font-size="11">${t.symbol}</text>`,
+    )
     .join("");
   svg.innerHTML =
-    `<line x1="25" y1="170" x2="${width - 10}" y2="170" stroke="#8a8f99"></line>${bars}` +
+    `<line x1="25" y1="170" x2="${Math.max(width, 520) - 10}" y2="170" stroke="#8a8f99"></line>${bars}${legend}` +
     (rewards.length === 0 ? `<text x="30" y="100" font-size="13">No settled epochs yet.</text>` : "");
   svg.setAttribute("height", String(height));
+  svg.setAttribute("width", String(Math.max(width, 520)));
 }
 
 function escape(text: string): string {

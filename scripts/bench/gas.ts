@@ -3,7 +3,9 @@
  * network, next to EAS `attest` and Uniswap's MerkleDistributor `claim` deployed from the
  * bytecode their npm packages publish.
  */
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import path from "node:path";
 import {
   AbiCoder,
   ContractFactory,
@@ -12,17 +14,20 @@ import {
   keccak256,
   parseUnits,
   toUtf8Bytes,
+  ZeroHash,
   type Signer,
   type ContractTransactionResponse,
 } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import {
   computeCommitment,
+  createPool,
   encodeRecords,
   signSettlement,
   SettlementTree,
   withRunner,
   type AttributionRecord,
+  type SettlementEntry,
 } from "../../client/index.js";
 import { deployDemoSuite } from "../lib/scenario.js";
 import { UniswapBalanceTree } from "./uniswapTree.js";
@@ -39,11 +44,18 @@ export interface GasResults {
   vote: number;
   attributionRecord: number;
   batchAttest: number;
+  /** Steady state, one token covered (TRWD only funded so far), 5 signatures. */
   submitSettlement: number;
+  /** Steady state, three tokens covered and funded, 5 signatures. */
+  submitSettlement3Tokens: number;
   claimFirst: number;
   claimLater: number;
+  /** Morpho's Universal Rewards Distributor, same tree, token and conditions as claimFirst / claimLater. */
+  urdClaimFirst: number;
+  urdClaimLater: number;
   uniswapClaim: number;
   claimBatchPer: number;
+  ratios: { claimFirstOverUrd: number; claimLaterOverUrd: number; cumulativeOverUniswap10Epochs: number };
   extra: Record<string, number>;
 }
 
@@ -163,6 +175,7 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
     }));
     return {
       outputId: "0x" + (BigInt(id(`output-${r}`)) >> 8n).toString(16).padStart(64, "0"),
+      poolId: 0n,
       value: TOKEN(r + 1),
       vector,
     };
@@ -185,82 +198,195 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
   extra.batchAttestDeciding = attestGas.at(-1)!;
   log(`  attribution measured (${attributionRecord} per record, attest ${batchAttest})`);
 
-  // --- Settlements of a 100 000-account tree, with 5 signatures, and claims against them.
-  const accounts = Array.from({ length: 100_000 }, (_, i) =>
+  // --- Settlements and claims. Three allowlisted tokens (TRWD 18 decimals at index 0, TUSD 6 decimals
+  // at 1, TSRC at 2). Epochs 0 to 2 fund TRWD only, so their settlements cover one token; from epoch 3
+  // on all three are funded every epoch and settlements cover three. Claim trees have 100 000 leaves:
+  // 80 000 accounts in TRWD, 10 000 of them also in TUSD and 10 000 others also in TSRC.
+  const trwd = getAddress(await rewardToken.getAddress());
+  const tusd = getAddress(await suite.stableToken.getAddress());
+  const tsrc = getAddress(await suite.creditToken.getAddress());
+  const tokenList = [trwd, tusd, tsrc];
+  const accounts = Array.from({ length: 80_000 }, (_, i) =>
     getAddress("0x" + (BigInt(id(`acct-${i}`)) >> 96n).toString(16).padStart(40, "0")),
   );
-  const base = accounts.map((a, i) => [a, TOKEN(1) + BigInt(i)] as [string, bigint]);
-  const total = base.reduce((s, [, v]) => s + v, 0n);
-  await (await rewardToken.mint(await admin.getAddress(), total * 3n)).wait();
-  await (await rewardToken.connect(admin).approve(suite.deployment.distributor, total * 3n)).wait();
+  const X = 12_345; // Tributary's claimant (TRWD)
+  const Z = 30_000; // claims once, after ten epochs
+  const batchFrom = 20_000; // claimMany of 20 accounts
+  const stableClaimant = 5; // a first claim in TUSD
+  // Cumulative entitlements at `epoch`: `bumped` accounts (TRWD) get 5 more from epoch 4 on; Z earns
+  // 1 TRWD more every epoch, which also makes every epoch's root different.
+  const entriesAt = (epoch: number, bumped: number[]): SettlementEntry[] => {
+    const out: SettlementEntry[] = [];
+    for (const [i, a] of accounts.entries()) {
+      let amount = TOKEN(1) + BigInt(i);
+      if (i === Z) amount += TOKEN(epoch);
+      if (epoch >= 4 && bumped.includes(i)) amount += TOKEN(5);
+      out.push([a, trwd, amount]);
+      if (epoch >= 3 && i < 10_000) out.push([a, tusd, parseUnits("1", 6) + BigInt(i)]);
+      if (epoch >= 3 && i >= 10_000 && i < 20_000) out.push([a, tsrc, TOKEN(1) + BigInt(i)]);
+    }
+    return out;
+  };
   const dapp = withRunner(tributary, admin);
+  const chatPool = await createPool(dapp, { token: tusd });
+  const searchPool = await createPool(dapp, { token: tsrc });
+  const mintAndApprove = async (token: typeof rewardToken, amount: bigint) => {
+    await (await token.mint(await admin.getAddress(), amount)).wait();
+    await (await token.connect(admin).approve(suite.deployment.distributor, amount)).wait();
+  };
+  await mintAndApprove(rewardToken, TOKEN(200_000));
+  await mintAndApprove(suite.stableToken, parseUnits("100000", 6));
+  await mintAndApprove(suite.creditToken, TOKEN(100_000));
+  // Funding may run ahead of the clock: every epoch of the run is funded now.
+  for (let epoch = 0; epoch < 10; epoch++) {
+    await (await dapp.distributor.fund(0, epoch, epoch === 0 ? TOKEN(150_000) : TOKEN(10))).wait();
+    if (epoch < 3) continue;
+    await (
+      await dapp.distributor.fund(chatPool, epoch, epoch === 3 ? parseUnits("50000", 6) : parseUnits("10", 6))
+    ).wait();
+    await (await dapp.distributor.fund(searchPool, epoch, epoch === 3 ? TOKEN(50_000) : TOKEN(10))).wait();
+  }
   const genesis = await tributary.distributor.GENESIS();
-  const settleEpoch = async (epoch: bigint, entries: [string, bigint][]) => {
-    const sum = entries.reduce((s, [, v]) => s + v, 0n);
-    const tree = SettlementTree.build(entries);
-    await connection.networkHelpers.time.increaseTo(genesis + (epoch + 1n) * 86_400n + 1n);
+  const signersSorted = await sortByAddress(validators.slice(0, 5));
+  /** Settles `epoch` over `tree`, covering the first `tokenCount` tokens, and waits out the challenge period. */
+  const settleEpoch = async (epoch: number, tree: SettlementTree, tokenCount: number) => {
+    const totals = tokenList.slice(0, tokenCount).map(() => 0n);
+    for (const [, token, amount] of tree.entries()) totals[tokenList.indexOf(token)]! += amount;
+    await connection.networkHelpers.time.increaseTo(genesis + BigInt(epoch + 1) * 86_400n + 1n);
     const deadline = BigInt(await connection.networkHelpers.time.latest()) + 86_400n;
     const uri = `ipfs://settlement-${epoch}`;
     const message = {
-      epoch,
+      epoch: BigInt(epoch),
       root: tree.root,
-      cumulativeTotal: sum,
+      cumulativeTotals: totals,
       dataUriHash: keccak256(toUtf8Bytes(uri)),
       deadline,
     };
-    const sorted = await sortByAddress(validators.slice(0, 5));
     const signatures = [];
-    for (const v of sorted) signatures.push(await signSettlement(tributary, v, message));
-    const gas = await gasOf(tributary.distributor.submitSettlement(epoch, tree.root, sum, uri, deadline, signatures));
+    for (const v of signersSorted) signatures.push(await signSettlement(tributary, v, message));
+    const gas = await gasOf(
+      tributary.distributor.submitSettlement(epoch, tree.root, totals, uri, deadline, signatures),
+    );
     await connection.networkHelpers.time.increase(3_600);
-    return { gas, tree };
+    return gas;
   };
-  await (await dapp.distributor.fund(0, total)).wait();
-  await (await dapp.distributor.fund(1, TOKEN(10))).wait();
-  await (await dapp.distributor.fund(2, TOKEN(10))).wait();
-  const epoch0 = await settleEpoch(0n, base);
-  extra.submitSettlementFirstEver = epoch0.gas;
-  const claimFor = (tree: SettlementTree, account: string, amount: bigint) =>
-    gasOf(tributary.distributor.claim(account, amount, tree.getProof(account)));
-  const claimant = accounts[12_345]!;
-  const claimFirst = await claimFor(epoch0.tree, claimant, base[12_345]![1]);
+  const claimFrom = (tree: SettlementTree, account: string, token: string) =>
+    gasOf(tributary.distributor.claim(account, token, tree.amountOf(account, token)!, tree.getProof(account, token)));
 
-  const requests = accounts
-    .slice(20_000, 20_020)
-    .map((a, i) => ({ account: a, cumulativeAmount: base[20_000 + i]![1], proof: epoch0.tree.getProof(a) }));
+  // URD's claimant: a TRWD account whose proofs have the same length as X's in both claim trees, so
+  // both distributors verify the same number of nodes (and take calldata of the same size).
+  const t3 = SettlementTree.build(entriesAt(3, []));
+  const depth = (tree: SettlementTree, i: number) => tree.getProof(accounts[i]!, trwd).length;
+  let Y = -1;
+  let t4: SettlementTree | undefined;
+  for (let i = 40_000; i < 80_000 && Y < 0; i++) {
+    if (depth(t3, i) !== depth(t3, X)) continue;
+    const candidate = SettlementTree.build(entriesAt(4, [X, i]));
+    if (depth(candidate, i) === depth(candidate, X)) [Y, t4] = [i, candidate];
+  }
+  if (!t4) throw new Error("no URD claimant with X's proof length");
+  extra.claimProofNodes = depth(t3, X);
+
+  extra.submitSettlementFirstEver = await settleEpoch(0, SettlementTree.build(entriesAt(0, [])), 1);
+  extra.submitSettlementSecondEver = await settleEpoch(1, SettlementTree.build(entriesAt(1, [])), 1);
+  const submitSettlement = await settleEpoch(2, SettlementTree.build(entriesAt(2, [])), 1);
+  // The first settlement to cover TUSD and TSRC creates their claim-state slots.
+  extra.submitSettlement3TokensFirst = await settleEpoch(3, t3, 3);
+  log(
+    `  settlements measured (1 token ${submitSettlement}, first with 3 tokens ${extra.submitSettlement3TokensFirst})`,
+  );
+
+  // --- Morpho's Universal Rewards Distributor: the same tree, the same token contract.
+  const urdArtifact = JSON.parse(
+    await readFile(
+      path.resolve(import.meta.dirname, "..", "..", "bench", "peers", "UniversalRewardsDistributor.json"),
+      "utf8",
+    ),
+  );
+  const urd = (await new ContractFactory(urdArtifact.abi, urdArtifact.bytecode, admin).deploy(
+    await admin.getAddress(),
+    0,
+    ZeroHash,
+    ZeroHash,
+  )) as unknown as {
+    getAddress(): Promise<string>;
+    setRoot(root: string, ipfsHash: string): Promise<ContractTransactionResponse>;
+    claim(account: string, reward: string, claimable: bigint, proof: string[]): Promise<ContractTransactionResponse>;
+  };
+  await (await rewardToken.mint(await urd.getAddress(), TOKEN(200_000))).wait();
+  const urdClaimFrom = (tree: SettlementTree, i: number) =>
+    gasOf(urd.claim(accounts[i]!, trwd, tree.amountOf(accounts[i]!, trwd)!, tree.getProof(accounts[i]!, trwd)));
+
+  // First claims: an account's first, to a holder with no balance yet.
+  const claimFirst = await claimFrom(t3, accounts[X]!, trwd);
+  await (await urd.setRoot(t3.root, ZeroHash)).wait();
+  const urdClaimFirst = await urdClaimFrom(t3, Y);
+  extra.claimFirstTUSD = await claimFrom(t3, accounts[stableClaimant]!, tusd);
+  const requests = accounts.slice(batchFrom, batchFrom + 20).map((a) => ({
+    account: a,
+    token: trwd,
+    cumulativeAmount: t3.amountOf(a, trwd)!,
+    proof: t3.getProof(a, trwd),
+  }));
   const claimBatchPer = Math.round((await gasOf(tributary.distributor.claimMany(requests))) / requests.length);
 
-  const bumped1 = base.map(([a, v], i) => [a, i === 12_345 ? v + TOKEN(5) : v] as [string, bigint]);
-  const epoch1 = await settleEpoch(1n, bumped1);
-  extra.submitSettlementSecondEver = epoch1.gas;
-  const bumped2 = bumped1.map(([a, v], i) => [a, i === 12_345 ? v + TOKEN(5) : v] as [string, bigint]);
-  const epoch2 = await settleEpoch(2n, bumped2);
-  const submitSettlement = epoch2.gas;
-  const claimLater = await claimFor(epoch2.tree, claimant, bumped2[12_345]![1]);
-  log(`  settlement and claims measured (submit ${submitSettlement}, first claim ${claimFirst}, later ${claimLater})`);
+  // Later claims: a new root raises both accounts' entitlements by 5 TRWD.
+  const submitSettlement3Tokens = await settleEpoch(4, t4, 3);
+  const claimLater = await claimFrom(t4, accounts[X]!, trwd);
+  await (await urd.setRoot(t4.root, ZeroHash)).wait();
+  const urdClaimLater = await urdClaimFrom(t4, Y);
+  log(
+    `  claims measured: first ${claimFirst} (URD ${urdClaimFirst}), later ${claimLater} (URD ${urdClaimLater}); ` +
+      `3-token settlement ${submitSettlement3Tokens}`,
+  );
+
+  // --- Ten epochs, one claim: Z has earned in every epoch 0 to 9 and claims once, after the tenth.
+  const later: number[] = [];
+  let t9 = t4;
+  for (let epoch = 5; epoch < 10; epoch++) {
+    t9 = SettlementTree.build(entriesAt(epoch, [X, Y]));
+    later.push(await settleEpoch(epoch, t9, 3));
+  }
+  extra.submitSettlement3TokensMaxEpochs5to9 = Math.max(...later);
+  extra.cumulativeClaimAfter10Epochs = await claimFrom(t9, accounts[Z]!, trwd);
+  extra.cumulativeClaimProofNodes = t9.getProof(accounts[Z]!, trwd).length;
 
   // --- Uniswap's MerkleDistributor on a 100 000-leaf tree built its way, paying the same token.
   const uniArtifact = require("@uniswap/merkle-distributor/build/MerkleDistributor.json");
-  const balances = base.map(([account, amount]) => ({ account, amount }));
+  const balances = Array.from({ length: 100_000 }, (_, i) => ({
+    account: getAddress("0x" + (BigInt(id(`uni-${i}`)) >> 96n).toString(16).padStart(40, "0")),
+    amount: TOKEN(1) + BigInt(i),
+  }));
   const uniTree = new UniswapBalanceTree(balances);
-  const uniswap = await new ContractFactory(
-    uniArtifact.abi,
-    "0x" + String(uniArtifact.bytecode).replace(/^0x/, ""),
-    admin,
-  ).deploy(await rewardToken.getAddress(), uniTree.root);
-  await (await rewardToken.mint(await uniswap.getAddress(), total)).wait();
-  const uniClaim = (index: number) =>
-    gasOf(
-      (
-        uniswap as unknown as {
-          claim: (i: number, a: string, v: bigint, p: string[]) => Promise<ContractTransactionResponse>;
-        }
-      ).claim(index, balances[index]!.account, balances[index]!.amount, uniTree.proof(index)),
-    );
+  type Uniswap = {
+    getAddress(): Promise<string>;
+    claim: (i: number, a: string, v: bigint, p: string[]) => Promise<ContractTransactionResponse>;
+  };
+  const deployUniswap = async () => {
+    const distributor = (await new ContractFactory(
+      uniArtifact.abi,
+      "0x" + String(uniArtifact.bytecode).replace(/^0x/, ""),
+      admin,
+    ).deploy(trwd, uniTree.root)) as unknown as Uniswap;
+    await (await rewardToken.mint(await distributor.getAddress(), TOKEN(200_000))).wait();
+    return distributor;
+  };
+  const uniClaim = (distributor: Uniswap, index: number) =>
+    gasOf(distributor.claim(index, balances[index]!.account, balances[index]!.amount, uniTree.proof(index)));
+  const uniswap = await deployUniswap();
   // Same conditions as claimFirst: the first claim in its bitmap word, to a fresh recipient.
-  const uniswapClaim = await uniClaim(54_321);
-  extra.uniswapClaimWarmWord = await uniClaim(54_322);
-  log(`  Uniswap claim measured (${uniswapClaim})`);
+  const uniswapClaim = await uniClaim(uniswap, 54_321);
+  extra.uniswapClaimWarmWord = await uniClaim(uniswap, 54_322);
+  // A per-epoch distributor has one immutable root, so ten epochs are ten distributors and ten claims:
+  // the first to a fresh holder, the next nine to the same, now funded, holder.
+  let uniswap10 = 0;
+  for (let epoch = 0; epoch < 10; epoch++) uniswap10 += await uniClaim(await deployUniswap(), 77_777);
+  extra.uniswap10EpochClaims = uniswap10;
+  extra.uniswap10xClaim = 10 * uniswapClaim;
+  log(
+    `  Uniswap claim measured (${uniswapClaim}); ten epochs: one cumulative claim ${extra.cumulativeClaimAfter10Epochs}, ` +
+      `Uniswap ${uniswap10}`,
+  );
 
   return {
     register: single.commit + single.reveal,
@@ -270,10 +396,18 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
     attributionRecord,
     batchAttest,
     submitSettlement,
+    submitSettlement3Tokens,
     claimFirst,
     claimLater,
+    urdClaimFirst,
+    urdClaimLater,
     uniswapClaim,
     claimBatchPer,
+    ratios: {
+      claimFirstOverUrd: Math.round((claimFirst / urdClaimFirst) * 1000) / 1000,
+      claimLaterOverUrd: Math.round((claimLater / urdClaimLater) * 1000) / 1000,
+      cumulativeOverUniswap10Epochs: Math.round((extra.cumulativeClaimAfter10Epochs / uniswap10) * 1000) / 1000,
+    },
     extra,
   };
 }

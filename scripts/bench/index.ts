@@ -64,35 +64,59 @@ if (gas) {
       gas.attributionRecord <= 10_000,
     ],
     ["batchAttest", `${gas.batchAttest}`, "≤ 60 000", gas.batchAttest <= 60_000],
-    ["submitSettlement (5 signatures)", `${gas.submitSettlement}`, "≤ 150 000", gas.submitSettlement <= 150_000],
     [
-      "claimFirst (100 000-account tree)",
-      `${gas.claimFirst}`,
-      `≤ uniswapClaim = ${gas.uniswapClaim}`,
-      gas.claimFirst <= gas.uniswapClaim,
+      "submitSettlement (1 token, 5 signatures)",
+      `${gas.submitSettlement}`,
+      "≤ 150 000",
+      gas.submitSettlement <= 150_000,
     ],
-    ["claimLater", `${gas.claimLater}`, "≤ 50 000", gas.claimLater <= 50_000],
+    [
+      "submitSettlement3Tokens (5 signatures)",
+      `${gas.submitSettlement3Tokens}`,
+      "≤ 160 000",
+      gas.submitSettlement3Tokens <= 160_000,
+    ],
+    [
+      "claimFirst (100 000-leaf tree)",
+      `${gas.claimFirst}`,
+      `≤ 1.06 × urdClaimFirst = ${Math.floor(1.06 * gas.urdClaimFirst)} (${gas.ratios.claimFirstOverUrd}×)`,
+      gas.claimFirst <= 1.06 * gas.urdClaimFirst,
+    ],
+    [
+      "claimLater",
+      `${gas.claimLater}`,
+      `≤ 1.08 × urdClaimLater = ${Math.floor(1.08 * gas.urdClaimLater)} (${gas.ratios.claimLaterOverUrd}×)`,
+      gas.claimLater <= 1.08 * gas.urdClaimLater,
+    ],
+    ["urdClaimFirst (Morpho URD, same tree)", `${gas.urdClaimFirst}`, "reference", undefined],
+    ["urdClaimLater", `${gas.urdClaimLater}`, "reference", undefined],
     ["uniswapClaim (100 000-leaf tree)", `${gas.uniswapClaim}`, "reference", undefined],
+    [
+      "one cumulative claim after 10 epochs",
+      `${gas.extra.cumulativeClaimAfter10Epochs}`,
+      `Uniswap, 10 per-epoch claims: ${gas.extra.uniswap10EpochClaims}`,
+      undefined,
+    ],
     ["claimBatchPer (20 accounts)", `${gas.claimBatchPer}`, "-", undefined],
   );
 }
 if (merkle) {
   rows.push(
     [
-      "tree, 100 000 accounts (Tributary)",
+      "tree, 100 000 leaves (Tributary)",
       `${merkle.tributaryMs} ms`,
       `≥ 20× faster than OpenZeppelin (${merkle.speedup}×)`,
       merkle.speedup >= 20 && merkle.sameRoot,
     ],
     [
-      "tree, 100 000 accounts (OpenZeppelin)",
+      "tree, 100 000 leaves (OpenZeppelin)",
       `${merkle.openzeppelinMs} ms`,
       `same root and dump: ${merkle.sameRoot}`,
       undefined,
     ],
     ["proofs per second", `${merkle.proofsPerSec}`, "-", undefined],
     [
-      "tree, 1 000 000 accounts",
+      "tree, 1 000 000 leaves",
       `${merkle.tributary1MMs} ms, ${merkle.peakRssMB1M} MB`,
       "≤ 10 s and ≤ 1.5 GB",
       merkle.tributary1MMs <= 10_000 && merkle.peakRssMB1M <= 1_536,
@@ -120,6 +144,16 @@ for (const [name, value, target, met] of rows) {
       target.padEnd(widths[2]!),
       met === undefined ? "" : met ? "yes" : "MISSED",
     ].join("  "),
+  );
+}
+if (gas) {
+  console.log(
+    `\nclaimFirst / urdClaimFirst = ${gas.ratios.claimFirstOverUrd}, claimLater / urdClaimLater = ${gas.ratios.claimLaterOverUrd}`,
+  );
+  const perEpoch = (n: number) => Math.round(n / 10);
+  console.log(
+    `claim cost per epoch claimed, 10 epochs: Tributary ${perEpoch(gas.extra.cumulativeClaimAfter10Epochs!)} ` +
+      `(one cumulative claim), Uniswap ${perEpoch(gas.extra.uniswap10EpochClaims!)} (10 claims)`,
   );
 }
 console.log(`\nWrote ${out}`);

@@ -70,10 +70,14 @@ export async function measureSettle(
         { from, to, data, gas: "0x" + gas.toString(16), nonce: "0x" + nonce.toString(16) },
       ]);
     };
+    // Mines what was sent and fails loudly if any of it reverted, so seeding never goes silently empty.
     const flush = async (pending: Promise<unknown>[]) => {
-      await Promise.all(pending);
+      const hashes = (await Promise.all(pending)) as string[];
       pending.length = 0;
       await provider.send("evm_mine", []);
+      const receipts = await Promise.all(hashes.map((h) => provider.getTransactionReceipt(h)));
+      const failed = receipts.filter((r) => !r || r.status !== 1).length;
+      if (failed > 0) throw new Error(`${failed} of ${hashes.length} seeding transactions reverted`);
     };
 
     // Contributors sign gasless registrations; the dapp relays commitments, then reveals.
@@ -98,6 +102,8 @@ export async function measureSettle(
     }
     await flush(pending);
     log(`  ${wallets.length} commitments posted`);
+    // Reveals wait until the commitments are old enough.
+    await connection.networkHelpers.time.increase(await tributary.registry.commitmentMinAge());
     for (const [i, w] of wallets.entries()) {
       const request = {
         contributor: w.address,
@@ -144,6 +150,7 @@ export async function measureSettle(
         }));
         records.push({
           outputId: "0x" + (outputIndex + 1).toString(16).padStart(64, "0"),
+          poolId: 0n,
           value: BigInt(1 + (outputIndex % 1000)) * 10n ** 15n,
           vector,
         });
@@ -164,7 +171,7 @@ export async function measureSettle(
 
     await (await rewardToken.mint(adminAddress, TOKEN(1_000_000))).wait();
     await (await rewardToken.connect(admin).approve(deployment.distributor, TOKEN(1_000_000))).wait();
-    await (await withRunner(tributary, admin).distributor.fund(0, TOKEN(1_000_000))).wait();
+    await (await withRunner(tributary, admin).distributor.fund(0, 0, TOKEN(1_000_000))).wait();
     const genesis = await tributary.distributor.GENESIS();
     await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
     const seedMs = Date.now() - seedStarted;

@@ -1,4 +1,4 @@
-/** Child process of the benchmark: builds a 1 000 000-account tree and prints time and peak RSS. */
+/** Child process of the benchmark: builds a 1 000 000-leaf tree and prints time and peak RSS. */
 import { performance } from "node:perf_hooks";
 import { SettlementTree } from "../../client/index.js";
 import { syntheticEntries } from "./merkle.js";

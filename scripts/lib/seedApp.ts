@@ -1,6 +1,7 @@
 /**
- * Seeds a node for the reference dapp: one settled, active epoch whose rewards are unclaimed,
- * and two contributions waiting for votes. Writes what the app reads under `app/public/generated/`.
+ * Seeds a node for the reference dapp: one settled, active epoch of the three-pool demo (rewards in
+ * TRWD, TUSD and TSRC, all unclaimed), and two contributions waiting for votes. Writes what the app
+ * reads under `app/public/generated/`.
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -21,6 +22,7 @@ import {
   seedEpoch,
   setupNetwork,
   type Connection,
+  type DemoNetwork,
   type DemoSuite,
 } from "./scenario.js";
 
@@ -30,13 +32,13 @@ export async function seedApp(
   connection: Connection,
   log: (line: string) => void = () => {},
   directory = GENERATED_DIRECTORY,
-): Promise<DemoSuite> {
+): Promise<{ suite: DemoSuite; net: DemoNetwork }> {
   await rm(directory, { recursive: true, force: true });
   await mkdir(path.join(directory, "settlements"), { recursive: true });
   await writeFile(path.join(directory, "settlements", "index.json"), "[]\n");
   const suite = await deployDemoSuite(connection);
-  const datanetId = await setupNetwork(suite, log);
-  await seedEpoch(connection, suite, datanetId, 0, log);
+  const net = await setupNetwork(suite, log);
+  await seedEpoch(connection, suite, net, 0, log);
   const genesis = await suite.tributary.distributor.GENESIS();
   await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
   const result = await settle(withRunner(suite.tributary, suite.cast.admin), {
@@ -51,7 +53,7 @@ export async function seedApp(
   const latecomer = suite.cast.contributors[4]!;
   for (const label of ["translation-corpus", "eval-harness"]) {
     await register(withRunner(suite.tributary, latecomer), {
-      datanetId,
+      datanetId: net.corpusDatanet,
       contentHash: id(label),
       uri: `ipfs://${label}`,
       waitUntil: devChainWaitUntil(connection.ethers.provider as unknown as RawRpcProvider),
@@ -63,6 +65,8 @@ export async function seedApp(
     ...suite.cast.contributors.map((c, i) => [`contributor-${i + 1}`, c.getAddress()] as [string, Promise<string>]),
     ...suite.cast.validators.map((v, i) => [`validator-${i + 1}`, v.getAddress()] as [string, Promise<string>]),
     ["treasury", suite.cast.treasury.getAddress()],
+    ["chat-dapp", suite.cast.dapp.getAddress()],
+    ["search-dapp", suite.cast.searchDapp.getAddress()],
   ];
   const accounts = await Promise.all(names.map(async ([name, address]) => ({ name, address: await address })));
   await writeFile(path.join(directory, "accounts.json"), JSON.stringify(accounts, null, 2) + "\n");
@@ -70,7 +74,7 @@ export async function seedApp(
     path.join(directory, "deployment.json"),
     JSON.stringify(serializeDeployment(suite.deployment), null, 2) + "\n",
   );
-  return suite;
+  return { suite, net };
 }
 
 /** Adds a settlement's artifact to the list the app reads. */

@@ -97,13 +97,7 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @param funder The caller.
     /// @param token The pool's token.
     /// @param amount Tokens received.
-    event Funded(
-        uint256 indexed poolId,
-        uint256 indexed epoch,
-        address indexed funder,
-        address token,
-        uint256 amount
-    );
+    event Funded(uint256 indexed poolId, uint256 indexed epoch, address indexed funder, address token, uint256 amount);
     /// @notice The settlement of `epoch` was submitted; it is pending until `activatesAt`.
     /// @param epoch The settled epoch.
     /// @param root The Merkle root of cumulative entitlements.

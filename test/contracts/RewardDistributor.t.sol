@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {TributaryFixture} from "../utils/TributaryFixture.sol";
 import {MerkleTree} from "../utils/MerkleTree.sol";
@@ -1767,5 +1768,29 @@ contract RewardDistributor_reportEquivocation is DistributorFixture {
         bytes memory signatureB = _signed(keys[1], b);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.EvidenceVetoed.selector, 0));
         distributor.reportEquivocation(a, signatureA, b, signatureB);
+    }
+}
+
+/// @notice The tests' tree builder yields proofs OpenZeppelin's verifier accepts, for any tree size, and
+/// only for the leaf they were built for.
+contract MerkleTree_helper is DistributorFixture {
+    function testFuzz_proofsVerify(uint256 size, uint256 seed) public pure {
+        size = bound(size, 1, 40);
+        bytes32[] memory leaves = new bytes32[](size);
+        for (uint256 i; i < size; ++i) {
+            leaves[i] = MerkleTree.leaf(
+                address(uint160(uint256(keccak256(abi.encode("account", seed, i))))),
+                address(uint160(i)),
+                uint256(keccak256(abi.encode(seed, i)))
+            );
+        }
+        bytes32 root = MerkleTree.root(leaves);
+        for (uint256 i; i < size; ++i) {
+            bytes32[] memory proof = MerkleTree.proof(leaves, i);
+            assertTrue(MerkleProof.verify(proof, root, leaves[i]), "proof verifies");
+            if (size > 1) {
+                assertTrue(!MerkleProof.verify(proof, root, leaves[(i + 1) % size]), "not for another leaf");
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import {TributaryFixture} from "../utils/TributaryFixture.sol";
 import {VotingFixture} from "../utils/VotingFixture.sol";
 import {AttributionLedger} from "../../contracts/AttributionLedger.sol";
 import {IAttributionLedger} from "../../contracts/interfaces/IAttributionLedger.sol";
+import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 
 contract AttributionLedger_constructor is TributaryFixture {
     /// @notice A batch's window never outlasts the shortest unbonding period, so no stake can unbond, be
@@ -262,5 +263,223 @@ contract AttributionLedger_attest is VotingFixture {
     function _propose(address proposer) internal returns (uint256 batchId) {
         vm.prank(proposer);
         batchId = ledger.propose(_singleRecord(1, contributionId));
+    }
+}
+
+/// @notice Records name the pool that pays for them; a pool limited to datanets refuses contributions
+/// from other datanets, and the network pool takes any.
+contract AttributionLedger_pools is VotingFixture {
+    uint256 internal constant CONTRIBUTIONS = 12;
+    address internal v1 = makeAddr("v1");
+    uint32 internal d1;
+    uint32 internal d2;
+    uint32 internal d3;
+    /// @dev Contribution ids in registration order (ids 1 to 12). Ids 1 to 8 fill one word of the
+    /// registry's datanet map, odd ones in d1 and even ones in d2; ids 9 to 12 start the next word the
+    /// other way round, so no id shares its datanet with the id at the same slot of the other word.
+    uint256[] internal ids;
+    mapping(uint256 id => uint32) internal datanetOf;
+    /// @dev Limited to d1; to d1 and d3; to d2.
+    uint256 internal poolA;
+    uint256 internal poolB;
+    uint256 internal poolC;
+
+    function setUp() public override {
+        super.setUp();
+        _stake(v1, 1_000e18);
+        address curator = makeAddr("curator");
+        d1 = _createDatanet(curator);
+        d2 = _createDatanet(curator);
+        d3 = _createDatanet(curator);
+        address contributor = makeAddr("contributor");
+        for (uint256 i = 1; i <= CONTRIBUTIONS; ++i) {
+            bytes32 contentHash = keccak256(abi.encode("pooled work", i));
+            uint32 datanetId = (i <= 8) == (i % 2 == 1) ? d1 : d2;
+            uint256 id = _register(contributor, datanetId, contentHash);
+            vm.prank(v1);
+            registry.vote(contentHash, true);
+            ids.push(id);
+            datanetOf[id] = datanetId;
+        }
+        poolA = _pool(_datanets(d1));
+        uint24[] memory both = new uint24[](2);
+        both[0] = uint24(d1);
+        both[1] = uint24(d3);
+        poolB = _pool(both);
+        poolC = _pool(_datanets(d2));
+    }
+
+    function test_RevertWhen_recordNamesAnUnknownPool() public {
+        uint256 count = distributor.poolCount();
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.PoolNotFound.selector, 0, count));
+        vm.prank(v1);
+        ledger.propose(_record(1, count, ids[0]));
+    }
+
+    function test_RevertWhen_aLaterRecordNamesAnUnknownPool() public {
+        bytes memory records = bytes.concat(_record(1, 0, ids[0]), _record(2, type(uint32).max, ids[0]));
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.PoolNotFound.selector, 1, uint256(type(uint32).max)));
+        vm.prank(v1);
+        ledger.propose(records);
+    }
+
+    /// @notice A pool created after a batch was refused makes the same batch valid.
+    function test_propose_acceptsARecordOnceItsPoolExists() public {
+        uint256 next = distributor.poolCount();
+        bytes memory records = _record(1, next, ids[0]);
+        vm.expectRevert(abi.encodeWithSelector(IAttributionLedger.PoolNotFound.selector, 0, next));
+        vm.prank(v1);
+        ledger.propose(records);
+        assertEq(_pool(new uint24[](0)), next, "created");
+        vm.prank(v1);
+        uint256 batchId = ledger.propose(records);
+        assertEq(ledger.batches(batchId).recordCount, 1, "accepted");
+    }
+
+    function test_RevertWhen_contributionIsOutsideThePoolsDatanets() public {
+        uint256 id = ids[1];
+        assertEq(datanetOf[id], d2, "in d2");
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.DatanetNotInPool.selector, 0, id, uint256(d2), poolA)
+        );
+        vm.prank(v1);
+        ledger.propose(_record(1, poolA, id));
+    }
+
+    /// @notice One entry outside the pool's datanets refuses the record, whatever the others.
+    function test_RevertWhen_oneOfARecordsContributionsIsOutsideThePool() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.DatanetNotInPool.selector, 0, ids[3], uint256(d2), poolB)
+        );
+        vm.prank(v1);
+        ledger.propose(_record2(1, poolB, ids[2], ids[3]));
+    }
+
+    function test_propose_acceptsAContributionInThePoolsDatanets() public {
+        vm.startPrank(v1);
+        uint256 first = ledger.propose(_record(1, poolA, ids[0]));
+        uint256 second = ledger.propose(_record(1, poolB, ids[2]));
+        uint256 third = ledger.propose(_record(1, poolC, ids[1]));
+        vm.stopPrank();
+        assertEq(ledger.batches(first).recordCount, 1, "pool A");
+        assertEq(ledger.batches(second).recordCount, 1, "pool B");
+        assertEq(ledger.batches(third).recordCount, 1, "pool C");
+    }
+
+    function test_propose_networkPoolAcceptsEveryDatanet() public {
+        vm.prank(v1);
+        uint256 batchId = ledger.propose(_record2(1, 0, ids[0], ids[1]));
+        assertEq(ledger.batches(batchId).recordCount, 1, "accepted");
+    }
+
+    /// @notice A pool open to every datanet, other than the network pool, accepts any datanet too.
+    function test_propose_anUnlimitedPoolAcceptsEveryDatanet() public {
+        uint256 open = _pool(new uint24[](0));
+        vm.prank(v1);
+        uint256 batchId = ledger.propose(_record2(1, open, ids[0], ids[1]));
+        assertEq(ledger.batches(batchId).recordCount, 1, "accepted");
+    }
+
+    function test_propose_recordsNamingDifferentPoolsInOneBatch() public {
+        bytes memory records = bytes.concat(
+            _record(1, poolA, ids[0]),
+            _record2(2, 0, ids[0], ids[1]),
+            _record(3, poolC, ids[3]),
+            _record(4, poolB, ids[4]),
+            _record(5, poolA, ids[9])
+        );
+        vm.prank(v1);
+        uint256 batchId = ledger.propose(records);
+        assertEq(ledger.batches(batchId).recordCount, 5, "five records");
+    }
+
+    /// @notice Each record is checked against its own pool, not the previous record's.
+    function test_RevertWhen_aRecordAfterAnotherPoolsRecordIsOutsideItsPool() public {
+        // The network pool takes ids[1] (d2); pool A, named next, does not.
+        bytes memory records = bytes.concat(
+            _record(1, poolA, ids[0]),
+            _record(2, 0, ids[1]),
+            _record(3, poolA, ids[1])
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.DatanetNotInPool.selector, 2, ids[1], uint256(d2), poolA)
+        );
+        vm.prank(v1);
+        ledger.propose(records);
+
+        // Pool C takes ids[1]; pool A, named next with a contribution it did take before, does not.
+        records = bytes.concat(_record(1, poolA, ids[0]), _record(2, poolC, ids[1]), _record(3, poolA, ids[3]));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.DatanetNotInPool.selector, 2, ids[3], uint256(d2), poolA)
+        );
+        vm.prank(v1);
+        ledger.propose(records);
+    }
+
+    /// @notice For any contribution and pool, a record is accepted iff the pool is open to every datanet
+    /// or lists the contribution's datanet; ids span two words of the registry's datanet map.
+    function testFuzz_propose_aPoolTakesExactlyItsDatanets(uint256 idSeed, uint256 poolSeed) public {
+        uint256 id = ids[idSeed % ids.length];
+        uint256 poolId = poolSeed % distributor.poolCount();
+        IRewardDistributor.Pool memory pool = distributor.poolOf(poolId);
+        bool listed = pool.datanetCount == 0;
+        for (uint256 k; k < pool.datanetCount; ++k) if (pool.datanets[k] == datanetOf[id]) listed = true;
+        if (!listed) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IAttributionLedger.DatanetNotInPool.selector,
+                    0,
+                    id,
+                    uint256(datanetOf[id]),
+                    poolId
+                )
+            );
+        }
+        vm.prank(v1);
+        ledger.propose(_record(1, poolId, id));
+    }
+
+    /// @notice A record's entries may sit in different words of the registry's datanet map.
+    function test_propose_entriesAcrossDatanetWords() public {
+        assertTrue(ids[6] >> 3 != ids[9] >> 3, "different words");
+        assertEq(datanetOf[ids[9]], d1, "id 10 in d1");
+        assertEq(datanetOf[ids[10]], d2, "id 11 in d2");
+        vm.prank(v1);
+        uint256 batchId = ledger.propose(_record2(1, poolA, ids[6], ids[9]));
+        assertEq(ledger.batches(batchId).recordCount, 1, "both in d1");
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttributionLedger.DatanetNotInPool.selector, 0, ids[10], uint256(d2), poolA)
+        );
+        vm.prank(v1);
+        ledger.propose(_record2(2, poolA, ids[6], ids[10]));
+    }
+
+    function _pool(uint24[] memory datanets) internal returns (uint256 poolId) {
+        vm.prank(makeAddr("funder"));
+        poolId = distributor.createPool(address(rewardToken), datanets);
+    }
+
+    function _datanets(uint32 datanetId) internal pure returns (uint24[] memory datanets) {
+        datanets = new uint24[](1);
+        datanets[0] = uint24(datanetId);
+    }
+
+    function _record(uint256 outputId, uint256 poolId, uint256 id) internal pure returns (bytes memory) {
+        return abi.encodePacked(bytes32(outputId), uint32(poolId), uint128(1), uint8(1), uint32(id), uint16(10_000));
+    }
+
+    /// @dev A record splitting its weight between `idA < idB`.
+    function _record2(uint256 outputId, uint256 poolId, uint256 idA, uint256 idB) internal pure returns (bytes memory) {
+        return
+            abi.encodePacked(
+                bytes32(outputId),
+                uint32(poolId),
+                uint128(1),
+                uint8(2),
+                uint32(idA),
+                uint16(5_000),
+                uint32(idB),
+                uint16(5_000)
+            );
     }
 }

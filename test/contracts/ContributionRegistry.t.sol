@@ -363,3 +363,67 @@ contract ContributionRegistry_register is VotingFixture {
         assertTrue(!registry.isAccepted(id), "old id not accepted");
     }
 }
+
+contract ContributionRegistry_acceptedDatanet is VotingFixture {
+    address internal v1 = makeAddr("v1");
+    address internal contributor = makeAddr("contributor");
+
+    function setUp() public override {
+        super.setUp();
+        _stake(v1, 1_000e18);
+    }
+
+    /// @notice A contribution's datanet is published once it is Accepted, and only then; neighbours sharing
+    /// its word keep their own.
+    function test_acceptedDatanetOf_isZeroUntilAcceptedThenTheDatanet() public {
+        address curator = makeAddr("curator");
+        _createDatanet(curator);
+        uint32 second = _createDatanet(curator);
+        uint32 third = _createDatanet(curator);
+        bytes32 workA = keccak256("work a");
+        bytes32 workB = keccak256("work b");
+        bytes32 workC = keccak256("work c");
+        uint256 a = _register(contributor, second, workA);
+        uint256 b = _register(contributor, third, workB);
+        uint256 c = _register(contributor, third, workC);
+        assertEq(a >> 3, b >> 3, "one word");
+        assertEq(registry.acceptedDatanetOf(a), 0, "pending: none");
+        assertEq(registry.acceptedDatanetWord(a >> 3), 0, "empty word");
+
+        vm.prank(v1);
+        registry.vote(workA, true);
+        assertEq(registry.acceptedDatanetOf(a), second, "accepted: its datanet");
+        assertEq(registry.acceptedDatanetOf(b), 0, "neighbour still pending");
+
+        vm.prank(v1);
+        registry.vote(workB, true);
+        vm.prank(v1);
+        registry.vote(workC, false);
+        assertEq(registry.acceptedDatanetOf(a), second, "unchanged by a neighbour");
+        assertEq(registry.acceptedDatanetOf(b), third, "neighbour accepted");
+        assertEq(registry.acceptedDatanetOf(c), 0, "rejected: none");
+        assertEq(
+            registry.acceptedDatanetWord(a >> 3),
+            (uint256(second) << ((a & 7) * 32)) | (uint256(third) << ((b & 7) * 32)),
+            "packed word"
+        );
+    }
+
+    /// @notice Ids in the next word are kept in the next word.
+    function test_acceptedDatanetOf_acrossWords() public {
+        uint32 datanetId = _createDatanet(makeAddr("curator"));
+        uint256 id;
+        bytes32 contentHash;
+        for (uint256 i; i < 9; ++i) {
+            contentHash = keccak256(abi.encode("work", i));
+            id = _register(contributor, datanetId, contentHash);
+        }
+        assertEq(id, 9, "ninth id");
+        vm.prank(v1);
+        registry.vote(contentHash, true);
+        assertEq(registry.acceptedDatanetOf(9), datanetId, "accepted");
+        assertEq(registry.acceptedDatanetOf(8), 0, "pending neighbour");
+        assertEq(registry.acceptedDatanetOf(1), 0, "other word");
+        assertEq(registry.acceptedDatanetWord(1), uint256(datanetId) << 32, "second word, second slot");
+    }
+}

@@ -57,13 +57,7 @@ abstract contract TributaryFixture is TestBase {
             IDLE_REFUND_EPOCHS,
             CHALLENGE
         );
-        ledger = new AttributionLedger(
-            address(staking),
-            address(registry),
-            address(distributor),
-            admin,
-            VOTING_PERIOD
-        );
+        ledger = new AttributionLedger(address(staking), address(registry), address(distributor), admin, VOTING_PERIOD);
         // No stake exists yet, so both slashers apply at once.
         vm.startPrank(admin);
         staking.scheduleSlasher(address(distributor));

@@ -58,7 +58,15 @@ abstract contract VotingFixture is TributaryFixture {
 
     /// @dev One record for output `outputId` giving all its weight to contribution `contributionId`.
     function _singleRecord(uint256 outputId, uint256 contributionId) internal pure returns (bytes memory) {
-        return abi.encodePacked(bytes32(outputId), uint32(0), uint128(1), uint8(1), uint32(contributionId), uint16(10_000));
+        return
+            abi.encodePacked(
+                bytes32(outputId),
+                uint32(0),
+                uint128(1),
+                uint8(1),
+                uint32(contributionId),
+                uint16(10_000)
+            );
     }
 
     /// @dev The stake a side needs on an item whose snapshot total is `total`, at the fixture's quorum.

@@ -1,12 +1,12 @@
 import type { TributaryContracts } from "./contracts.js";
 import { SettlementError } from "./errors.js";
-import { loadArtifactTree } from "./proof.js";
+import { loadArtifactTree, tokensOf } from "./proof.js";
 import type { SettlementArtifact } from "./store.js";
 import { requireAddress } from "./validation.js";
 
 /**
- * What `account` can claim now against the active root, per token (checksummed), given the artifact
- * of that root. Tokens it has nothing left in are left out.
+ * What `account` can claim now against the active root, per token (checksummed, in allowlist order),
+ * given the artifact of that root. Tokens it has nothing left in are left out.
  */
 export async function claimable(
   tributary: TributaryContracts,
@@ -19,10 +19,11 @@ export async function claimable(
     throw new SettlementError(`the artifact's root ${artifact.metadata.root} is not the active root ${active.root}`);
   }
   const out = new Map<string, bigint>();
-  for (const [leafAccount, token, entitled] of loadArtifactTree(artifact).entries()) {
-    if (leafAccount.toLowerCase() !== account.toLowerCase()) continue;
+  const tree = loadArtifactTree(artifact);
+  for (const token of tokensOf(artifact, account)) {
+    const entitled = tree.amountOf(account, token) ?? 0n;
     const claimed = await tributary.distributor.claimedOf(account, token);
-    if (entitled > claimed) out.set(requireAddress(token), entitled - claimed);
+    if (entitled > claimed) out.set(token, entitled - claimed);
   }
   return out;
 }

@@ -146,14 +146,8 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     }
     progress("tree", `the settlement signed earlier for epoch ${epoch} was vetoed; signing the new one`);
     journal = undefined;
-  } else if (journal && !(await onChainSettlement(tributary, epoch)) && (await wasVetoed(tributary, journal))) {
-    // Exactly what the journal signed was vetoed: the contract refuses it for good.
-    throw new SettlementError(
-      `governance vetoed the settlement of epoch ${epoch} with root ${root} and data URI ${dataUri}, which is what ` +
-        `this run would submit again; if the data was at fault, settle again with a new data URI (dataUri, or ` +
-        `--data-uri in the CLI), otherwise fix the cause of the veto first`,
-    );
   }
+  const resumed = journal !== undefined;
   journal ??= {
     version: 1,
     epoch: epoch.toString(),
@@ -182,6 +176,14 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
   if (!onChain) {
     if (epoch !== (await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle()))) {
       throw new SettlementError(`epoch ${epoch} is not the next epoch to settle`);
+    }
+    if (resumed && (await wasVetoed(tributary, journal))) {
+      // Exactly what the journal signed was vetoed: the contract refuses it for good.
+      throw new SettlementError(
+        `governance vetoed the settlement of epoch ${epoch} with root ${root} and data URI ${dataUri}, which is ` +
+          `what this run would submit again; if the data was at fault, settle again with a new data URI ` +
+          `(dataUri, or --data-uri in the CLI), otherwise fix the cause of the veto first`,
+      );
     }
     const signStarted = now();
     journal = await gatherSignatures(tributary, journal, parameters);
@@ -402,14 +404,17 @@ function buildArtifact(
 async function wasVetoed(tributary: TributaryContracts, journal: SettleJournal): Promise<boolean> {
   const { distributor, deployment } = tributary;
   const epoch = BigInt(journal.epoch);
-  const [submitted, vetoed] = await Promise.all([
-    rpc("eth_getLogs SettlementSubmitted", () =>
-      distributor.queryFilter(distributor.filters.SettlementSubmitted(epoch), deployment.deployBlock),
-    ),
-    rpc("eth_getLogs SettlementVetoed", () =>
-      distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
-    ),
-  ]);
+  const vetoed = await rpc("eth_getLogs SettlementVetoed", () =>
+    distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
+  );
+  if (vetoed.length === 0) return false;
+  // Every epoch's submissions, filtered here: a request identical to the one `onChainSettlement` makes
+  // after submitting would be answered from ethers' 250 ms request cache, without the new event.
+  const submitted = (
+    await rpc("eth_getLogs SettlementSubmitted", () =>
+      distributor.queryFilter(distributor.filters.SettlementSubmitted(), deployment.deployBlock),
+    )
+  ).filter((log) => log.args.epoch === epoch);
   const position = (log: { blockNumber: number; index: number }) => log.blockNumber * 1e6 + log.index;
   return submitted.some(
     (s) =>

@@ -10,7 +10,6 @@ import {
   claimable,
   claimMany,
   computeEpochSettlement,
-  ContractRevertError,
   defaultConfirmations,
   EMPTY_SETTLEMENT_ROOT,
   indexEvents,
@@ -269,17 +268,17 @@ describe("settle: liveness", function () {
     expect(journal.signatures!.signatures).to.not.deep.equal(vetoedSignatures);
   });
 
-  it("after a veto, re-running without new content resubmits nothing new: the contract refuses the vetoed settlement", async function () {
+  it("after a veto, re-running without new content is refused before sending, naming the fix", async function () {
     const suite = await networkHelpers.loadFixture(closedEpochZero);
     const store = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-veto-same-")));
     const tributary = withRunner(suite.tributary, suite.cast.admin);
     const first = await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store });
     await (await tributary.distributor.veto(0n)).wait();
     const error = await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store }).catch((e) => e);
-    expect(error).to.be.instanceOf(ContractRevertError);
-    expect(error.errorName).to.equal("SettlementWasVetoed");
-    expect(error.errorArgs[0]).to.equal(0n);
-    expect(error.errorArgs[1]).to.equal(first.root);
+    // Refused before any transaction, with the fix: a new data URI.
+    expect(error).to.be.instanceOf(SettlementError);
+    expect(error.message).to.contain(`governance vetoed the settlement of epoch 0 with root ${first.root}`);
+    expect(error.message).to.contain("new data URI");
     expect(await submissions(suite, 0n)).to.equal(1);
   });
 

@@ -748,13 +748,17 @@ contract RewardDistributor_submitSettlement is DistributorFixture {
         assertEq(distributor.activeTotalOf(address(usdc)), 70, "usdc active");
     }
 
-    function test_RevertWhen_tooFewTotals() public {
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.TokenCountMismatch.selector, 1, 2));
+    /// @notice A settlement must cover every token funded in its epoch.
+    function test_RevertWhen_aFundedTokenIsOmitted() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.FundedTokenOmitted.selector, address(usdc), USDC_FUNDING)
+        );
         this.submitExternally(0, bytes32(uint256(1)), _totals(0));
     }
 
-    function test_RevertWhen_tooManyTotals() public {
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.TokenCountMismatch.selector, 3, 2));
+    /// @notice A settlement covers at most the listed tokens.
+    function test_RevertWhen_moreTotalsThanListedTokens() public {
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.TokenCountOutOfRange.selector, 3, 0, 2));
         this.submitExternally(0, bytes32(uint256(1)), _totals(0, 0, 0));
     }
 
@@ -822,8 +826,8 @@ contract RewardDistributor_submitSettlement is DistributorFixture {
         late.approve(address(distributor), 50);
         distributor.fund(poolId, 1, 50);
 
-        // Signed before the listing: two totals are now too few.
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.TokenCountMismatch.selector, 2, 3));
+        // Signed before the listing: two totals leave out the token just funded.
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.FundedTokenOmitted.selector, address(late), 50));
         this.submitExternally(1, bytes32(uint256(1)), _totals(30, 70));
         vm.expectRevert(
             abi.encodeWithSelector(IRewardDistributor.SettlementOverBudget.selector, address(late), 51, 50)
@@ -1079,7 +1083,7 @@ contract RewardDistributor_claim is DistributorFixture {
         for (uint256 i; i < 4; ++i) {
             Entry memory entry = entries[i];
             vm.expectEmit();
-            emit IRewardDistributor.Claimed(entry.account, entry.token, entry.account, entry.amount);
+            emit IRewardDistributor.Claimed(entry.account, entry.token, entry.amount);
             uint256 paid = _claim(entries, i);
             assertEq(paid, entry.amount, "paid");
         }
@@ -1347,7 +1351,7 @@ contract RewardDistributor_setRecipient is DistributorFixture {
         assertEq(distributor.recipientOf(alice, address(rewardToken)), address(0), "reward recipient unset");
 
         vm.expectEmit();
-        emit IRewardDistributor.Claimed(alice, address(usdc), carol, 30);
+        emit IRewardDistributor.Claimed(alice, address(usdc), 30);
         _claim(entries, 2);
         _claim(entries, 0);
         assertEq(usdc.balanceOf(carol), 30, "usdc to carol");

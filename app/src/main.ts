@@ -261,7 +261,8 @@ async function renderEpochs() {
   const active = await readOnly.distributor.activeSettlement();
   const rows: string[] = [];
   const rewards: { epoch: bigint; amounts: Map<string, bigint> }[] = [];
-  activeArtifact = undefined;
+  // Assigned once at the end: a refresh still running must not leave claims without an artifact.
+  let found: SettlementArtifact | undefined;
   for (let epoch = 0n; epoch <= current; epoch++) {
     const view = await readEpoch(readOnly, epoch);
     const entry = settled.find((s) => BigInt(s.epoch) === epoch);
@@ -273,7 +274,7 @@ async function renderEpochs() {
       earned.set(token, (earned.get(token) ?? 0n) + BigInt(line.amount));
     }
     if (artifact) rewards.push({ epoch, amounts: earned });
-    if (artifact && artifact.metadata.root.toLowerCase() === active.root.toLowerCase()) activeArtifact = artifact;
+    if (artifact && artifact.metadata.root.toLowerCase() === active.root.toLowerCase()) found = artifact;
     const state = { open: "open", closed: "closed, not settled", pending: "in challenge", active: "active" }[
       view.state
     ];
@@ -282,6 +283,7 @@ async function renderEpochs() {
         `<td class="state">${state}</td><td class="reward">${artifact ? perToken(earned) : "-"}</td></tr>`,
     );
   }
+  activeArtifact = found;
   $("epoch-rows").innerHTML = rows.join("");
   await renderRewards();
   drawChart(rewards);

@@ -1,5 +1,5 @@
 /**
- * The allocation rule of PROTOCOL.md and docs/allocation.md, as pure integer arithmetic over
+ * The allocation rule of docs/allocation.md, as pure integer arithmetic over
  * decoded events. No I/O: the same events always give the same amounts.
  */
 import { getAddress } from "ethers";

@@ -17,7 +17,10 @@ export interface AttributionRecord {
   outputId: string;
   /** The distributor's pool that pays for this output (0: the network pool), below 2^32. */
   poolId: bigint;
-  /** Relative weight of the output within its pool (for example its fee in the pool's token), below 2^128. */
+  /**
+   * Relative weight of the output, below 2^128, in one unit whatever the pool's token (18-decimal
+   * units by convention): the network pool weighs every record by it (docs/allocation.md).
+   */
   value: bigint;
   /** Entries with strictly increasing contribution ids whose weights sum to 10 000. */
   vector: AttributionEntry[];

@@ -96,7 +96,8 @@ export async function discoverSettlements(
         `epoch ${epoch} is settled but its SettlementSubmitted event was not found`,
       );
     }
-    // A veto makes the epoch unsettled again; one after the last submission means none stands.
+    // A veto makes the epoch unsettled again (it is then not below `next`); checked here too, so that a
+    // veto after the last submission can never pass for a standing settlement.
     if (vetoed.some((v) => v.args.epoch === epoch && after(v, last))) continue;
     const cumulativeTotals = [...last.args.cumulativeTotals];
     const isLatest = epoch === next - 1n && latestSettlement.root.toLowerCase() === last.args.root.toLowerCase();

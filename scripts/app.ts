@@ -11,6 +11,12 @@ const node = await startHardhatNode();
 console.log(`hardhat node on ${node.url}`);
 const connection = await network.create({ network: "localhost", override: { url: node.url } });
 await seedApp(connection, (line) => console.log(line));
+console.log(
+  "The app finds settlements on chain and their artifacts in app/public/generated/settlements/; settle later epochs with\n" +
+    `  TRIBUTARY_RPC_URL=${node.url} npx hardhat tributary:settle --network localhost --epoch <n> ` +
+    "--deployment app/public/generated/deployment.json --out app/public/generated/settlements\n" +
+    "(serve another settlements directory with ?settlements=<url> or VITE_TRIBUTARY_SETTLEMENTS_URL).",
+);
 process.env.TRIBUTARY_RPC_URL = node.url;
 const { createServer } = await import("vite");
 const server = await createServer({ configFile: path.resolve("app", "vite.config.ts") });

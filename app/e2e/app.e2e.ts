@@ -1,13 +1,16 @@
 /**
  * End-to-end: the dapp in Debian's Chromium (driven by playwright-core) against a seeded
  * `hardhat node` running the three-pool demo (rewards in TRWD, TUSD with 6 decimals, and TSRC). Shows
- * rewards per token, claims one token and then all of them, registers, votes, settles through the
- * client, chooses a recipient per token; asserts what a person sees and saves a screenshot of each
- * screen under app/e2e-screenshots/.
+ * the chain and the epoch clock, rewards per token, claims one token and then all of them, registers,
+ * votes, settles with the operator CLI while the page is open, chooses a recipient per token, resets
+ * everything on a change of account, and refuses an artifact that is not the settlement on chain;
+ * asserts what a person sees and saves a screenshot of each screen, 1280 and 390 px wide, under
+ * app/e2e-screenshots/.
  */
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -18,17 +21,19 @@ import {
   attestBatch,
   fundPool,
   proposeBatch,
-  settle,
+  settlementKey,
   withRunner,
   type SettlementArtifact,
 } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { EPOCH_SECONDS, type Connection, type DemoNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
-import { GENERATED_DIRECTORY, recordSettlement, seedApp } from "../../scripts/lib/seedApp.js";
+import { GENERATED_DIRECTORY, SETTLEMENTS_DIRECTORY, seedApp } from "../../scripts/lib/seedApp.js";
 
 const APP = path.resolve("app");
 const SCREENSHOTS = path.join(APP, "e2e-screenshots");
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
 const TYPES: Record<string, string> = {
   ".html": "text/html",
   ".js": "text/javascript",
@@ -38,8 +43,25 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-/** Serves the built app, the live generated files, and proxies /rpc to the node. */
-async function serveApp(nodeUrl: string): Promise<{ url: string; server: Server }> {
+/** Runs `hardhat <args> --network localhost` against the node, as an operator would. */
+function hardhat(nodeUrl: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args, "--network", "localhost"], {
+      env: { ...process.env, TRIBUTARY_RPC_URL: nodeUrl, FORCE_COLOR: "0", CI: "true" },
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Serves the built app, the live generated files, any `mounts` (URL prefix → directory), and proxies
+ * /rpc to the node.
+ */
+async function serveApp(nodeUrl: string, mounts: Record<string, string>): Promise<{ url: string; server: Server }> {
   const upstream = new URL(nodeUrl);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -61,8 +83,9 @@ async function serveApp(nodeUrl: string): Promise<{ url: string; server: Server 
       req.pipe(proxied);
       return;
     }
-    const file = url.pathname.startsWith("/generated/")
-      ? path.join(GENERATED_DIRECTORY, url.pathname.slice("/generated/".length))
+    const mount = Object.keys(mounts).find((prefix) => url.pathname.startsWith(prefix));
+    const file = mount
+      ? path.join(mounts[mount]!, decodeURIComponent(url.pathname.slice(mount.length)))
       : path.join(APP, "dist", url.pathname === "/" ? "index.html" : url.pathname);
     try {
       if (!(await stat(file)).isFile()) throw new Error("not a file");
@@ -92,30 +115,57 @@ describe("reference dapp in Chromium", function () {
   let page: Page;
   let app: { url: string; server: Server };
   let profile: string;
+  /** A copy of the settlements directory, served at /tampered/, whose artifacts are edited by a test. */
+  let tampered: string;
   let shot = 0;
 
+  /** The document's and the viewport's widths: a page that fits has no horizontal scroll. */
+  const widths = () =>
+    page.evaluate(() => ({
+      document: document.documentElement.scrollWidth,
+      body: document.body.scrollWidth,
+      viewport: window.innerWidth,
+      overflowing: Array.from(document.querySelectorAll("body *"))
+        .filter(
+          (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest(".table-wrap, .chart-wrap"),
+        )
+        .map((e) => e.id || e.className || e.tagName)
+        .slice(0, 5),
+    }));
+  /** Saves the page as it is, 1280 px and then 390 px wide, and checks that it fits a phone's width. */
   async function screenshot(name: string) {
     shot += 1;
-    await page.screenshot({
-      path: path.join(SCREENSHOTS, `${String(shot).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
+    const file = (width: string) => path.join(SCREENSHOTS, `${String(shot).padStart(2, "0")}-${name}-${width}.png`);
+    await page.screenshot({ path: file("desktop"), fullPage: true });
+    await page.setViewportSize(PHONE);
+    try {
+      const w = await widths();
+      expect(w.viewport).to.equal(PHONE.width);
+      expect(w.document, `document wider than the phone screen: ${JSON.stringify(w)}`).to.be.at.most(w.viewport);
+      expect(w.body, `body wider than the phone screen: ${JSON.stringify(w)}`).to.be.at.most(w.viewport);
+      await page.screenshot({ path: file("phone"), fullPage: true });
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
   }
   async function as(name: string) {
     const value = await page.locator(`#account-select option`, { hasText: name }).first().getAttribute("value");
     await page.selectOption("#account-select", value!);
-    await page.waitForFunction((address) => document.getElementById("account-address")?.textContent === address, value);
+    // Once every view shows the account, not just its address.
+    await page.waitForFunction((address) => document.body.dataset.account === address, getAddress(value!));
   }
   const epochRow = (epoch: number) => page.locator(`#epoch-rows tr[data-epoch="${epoch}"]`);
   const rewardRow = (symbol: string) => page.locator(`#reward-rows tr[data-symbol="${symbol}"]`);
   /** An amount as the app shows it: the token's decimals, grouped, at most 4 fraction digits. */
   const shown = (value: bigint, decimals: number) =>
     Number(formatUnits(value, decimals)).toLocaleString("en-US", { maximumFractionDigits: 4 });
-  /** The artifact of the latest recorded settlement. */
-  async function latestArtifact(): Promise<SettlementArtifact> {
-    const list = JSON.parse(await readFile(path.join(GENERATED_DIRECTORY, "settlements", "index.json"), "utf8"));
-    const entry = list.at(-1) as { path: string };
-    return JSON.parse(await readFile(path.join(GENERATED_DIRECTORY, "..", entry.path), "utf8"));
+  /** The artifact of `epoch`, as the seed or the CLI wrote it to the served settlements directory. */
+  async function artifactOf(epoch: bigint): Promise<SettlementArtifact> {
+    const artifact = await new FileSettlementStore(SETTLEMENTS_DIRECTORY).readArtifact(
+      settlementKey(suite.tributary, epoch),
+    );
+    expect(artifact, `no artifact of epoch ${epoch}`).to.not.equal(undefined);
+    return artifact!;
   }
 
   before(async function () {
@@ -130,7 +180,8 @@ describe("reference dapp in Chromium", function () {
     }
     const { build } = await import("vite");
     await build({ configFile: path.join(APP, "vite.config.ts"), logLevel: "warn" });
-    app = await serveApp(node.url);
+    tampered = await mkdtemp(path.join(os.tmpdir(), "tributary-tampered-"));
+    app = await serveApp(node.url, { "/generated/": GENERATED_DIRECTORY, "/tampered/": tampered });
     await rm(SCREENSHOTS, { recursive: true, force: true });
     await mkdir(SCREENSHOTS, { recursive: true });
     profile = await mkdtemp(path.join(os.tmpdir(), "tributary-chromium-"));
@@ -138,7 +189,7 @@ describe("reference dapp in Chromium", function () {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",
       headless: true,
-      viewport: { width: 1280, height: 900 },
+      viewport: DESKTOP,
       args: [
         "--no-sandbox",
         "--disable-gpu",
@@ -159,6 +210,47 @@ describe("reference dapp in Chromium", function () {
     app?.server.close();
     await node?.stop();
     if (profile) await rm(profile, { recursive: true, force: true });
+    if (tampered) await rm(tampered, { recursive: true, force: true });
+  });
+
+  it("shows the chain, the current epoch with a countdown to its end, what datanets and epochs are, and a favicon", async function () {
+    await expect0(page.locator("#chain-name"), "Hardhat (local node)");
+    await expect0(page.locator("#chain-id"), "31337");
+    const current = await suite.tributary.distributor.currentEpoch();
+    await expect0(page.locator("#current-epoch"), current.toString());
+    const countdown = async () => {
+      const text = (await page.textContent("#epoch-countdown"))!;
+      const match = /^(\d+)h (\d\d)m (\d\d)s$/.exec(text);
+      expect(match, `countdown "${text}"`).to.not.equal(null);
+      return Number(match![1]) * 3600 + Number(match![2]) * 60 + Number(match![3]);
+    };
+    const first = await countdown();
+    // The epoch ends at most one epoch from now, measured on the chain's clock.
+    const end = Number(await suite.tributary.distributor.epochStart(current + 1n));
+    const chainNow = (await connection.ethers.provider.getBlock("latest"))!.timestamp;
+    expect(first).to.be.greaterThan(0).and.at.most(Number(EPOCH_SECONDS));
+    expect(Math.abs(first - (end - chainNow))).to.be.at.most(30);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await countdown()).to.be.lessThan(first);
+
+    const about = (await page.textContent("#about"))!.replace(/\s+/g, " ").trim();
+    expect(about).to.match(/A datanet is [^.;]+; an epoch is [^.;]+\.$/);
+    const favicon = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+      if (!link) return undefined;
+      const answer = await fetch(link.href);
+      return { status: answer.status, type: answer.headers.get("content-type"), body: await answer.text() };
+    });
+    expect(favicon?.status).to.equal(200);
+    expect(favicon?.type).to.equal("image/svg+xml");
+    expect(favicon?.body).to.contain("<svg");
+
+    await as("treasury");
+    const roles = (await page.textContent("#account-roles"))!;
+    expect(roles).to.contain("treasury (receives protocol fees and slashed stake)");
+    await as("contributor-1");
+    expect(await page.textContent("#account-roles")).to.not.contain("treasury");
+    await screenshot("chain-and-epoch");
   });
 
   it("shows a contributor's rewards per token with each token's decimals, claims one token, then all", async function () {
@@ -168,7 +260,7 @@ describe("reference dapp in Chromium", function () {
     await expect0(epochRow(0).locator(".state"), "active");
 
     // What the settlement owes contributor-1, per token, from the artifact the app reads.
-    const artifact = await latestArtifact();
+    const artifact = await artifactOf(0n);
     const owed = new Map<string, bigint>();
     for (const a of artifact.metadata.amounts) {
       if (getAddress(a.account) === me) owed.set(getAddress(a.token), BigInt(a.cumulativeAmount));
@@ -216,6 +308,44 @@ describe("reference dapp in Chromium", function () {
     await screenshot("claimed-all");
   });
 
+  it("disabled buttons look disabled, whatever their colour when enabled", async function () {
+    await as("contributor-1");
+    const look = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((e) => {
+          const style = getComputedStyle(e);
+          return {
+            disabled: (e as HTMLButtonElement).disabled,
+            background: style.backgroundColor,
+            cursor: style.cursor,
+          };
+        });
+    // contributor-1 has no stake: it cannot vote, and it has claimed everything.
+    const accept = await look("#pending-contributions button.accept");
+    const reject = await look("#pending-contributions button.reject");
+    const claimAll = await look("#claim-all");
+    const enabled = await look("#recipient-button");
+    expect([accept.disabled, reject.disabled, claimAll.disabled, enabled.disabled]).to.deep.equal([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    for (const disabled of [accept, reject, claimAll]) {
+      expect(disabled.background).to.not.equal(enabled.background);
+      expect(disabled.background).to.equal(accept.background);
+      expect(disabled.cursor).to.equal("not-allowed");
+    }
+    expect(enabled.cursor).to.equal("pointer");
+    await as("validator-1");
+    const enabledReject = await look("#pending-contributions button.reject");
+    expect(enabledReject.disabled).to.equal(false);
+    expect(enabledReject.background).to.not.equal(reject.background);
+    await as("contributor-1");
+  });
+
   it("hashes a file in the browser and registers it (commit, then reveal)", async function () {
     const content = Buffer.from("Tributary e2e dataset, rows 1-1000\n");
     await page.setInputFiles("#file", { name: "dataset.csv", mimeType: "text/csv", buffer: content });
@@ -230,6 +360,27 @@ describe("reference dapp in Chromium", function () {
     expect(mine).to.contain("file://dataset.csv");
     expect(mine).to.contain("Pending");
     await screenshot("registered");
+
+    // Another file: the status and the URI filled in for the first one go.
+    const hash = await page.textContent("#content-hash");
+    await page.setInputFiles("#file", { name: "other.csv", mimeType: "text/csv", buffer: Buffer.from("other\n") });
+    await page.waitForFunction(
+      (previous) =>
+        /^0x/.test(document.getElementById("content-hash")?.textContent ?? "") &&
+        document.getElementById("content-hash")?.textContent !== previous,
+      hash,
+    );
+    expect(await page.textContent("#register-status")).to.equal("");
+    expect(await page.inputValue("#uri")).to.equal("file://other.csv");
+    expect(await page.locator("#register-button").isDisabled()).to.equal(false);
+    // A URI typed by hand stays when the file changes.
+    await page.fill("#uri", "ipfs://typed");
+    await page.setInputFiles("#file", { name: "third.csv", mimeType: "text/csv", buffer: Buffer.from("third\n") });
+    await page.waitForFunction(() => document.getElementById("content-hash")?.textContent?.startsWith("0x"));
+    expect(await page.inputValue("#uri")).to.equal("ipfs://typed");
+    await page.setInputFiles("#file", []);
+    await expect0(page.locator("#content-hash"), "pick a file");
+    expect(await page.locator("#register-button").isDisabled()).to.equal(true);
   });
 
   it("validators see the pending contribution and vote it Accepted", async function () {
@@ -246,7 +397,7 @@ describe("reference dapp in Chromium", function () {
     await screenshot("accepted");
   });
 
-  it("after a settlement through the client, the contributor claims the new epoch in every token and sees the chart", async function () {
+  it("an epoch settled with the CLI while the page is open appears after a refresh, with its Claim buttons; the contributor claims it in every token and sees the chart", async function () {
     const { tributary, cast } = suite;
     const contributionId = await tributary.registry.contributionIdOf(
       (await tributary.registry.queryFilter(tributary.registry.filters.ContributionRegistered(), 0)).find(
@@ -274,12 +425,22 @@ describe("reference dapp in Chromium", function () {
     await fundPool(withRunner(tributary, cast.admin), { poolId: 0n, epoch, amount: parseUnits("1000", 18) });
     const genesis = await tributary.distributor.GENESIS();
     await connection.networkHelpers.time.increaseTo(genesis + (epoch + 1n) * EPOCH_SECONDS + 1n);
-    const result = await settle(withRunner(tributary, cast.admin), {
-      epoch,
-      validators: cast.validators,
-      store: new FileSettlementStore(path.join(GENERATED_DIRECTORY, "settlements")),
-    });
-    await recordSettlement(result);
+    // The page, loaded before, knows nothing of it yet.
+    await as("contributor-1");
+    expect(await epochRow(Number(epoch)).locator(".state").textContent()).to.not.equal("in challenge");
+    // An operator settles with the CLI into the directory the app serves; nothing else tells the app.
+    const run = await hardhat(node.url, [
+      "tributary:settle",
+      "--epoch",
+      epoch.toString(),
+      "--deployment",
+      path.join(GENERATED_DIRECTORY, "deployment.json"),
+      "--out",
+      SETTLEMENTS_DIRECTORY,
+    ]);
+    expect(run.code, run.output).to.equal(0);
+    expect(run.output).to.contain(`epoch ${epoch} settled`);
+    const artifact = await artifactOf(epoch);
 
     await page.reload();
     await page.waitForSelector("body[data-ready=true]");
@@ -291,15 +452,20 @@ describe("reference dapp in Chromium", function () {
     await page.waitForSelector("body[data-ready=true]");
     await as("contributor-1");
     await expect0(epochRow(Number(epoch)).locator(".state"), "active");
+    await expect0(page.locator("#rewards-epoch"), `as of epoch ${epoch}`);
 
     const me = getAddress((await page.textContent("#account-address"))!);
-    const newly = result.artifact.metadata.amounts.filter((a) => getAddress(a.account) === me && BigInt(a.amount) > 0n);
+    const newly = artifact.metadata.amounts.filter((a) => getAddress(a.account) === me && BigInt(a.amount) > 0n);
     const newSymbols = newly.map((a) => tokens.get(getAddress(a.token))!.symbol);
     expect(newSymbols).to.include.members(["TUSD", "TRWD"]);
     for (const a of newly) {
       const { symbol, decimals } = tokens.get(getAddress(a.token))!;
       await expect0(rewardRow(symbol).locator(".claimable"), shown(BigInt(a.amount), decimals));
+      const button = rewardRow(symbol).locator("button.claim");
+      await expect0(button, `Claim ${symbol}`);
+      expect(await button.isEnabled()).to.equal(true);
     }
+    await screenshot("settled-with-the-cli");
     await page.click("#claim-all");
     await page.waitForFunction(() => document.getElementById("claim-status")?.textContent?.startsWith("Claimed"));
     for (const a of newly) {
@@ -346,6 +512,121 @@ describe("reference dapp in Chromium", function () {
     await expect0(status, "Your TUSD claims pay this account again.");
     await expect0(page.locator("#recipient-current"), "this account");
     expect(BigInt(await suite.tributary.distributor.recipientOf(me, tusd))).to.equal(0n);
+  });
+
+  it("switching account clears a typed recipient, a picked file and every status, so nothing typed for one account is applied to another", async function () {
+    await as("contributor-1");
+    const typedFor = (await page.textContent("#account-address"))!;
+    const tusd = getAddress(await suite.stableToken.getAddress());
+    const elsewhere = getAddress(id("somewhere else").slice(0, 42));
+    await page.selectOption("#recipient-token", tusd);
+    await page.fill("#recipient", "0x1234");
+    await page.click("#recipient-button");
+    await page.waitForFunction(() => document.getElementById("recipient-status")?.classList.contains("error"));
+    await page.fill("#recipient", elsewhere);
+    await page.setInputFiles("#file", { name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from("mine\n") });
+    await page.waitForFunction(() => document.getElementById("content-hash")?.textContent?.startsWith("0x"));
+    await page.fill("#datanet", "7");
+    await screenshot("typed-before-switching");
+
+    await as("contributor-3");
+    const other = (await page.textContent("#account-address"))!;
+    expect(await page.inputValue("#recipient")).to.equal("");
+    expect(await page.inputValue("#uri")).to.equal("");
+    expect(await page.inputValue("#datanet")).to.equal("1");
+    expect(await page.locator("#file").evaluate((e) => (e as HTMLInputElement).files?.length ?? 0)).to.equal(0);
+    expect(await page.textContent("#content-hash")).to.equal("pick a file");
+    expect(await page.locator("#register-button").isDisabled()).to.equal(true);
+    for (const status of ["#recipient-status", "#register-status", "#claim-status", "#vote-status"]) {
+      expect(await page.textContent(status), status).to.equal("");
+    }
+    // Setting the recipient now is about contributor-3's own field, which is empty: it pays itself.
+    await page.click("#recipient-button");
+    await expect0(page.locator("#recipient-status"), "Your TRWD claims pay this account again.");
+    for (const token of tokens.keys()) {
+      expect(BigInt(await suite.tributary.distributor.recipientOf(other, token))).to.equal(0n);
+      expect(BigInt(await suite.tributary.distributor.recipientOf(typedFor, token))).to.equal(0n);
+    }
+    await screenshot("after-switching");
+  });
+
+  it("refuses an artifact that is not the settlement on chain, from a settlements URL given in the address", async function () {
+    const active = await suite.tributary.distributor.activeSettlement();
+    const epoch = active.epoch;
+    await cp(SETTLEMENTS_DIRECTORY, tampered, { recursive: true });
+    const key = settlementKey(suite.tributary, epoch);
+    const file = path.join(tampered, `${key}.json`);
+    const artifact = JSON.parse(await readFile(file, "utf8")) as SettlementArtifact;
+    // One more unit of the first token than the validators signed.
+    artifact.metadata.tokens[0]!.cumulativeTotal = (
+      BigInt(artifact.metadata.tokens[0]!.cumulativeTotal) + 1n
+    ).toString();
+    await writeFile(file, JSON.stringify(artifact));
+
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${app.url}/?settlements=/tampered/`);
+      await other.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+      // contributor-2 has claimed nothing: with the artifact it would have Claim buttons to press.
+      const contributor2 = getAddress(
+        (await other.locator("#account-select option", { hasText: "contributor-2" }).first().getAttribute("value"))!,
+      );
+      await other.selectOption("#account-select", contributor2);
+      await other.waitForFunction((address) => document.body.dataset.account === address, contributor2);
+      const heading = other.locator("#rewards-epoch");
+      await heading.waitFor();
+      const text = (await heading.textContent())!;
+      expect(text).to.contain(`the artifact of the active settlement (epoch ${epoch}) cannot be used`);
+      expect(text).to.contain("does not match the settlement on chain: cumulativeTotal[0]");
+      expect(await other.locator("#reward-rows button.claim").count()).to.equal(0);
+      expect(await other.locator("#claim-all").isDisabled()).to.equal(true);
+      expect(await other.locator(`#epoch-rows tr[data-epoch="${epoch}"] .reward`).textContent()).to.equal(
+        "artifact unavailable",
+      );
+      // Epochs whose artifacts were left alone are still shown.
+      expect(await other.locator(`#epoch-rows tr[data-epoch="0"] .reward`).textContent()).to.contain("TRWD");
+      // The same account, from the untouched directory, can claim.
+      await as("contributor-2");
+      expect(await page.locator("#reward-rows button.claim:enabled").count()).to.be.greaterThan(0);
+      await other.screenshot({
+        path: path.join(SCREENSHOTS, `${String(++shot).padStart(2, "0")}-refused-artifact-desktop.png`),
+        fullPage: true,
+      });
+    } finally {
+      await other.close();
+    }
+    // The served directory itself is trusted as before.
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await expect0(page.locator("#rewards-epoch"), `as of epoch ${epoch}`);
+  });
+
+  it("fits a 390 px wide phone screen: no horizontal scroll, tables scroll inside their container", async function () {
+    await as("validator-1");
+    await page.setViewportSize(PHONE);
+    try {
+      const w = await widths();
+      expect(w.viewport).to.equal(390);
+      expect(w.document, JSON.stringify(w)).to.be.at.most(390);
+      expect(w.body, JSON.stringify(w)).to.be.at.most(390);
+      expect(w.overflowing, "elements reaching past the right edge").to.deep.equal([]);
+      const containers = await page
+        .locator(".table-wrap, .chart-wrap")
+        .evaluateAll((elements) =>
+          elements.map((e) => ({ right: e.getBoundingClientRect().right, overflowX: getComputedStyle(e).overflowX })),
+        );
+      expect(containers.length).to.be.greaterThan(4);
+      for (const c of containers) {
+        expect(c.right).to.be.at.most(390);
+        expect(c.overflowX).to.equal("auto");
+      }
+      // A horizontal scroll attempt moves nothing.
+      await page.evaluate(() => window.scrollTo(200, 0));
+      expect(await page.evaluate(() => window.scrollX)).to.equal(0);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+    await screenshot("validator");
   });
 
   /** Waits until `locator`'s text equals `text`. */

@@ -26,9 +26,12 @@ import {
   register,
   devChainWaitUntil,
   DEV_CHAIN_IDS,
+  discoverSettlements,
+  fetchSettlementArtifact,
   setRecipient,
   TributaryError,
   vote,
+  type DiscoveredSettlement,
   type SettlementArtifact,
   type TributaryContracts,
 } from "../../client/index.js";
@@ -48,12 +51,33 @@ const deployment = parseDeployment(await (await fetch("/generated/deployment.jso
 const knownAccounts: KnownAccount[] = await (await fetch("/generated/accounts.json")).json();
 const provider = new JsonRpcProvider(`${location.origin}/rpc`, undefined, { batchMaxCount: 1, pollingInterval: 250 });
 const readOnly = connectTributary(deployment, provider);
+/** Artifacts that matched their settlement on chain, by epoch, root and data URI. */
 const artifactCache = new Map<string, SettlementArtifact>();
+/**
+ * Where settlement artifacts are served, laid out as `tributary:settle --out <dir>` writes them:
+ * `?settlements=<url>`, else `VITE_TRIBUTARY_SETTLEMENTS_URL` at build time, else where the seed puts them.
+ */
+const viteEnv = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env ?? {};
+const settlementsUrl = new URL(
+  new URLSearchParams(location.search).get("settlements") ||
+    viteEnv.VITE_TRIBUTARY_SETTLEMENTS_URL ||
+    "/generated/settlements/",
+  location.href,
+).href;
 
 let signer: Signer | undefined;
 let me = "";
 let tributary: TributaryContracts = readOnly;
 let fileBytes: Uint8Array | undefined;
+/** The URI the file picker filled in, replaced when another file is picked. */
+let autoUri = "";
+/**
+ * Bumped on every change of account: work started for an earlier account (a refresh, a transaction)
+ * may finish, but writes nothing to the page.
+ */
+let session = 0;
+/** The account the recipient field was typed for. */
+let recipientTypedFor = "";
 
 /** An allowlisted token, as the app shows it. */
 interface TokenInfo {
@@ -96,7 +120,11 @@ for (const t of tokenList) {
 }
 recipientToken.addEventListener("change", () => void renderRecipient());
 
-function say(id: string, message: string, isError = false) {
+const STATUSES = ["register-status", "vote-status", "claim-status", "recipient-status"];
+
+/** Shows `message` in status `id`, unless the account changed since `since` (a session number). */
+function say(id: string, message: string, isError = false, since = session) {
+  if (since !== session) return;
   const element = $(id);
   element.textContent = message;
   element.classList.toggle("error", isError);
@@ -107,9 +135,29 @@ function explain(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
+/** Clears every status and form field: nothing typed or picked for one account carries over to another. */
+function resetForms() {
+  for (const id of STATUSES) say(id, "");
+  $<HTMLFormElement>("register-form").reset();
+  $<HTMLFormElement>("recipient-form").reset();
+  fileBytes = undefined;
+  autoUri = "";
+  recipientTypedFor = "";
+  $("content-hash").textContent = "pick a file";
+  $<HTMLButtonElement>("register-button").disabled = true;
+}
+
 async function useSigner(next: Signer) {
+  const mine = ++session;
+  delete document.body.dataset.account;
+  resetForms();
+  signer = undefined;
+  me = "";
+  tributary = readOnly;
+  const address = getAddress(await next.getAddress());
+  if (mine !== session) return;
   signer = next;
-  me = await next.getAddress();
+  me = address;
   tributary = connectTributary(deployment, next);
   await refresh();
 }
@@ -128,22 +176,43 @@ if (injected) {
   const button = $<HTMLButtonElement>("connect-wallet");
   button.hidden = false;
   button.addEventListener("click", async () => void useSigner(await new BrowserProvider(injected).getSigner()));
+  // The wallet may switch accounts on its own: follow it, with everything reset.
+  (injected as Eip1193Provider & { on?: (event: string, listener: () => void) => void }).on?.(
+    "accountsChanged",
+    async () => {
+      if (signer instanceof JsonRpcSigner && signer.provider instanceof BrowserProvider) {
+        await useSigner(await new BrowserProvider(injected).getSigner());
+      }
+    },
+  );
 }
 
 // --- Registration: hash the file in the browser, then commit and reveal.
 $<HTMLInputElement>("file").addEventListener("change", async (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];
-  if (!file) return;
-  fileBytes = new Uint8Array(await file.arrayBuffer());
-  $("content-hash").textContent = hashFileBytes(fileBytes);
+  const mine = session;
+  // A new file starts afresh: no status about the previous one, no URI filled in for it.
+  say("register-status", "");
+  fileBytes = undefined;
+  $("content-hash").textContent = "pick a file";
+  $<HTMLButtonElement>("register-button").disabled = true;
   const uri = $<HTMLInputElement>("uri");
-  if (!uri.value) uri.value = `file://${file.name}`;
+  if (uri.value === autoUri) uri.value = "";
+  autoUri = "";
+  if (!file) return;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (mine !== session) return;
+  fileBytes = bytes;
+  $("content-hash").textContent = hashFileBytes(fileBytes);
+  if (!uri.value) uri.value = autoUri = `file://${file.name}`;
   $<HTMLButtonElement>("register-button").disabled = false;
 });
 
 $<HTMLFormElement>("register-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!signer || !fileBytes) return say("register-status", "Connect an account and pick a file first.", true);
+  const mine = session;
+  const client = tributary;
   const button = $<HTMLButtonElement>("register-button");
   button.disabled = true;
   try {
@@ -151,8 +220,10 @@ $<HTMLFormElement>("register-form").addEventListener("submit", async (event) => 
     say(
       "register-status",
       `Posting the commitment; it can be revealed once it is ${minAge} seconds old, so that nobody who sees the reveal can register the file first…`,
+      false,
+      mine,
     );
-    const { ids } = await register(tributary, {
+    const { ids } = await register(client, {
       datanetId: BigInt($<HTMLInputElement>("datanet").value || "1"),
       contentHash: hashFileBytes(fileBytes),
       uri: $<HTMLInputElement>("uri").value,
@@ -160,31 +231,92 @@ $<HTMLFormElement>("register-form").addEventListener("submit", async (event) => 
       ...(DEV_CHAIN_IDS.includes(deployment.chainId) ? { waitUntil: devChainWaitUntil(provider) } : {}),
     });
     await refresh();
-    say("register-status", `Registered as contribution #${ids[0]}. Validators can now vote on it.`);
+    say("register-status", `Registered as contribution #${ids[0]}. Validators can now vote on it.`, false, mine);
   } catch (error) {
-    say("register-status", explain(error), true);
+    say("register-status", explain(error), true, mine);
   } finally {
-    button.disabled = false;
+    if (mine === session) button.disabled = fileBytes === undefined;
   }
 });
+
+// --- The chain and its clock.
+const CHAIN_NAMES: Record<string, string> = {
+  "1": "Ethereum",
+  "10": "OP Mainnet",
+  "8453": "Base",
+  "42161": "Arbitrum One",
+  "17000": "Holesky",
+  "84532": "Base Sepolia",
+  "11155111": "Sepolia",
+  "31337": "Hardhat (local node)",
+};
+const chainId = (await provider.getNetwork()).chainId;
+$("chain-name").textContent = CHAIN_NAMES[chainId.toString()] ?? "unknown chain";
+$("chain-id").textContent = chainId.toString();
+if (chainId !== deployment.chainId) {
+  $("chain").classList.add("error");
+  $("chain-name").textContent += ` (the deployment is on chain ${deployment.chainId})`;
+}
+const [genesis, epochDuration] = await Promise.all([
+  readOnly.distributor.GENESIS(),
+  readOnly.distributor.EPOCH_DURATION(),
+]);
+/** The chain's time as last read, and the wall-clock time it was read at: the countdown runs from there. */
+let clock = { chainTime: 0n, readAt: 0 };
+
+async function readClock() {
+  const [block, current] = await Promise.all([provider.getBlock("latest"), readOnly.distributor.currentEpoch()]);
+  // A local node mines on demand, so its latest block may be older than the epoch the contracts see.
+  const start = genesis + current * epochDuration;
+  const latest = BigInt(block?.timestamp ?? 0);
+  clock = { chainTime: latest > start ? latest : start, readAt: Date.now() };
+  renderClock();
+}
+
+function renderClock() {
+  if (clock.readAt === 0) return;
+  const now = clock.chainTime + BigInt(Math.floor((Date.now() - clock.readAt) / 1000));
+  const epoch = now < genesis ? 0n : (now - genesis) / epochDuration;
+  const left = Number(genesis + (epoch + 1n) * epochDuration - now);
+  $("current-epoch").textContent = epoch.toString();
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const sec = left % 60;
+  $("epoch-countdown").textContent = `${h}h ${String(m).padStart(2, "0")}m ${String(sec).padStart(2, "0")}s`;
+}
+setInterval(renderClock, 1_000);
 
 // --- Refresh every view from the chain.
 async function refresh() {
   if (!signer) return;
-  const stake = await tributary.staking.activeStakeOf(me);
-  const balances = await Promise.all(tokenList.map((t) => erc20At(t.address, provider).balanceOf(me)));
-  const mine = await listContributions(readOnly, { contributor: me });
+  const mine = session;
+  const account = me;
+  await readClock();
+  const current = await readOnly.distributor.currentEpoch();
+  const [stake, balances, contributions, feeTreasury, slashTreasury] = await Promise.all([
+    readOnly.staking.activeStakeOf(account),
+    Promise.all(tokenList.map((t) => erc20At(t.address, provider).balanceOf(account))),
+    listContributions(readOnly, { contributor: account }),
+    readOnly.distributor.allocationParamsAt(current).then((p) => p.treasury),
+    readOnly.staking.treasury(),
+  ]);
+  if (mine !== session) return;
   const roles: string[] = [];
   if (stake > 0n) roles.push(`validator (${units(stake)} staked)`);
-  if (mine.length > 0) roles.push("contributor");
-  $("account-address").textContent = me;
+  if (contributions.length > 0) roles.push("contributor");
+  const treasuryOf = [
+    feeTreasury.toLowerCase() === account.toLowerCase() ? "protocol fees" : "",
+    slashTreasury.toLowerCase() === account.toLowerCase() ? "slashed stake" : "",
+  ].filter(Boolean);
+  if (treasuryOf.length > 0) roles.push(`treasury (receives ${treasuryOf.join(" and ")})`);
+  $("account-address").textContent = account;
   $("account-roles").innerHTML = roles.map((r) => `<span class="badge">${r}</span>`).join("") || "none yet";
   $("account-balance").innerHTML = tokenList
     .map((t, i) => `<span class="balance" data-symbol="${t.symbol}">${amountOf(t.address, balances[i]!)}</span>`)
     .join("<br>");
 
   $("my-contributions").innerHTML =
-    mine
+    contributions
       .map(
         (c) =>
           `<tr><td>#${c.id}</td><td><code>${short(c.contentHash)}</code></td><td>${escape(c.uri)}</td><td class="status-${c.status}">${c.status}</td></tr>`,
@@ -192,35 +324,42 @@ async function refresh() {
       .join("") || `<tr><td colspan="4">No contributions yet.</td></tr>`;
 
   await renderRecipient();
-  await renderPending(stake > 0n);
-  await renderEpochs();
+  await renderPending(stake > 0n, mine);
+  await renderEpochs(mine);
+  // Every view now shows this account: tests wait for this.
+  if (mine === session) document.body.dataset.account = account;
 }
 
 /** The recipient of the account's claims in the token picked in the recipient form. */
 async function renderRecipient() {
   if (!signer) return;
-  const recipient = await readOnly.distributor.recipientOf(me, recipientToken.value);
+  const mine = session;
+  const token = recipientToken.value;
+  const recipient = await readOnly.distributor.recipientOf(me, token);
+  if (mine !== session || token !== recipientToken.value) return;
   $("recipient-current").textContent = BigInt(recipient) === 0n ? "this account" : recipient;
-  $("recipient-token-symbol").textContent = tokenInfo(recipientToken.value).symbol;
+  $("recipient-token-symbol").textContent = tokenInfo(token).symbol;
 }
 
-async function renderPending(isValidator: boolean) {
+async function renderPending(isValidator: boolean, mine: number) {
+  const account = me;
   const pending = await listPendingContributions(readOnly);
-  $("validate-hint").textContent = isValidator
-    ? "Vote with your active stake. A side wins at the quorum of total stake."
-    : "Only validators with active stake can vote.";
   const rows: string[] = [];
   for (const c of pending) {
-    const voted = await readOnly.registry.hasVoted(c.id, me);
-    const own = c.contributor.toLowerCase() === me.toLowerCase();
+    const voted = await readOnly.registry.hasVoted(c.id, account);
+    const own = c.contributor.toLowerCase() === account.toLowerCase();
     const disabled = !isValidator || voted || own ? "disabled" : "";
     const note = voted ? "voted" : own ? "yours" : "";
     rows.push(
       `<tr data-id="${c.id}"><td>#${c.id}</td><td><code>${short(c.contributor)}</code></td><td>${escape(c.uri)}</td>` +
-        `<td><button class="accept" data-hash="${c.contentHash}" ${disabled}>Accept</button> ` +
+        `<td class="vote"><button class="accept" data-hash="${c.contentHash}" ${disabled}>Accept</button> ` +
         `<button class="reject" data-hash="${c.contentHash}" ${disabled}>Reject</button> ${note}</td></tr>`,
     );
   }
+  if (mine !== session) return;
+  $("validate-hint").textContent = isValidator
+    ? "Vote with your active stake. A side wins at the quorum of total stake."
+    : "Only validators with active stake can vote.";
   $("pending-contributions").innerHTML = rows.join("") || `<tr><td colspan="4">Nothing is waiting for votes.</td></tr>`;
 }
 
@@ -228,78 +367,109 @@ $("pending-contributions").addEventListener("click", async (event) => {
   const button = event.target as HTMLButtonElement;
   if (button.tagName !== "BUTTON" || !button.dataset.hash) return;
   const accept = button.classList.contains("accept");
+  const mine = session;
+  const client = tributary;
   try {
     say("vote-status", "Sending the vote…");
-    await vote(tributary, { contentHash: button.dataset.hash, accept });
+    await vote(client, { contentHash: button.dataset.hash, accept });
     await refresh();
-    say("vote-status", `Voted to ${accept ? "accept" : "reject"}.`);
+    say("vote-status", `Voted to ${accept ? "accept" : "reject"}.`, false, mine);
   } catch (error) {
-    say("vote-status", explain(error), true);
+    say("vote-status", explain(error), true, mine);
   }
 });
 
-interface SettledEpoch {
-  epoch: string;
-  path: string;
+/** A settlement found on chain, with its artifact once fetched and checked against the chain. */
+interface FoundSettlement {
+  settlement: DiscoveredSettlement;
+  artifact?: SettlementArtifact;
+  /** Why the artifact could not be used: unreachable, or not the settlement on chain. */
+  problem?: string;
 }
 
-async function artifactFor(path: string): Promise<SettlementArtifact> {
-  let artifact = artifactCache.get(path);
+/** Fetches and checks a settlement's artifact, once: only artifacts that matched the chain are kept. */
+async function findArtifact(settlement: DiscoveredSettlement): Promise<FoundSettlement> {
+  const key = `${settlement.epoch}:${settlement.root}:${settlement.dataUri}`.toLowerCase();
+  let artifact = artifactCache.get(key);
   if (!artifact) {
-    artifact = (await (await fetch(path)).json()) as SettlementArtifact;
-    artifactCache.set(path, artifact);
+    try {
+      artifact = await fetchSettlementArtifact(settlement, { resolve: settlementsUrl });
+    } catch (error) {
+      return { settlement, problem: explain(error) };
+    }
+    artifactCache.set(key, artifact);
   }
-  return artifact;
+  return { settlement, artifact };
 }
 
 /** The artifact of the active root, once the app knows it; claims use it. */
 let activeArtifact: SettlementArtifact | undefined;
+/** The active settlement whose artifact could not be used, and why. */
+let activeProblem: { epoch: bigint; problem: string } | undefined;
 
-async function renderEpochs() {
-  const settled: SettledEpoch[] = await (await fetch(`/generated/settlements/index.json?${Date.now()}`)).json();
-  const current = await readOnly.distributor.currentEpoch();
-  const active = await readOnly.distributor.activeSettlement();
+async function renderEpochs(mine: number) {
+  const account = me;
+  const [settlements, current, active] = await Promise.all([
+    discoverSettlements(readOnly),
+    readOnly.distributor.currentEpoch(),
+    readOnly.distributor.activeSettlement(),
+  ]);
+  const found = await Promise.all(settlements.map(findArtifact));
   const rows: string[] = [];
   const rewards: { epoch: bigint; amounts: Map<string, bigint> }[] = [];
   // Assigned once at the end: a refresh still running must not leave claims without an artifact.
-  let found: SettlementArtifact | undefined;
+  let nextActive: SettlementArtifact | undefined;
+  let nextProblem: typeof activeProblem;
   for (let epoch = 0n; epoch <= current; epoch++) {
     const view = await readEpoch(readOnly, epoch);
-    const entry = settled.find((s) => BigInt(s.epoch) === epoch);
-    const artifact = entry ? await artifactFor(entry.path) : undefined;
+    const entry = found.find((f) => f.settlement.epoch === epoch);
+    const artifact = entry?.artifact;
     const earned = new Map<string, bigint>();
     for (const line of artifact?.metadata.amounts ?? []) {
-      if (line.account.toLowerCase() !== me.toLowerCase()) continue;
+      if (line.account.toLowerCase() !== account.toLowerCase()) continue;
       const token = getAddress(line.token);
       earned.set(token, (earned.get(token) ?? 0n) + BigInt(line.amount));
     }
     if (artifact) rewards.push({ epoch, amounts: earned });
-    if (artifact && artifact.metadata.root.toLowerCase() === active.root.toLowerCase()) found = artifact;
+    const isActive = entry && entry.settlement.root.toLowerCase() === active.root.toLowerCase();
+    if (isActive && artifact) nextActive = artifact;
+    if (isActive && entry.problem) nextProblem = { epoch, problem: entry.problem };
     const state = { open: "open", closed: "closed, not settled", pending: "in challenge", active: "active" }[
       view.state
     ];
+    const reward = artifact
+      ? perToken(earned)
+      : entry?.problem
+        ? `<span class="error" title="${escape(entry.problem)}">artifact unavailable</span>`
+        : "-";
     rows.push(
       `<tr data-epoch="${epoch}"><td>${epoch}</td><td class="funded">${perToken(view.funded)}</td>` +
-        `<td class="state">${state}</td><td class="reward">${artifact ? perToken(earned) : "-"}</td></tr>`,
+        `<td class="state">${state}</td><td class="reward">${reward}</td></tr>`,
     );
   }
-  activeArtifact = found;
+  if (mine !== session) return;
+  activeArtifact = nextActive;
+  activeProblem = nextProblem;
   $("epoch-rows").innerHTML = rows.join("");
-  await renderRewards();
+  const problems = found.filter((f) => f.problem).map((f) => f.problem!);
+  $("settlements-status").textContent = problems.join(" ");
+  $("settlements-status").classList.toggle("error", problems.length > 0);
+  await renderRewards(mine);
+  if (mine !== session) return;
   drawChart(rewards);
 }
 
 /** One row per token of the active settlement: entitled in total, claimed so far, claimable now. */
-async function renderRewards() {
+async function renderRewards(mine: number) {
+  const account = me;
   const artifact = activeArtifact;
-  $("rewards-epoch").textContent = artifact ? `as of epoch ${artifact.metadata.epoch}` : "no active settlement yet";
-  const available = artifact ? await claimable(readOnly, artifact, me) : new Map<string, bigint>();
+  const available = artifact ? await claimable(readOnly, artifact, account) : new Map<string, bigint>();
   const rows: string[] = [];
   for (const t of tokenList) {
     const leaf = artifact?.metadata.amounts.find(
-      (a) => a.account.toLowerCase() === me.toLowerCase() && a.token.toLowerCase() === t.address.toLowerCase(),
+      (a) => a.account.toLowerCase() === account.toLowerCase() && a.token.toLowerCase() === t.address.toLowerCase(),
     );
-    const claimed = await readOnly.distributor.claimedOf(me, t.address);
+    const claimed = await readOnly.distributor.claimedOf(account, t.address);
     if (!leaf && claimed === 0n) continue;
     const now = available.get(t.address) ?? 0n;
     rows.push(
@@ -310,6 +480,14 @@ async function renderRewards() {
         `<td><button class="claim" data-token="${t.address}" ${now > 0n ? "" : "disabled"}>Claim ${t.symbol}</button></td></tr>`,
     );
   }
+  if (mine !== session) return;
+  const heading = $("rewards-epoch");
+  heading.textContent = artifact
+    ? `as of epoch ${artifact.metadata.epoch}`
+    : activeProblem
+      ? `the artifact of the active settlement (epoch ${activeProblem.epoch}) cannot be used: ${activeProblem.problem}`
+      : "no active settlement yet";
+  heading.classList.toggle("error", !artifact && activeProblem !== undefined);
   $("reward-rows").innerHTML = rows.join("") || `<tr><td colspan="5">No rewards yet.</td></tr>`;
   $<HTMLButtonElement>("claim-all").disabled = available.size === 0;
 }
@@ -317,28 +495,32 @@ async function renderRewards() {
 /** Claims one token, or every token with something left when `token` is undefined. */
 async function claimRewards(token: string | undefined, button: HTMLButtonElement) {
   if (!signer || !activeArtifact) return say("claim-status", "Connect an account first.", true);
+  const mine = session;
+  const client = tributary;
+  const account = me;
+  const artifact = activeArtifact;
   button.disabled = true;
   try {
     say("claim-status", "Claiming…");
     let paid: Map<string, bigint>;
     if (token) {
-      paid = new Map([[token, (await claim(tributary, activeArtifact, me, token)).paid]]);
+      paid = new Map([[token, (await claim(client, artifact, account, token)).paid]]);
     } else {
-      const owed = [...(await claimable(readOnly, activeArtifact, me)).keys()];
+      const owed = [...(await claimable(readOnly, artifact, account)).keys()];
       paid = (
         await claimMany(
-          tributary,
-          activeArtifact,
-          owed.map((t) => ({ account: me, token: t })),
+          client,
+          artifact,
+          owed.map((t) => ({ account, token: t })),
         )
       ).paid;
     }
     await refresh();
     const list = tokenList.filter((t) => paid.has(t.address)).map((t) => amountOf(t.address, paid.get(t.address)!));
-    say("claim-status", `Claimed ${list.join(", ") || "nothing"}.`);
+    say("claim-status", `Claimed ${list.join(", ") || "nothing"}.`, false, mine);
   } catch (error) {
-    say("claim-status", explain(error), true);
-    button.disabled = false;
+    say("claim-status", explain(error), true, mine);
+    if (mine === session) button.disabled = false;
   }
 }
 
@@ -351,23 +533,37 @@ $<HTMLButtonElement>("claim-all").addEventListener("click", (event) => {
   void claimRewards(undefined, event.target as HTMLButtonElement);
 });
 
+$<HTMLInputElement>("recipient").addEventListener("input", () => {
+  recipientTypedFor = me;
+});
 $<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!signer) return say("recipient-status", "Connect an account first.", true);
-  const value = $<HTMLInputElement>("recipient").value.trim();
+  const input = $<HTMLInputElement>("recipient");
+  const value = input.value.trim();
+  // Belt and braces: switching accounts clears the field, and a value typed for another account is never sent.
+  if (value !== "" && recipientTypedFor !== me) {
+    input.value = "";
+    return say("recipient-status", "That recipient was typed for another account; type it again.", true);
+  }
+  const mine = session;
+  const client = tributary;
+  const token = recipientToken.value;
   const button = $<HTMLButtonElement>("recipient-button");
   button.disabled = true;
   try {
     say("recipient-status", "Setting the recipient…");
-    const symbol = tokenInfo(recipientToken.value).symbol;
-    await setRecipient(tributary, recipientToken.value, value === "" ? null : value);
+    const symbol = tokenInfo(token).symbol;
+    await setRecipient(client, token, value === "" ? null : value);
     await refresh();
     say(
       "recipient-status",
       value === "" ? `Your ${symbol} claims pay this account again.` : `Your ${symbol} claims now pay ${value}.`,
+      false,
+      mine,
     );
   } catch (error) {
-    say("recipient-status", explain(error), true);
+    say("recipient-status", explain(error), true, mine);
   } finally {
     button.disabled = false;
   }
@@ -420,6 +616,7 @@ function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
+await readClock();
 if (knownAccounts[0]) {
   select.value = knownAccounts[0].address;
   await useSigner(new JsonRpcSigner(provider, knownAccounts[0].address));

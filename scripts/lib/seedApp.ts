@@ -1,9 +1,10 @@
 /**
  * Seeds a node for the reference dapp: one settled, active epoch of the three-pool demo (rewards in
  * TRWD, TUSD and TSRC, all unclaimed), and two contributions waiting for votes. Writes what the app
- * reads under `app/public/generated/`.
+ * reads under `app/public/generated/`: the deployment, the accounts, and the settlements directory
+ * (`settlements/`, laid out as `tributary:settle --out` writes it), where the app looks up artifacts.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { id } from "ethers";
 import {
@@ -13,7 +14,6 @@ import {
   settle,
   withRunner,
   type RawRpcProvider,
-  type SettleResult,
 } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import {
@@ -27,6 +27,8 @@ import {
 } from "./scenario.js";
 
 export const GENERATED_DIRECTORY = path.resolve(import.meta.dirname, "..", "..", "app", "public", "generated");
+/** The settlements directory the app serves at `/generated/settlements/`: settle with `--out` this. */
+export const SETTLEMENTS_DIRECTORY = path.join(GENERATED_DIRECTORY, "settlements");
 
 export async function seedApp(
   connection: Connection,
@@ -35,7 +37,6 @@ export async function seedApp(
 ): Promise<{ suite: DemoSuite; net: DemoNetwork }> {
   await rm(directory, { recursive: true, force: true });
   await mkdir(path.join(directory, "settlements"), { recursive: true });
-  await writeFile(path.join(directory, "settlements", "index.json"), "[]\n");
   const suite = await deployDemoSuite(connection);
   const net = await setupNetwork(suite, log);
   await seedEpoch(connection, suite, net, 0, log);
@@ -46,7 +47,6 @@ export async function seedApp(
     validators: suite.cast.validators,
     store: new FileSettlementStore(path.join(directory, "settlements")),
   });
-  await recordSettlement(result, directory);
   await connection.networkHelpers.time.increase(3_600);
   log(`epoch 0 settled and active (root ${result.root})`);
 
@@ -75,13 +75,4 @@ export async function seedApp(
     JSON.stringify(serializeDeployment(suite.deployment), null, 2) + "\n",
   );
   return { suite, net };
-}
-
-/** Adds a settlement's artifact to the list the app reads. */
-export async function recordSettlement(result: SettleResult, directory = GENERATED_DIRECTORY): Promise<void> {
-  const indexFile = path.join(directory, "settlements", "index.json");
-  const index = JSON.parse(await readFile(indexFile, "utf8")) as { epoch: string; path: string }[];
-  const relative = path.relative(path.join(directory, ".."), result.artifactLocation).split(path.sep).join("/");
-  index.push({ epoch: result.epoch.toString(), path: `/${relative}` });
-  await writeFile(indexFile, JSON.stringify(index, null, 2) + "\n");
 }

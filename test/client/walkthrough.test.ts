@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { access, readFile, rename, rm } from "node:fs/promises";
+import { access, readFile, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import { parseUnits } from "ethers";
@@ -58,9 +58,13 @@ describe("README walkthrough: an epoch with the CLI alone, against a hardhat nod
   // earlier local node left there is set aside and put back afterwards.
   const localState = [path.resolve("deploy", "deployments", "chain-31337"), path.resolve("settlements", "chain-31337")];
   const stash = (dir: string) => `${dir}.walkthrough-stash-${process.pid}`;
+  // Their parents too, when the walkthrough is what creates them.
+  const parents = [path.resolve("deploy", "deployments"), path.resolve("settlements")];
+  const createdParents: string[] = [];
   let node: RunningNode | undefined;
 
   before(async function () {
+    for (const dir of parents) if (!(await exists(dir))) createdParents.push(dir);
     for (const dir of localState) if (await exists(dir)) await rename(dir, stash(dir));
   });
   after(async function () {
@@ -69,6 +73,7 @@ describe("README walkthrough: an epoch with the CLI alone, against a hardhat nod
       await rm(dir, { recursive: true, force: true });
       if (await exists(stash(dir))) await rename(stash(dir), dir);
     }
+    for (const dir of createdParents) await rmdir(dir).catch(() => {});
   });
 
   it("extracts the block: plain npx hardhat tributary:* commands on --network localhost", async function () {

@@ -4,6 +4,7 @@
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
+import { roleTasks } from "./roles.js";
 
 const deployment = {
   name: "deployment",
@@ -151,4 +152,5 @@ export const tributaryTasks = [
     })
     .setAction(() => import("./actions/proof.js"))
     .build(),
+  ...roleTasks,
 ];

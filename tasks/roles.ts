@@ -1,0 +1,148 @@
+/**
+ * Role tasks: every user action of contributors, curators, validators, dapps and governance, plus
+ * demo-token minting and moving a local dev chain's clock. Each signs with the account `--from`
+ * names (an index into the network's accounts, or one of their addresses; default 0, the first).
+ */
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+
+const string = <N extends string>(name: N, description: string, defaultValue = "") =>
+  ({ name, description, type: ArgumentType.STRING, defaultValue }) as const;
+// Actions load lazily: importing them here would load the client (and its generated types) first.
+const deployment = string(
+  "deployment",
+  "Deployment descriptor (default: deploy/deployments/chain-<chainId>/tributary.json)",
+);
+const from = string(
+  "from",
+  "Signing account: an index into the network's accounts (0 = the first) or one of their addresses",
+  "0",
+);
+const contract = string("contract", "Which contract: registry, ledger, distributor, staking, or all", "all");
+
+export const roleTasks = [
+  // Validators
+  task("tributary:stake", "Bond stake tokens as a validator (approving them first)")
+    .addOption(string("amount", "Stake to bond, in whole stake tokens, e.g. 1000 or 12.5"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/stake.js"))
+    .build(),
+  task("tributary:unstake", "Request to unbond stake; it is withdrawable after the unbonding period")
+    .addOption(string("amount", "Bonded stake to start unbonding, in whole stake tokens"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/unstake.js"))
+    .build(),
+  task("tributary:withdraw", "Withdraw stake whose unbonding period has passed")
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/withdrawStake.js"))
+    .build(),
+  task("tributary:vote", "Vote on a Pending contribution with the validator's stake at its snapshot")
+    .addOption(string("hash", "The contribution's content hash (or use --id)"))
+    .addOption(string("id", "The contribution's id (or use --hash)"))
+    .addFlag({ name: "accept", description: "Vote to accept" })
+    .addFlag({ name: "reject", description: "Vote to reject" })
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/vote.js"))
+    .build(),
+  task("tributary:propose", "Propose an attribution batch from a JSON or CSV file of records")
+    .addOption(
+      string(
+        "records",
+        "Records file: .json (array of { outputId, poolId, value, vector }) or CSV with header outputId,poolId,value,vector",
+      ),
+    )
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/propose.js"))
+    .build(),
+  task("tributary:attest", "Attest (--support) or reject (--reject) a Pending attribution batch")
+    .addOption(string("batch", "The batch id"))
+    .addFlag({ name: "support", description: "Attest the batch" })
+    .addFlag({ name: "reject", description: "Reject the batch" })
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/attest.js"))
+    .build(),
+  // Curators and contributors
+  task("tributary:create-datanet", "Create a datanet curated by the signing account")
+    .addOption(string("uri", "The datanet's metadata URI"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/createDatanet.js"))
+    .build(),
+  task(
+    "tributary:register",
+    "Register a file, every file of a directory (in batches), or a list of content hashes (commit, then reveal)",
+  )
+    .addOption(string("datanet", "Datanet to register in"))
+    .addOption(string("path", "A file, or a directory whose files are each registered (hashed with hashFileBytes)"))
+    .addOption(string("list", "A text file with one `<content hash> [<uri>]` a line"))
+    .addOption(string("uriPrefix", "With --path: each URI is this prefix followed by the file's name or relative path"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/register.js"))
+    .build(),
+  task("tributary:set-recipient", "Make the signing account's claims of a token pay another address, or reset it")
+    .addOption(string("token", "Listed token, by address or symbol"))
+    .addOption(string("recipient", "Address later claims pay"))
+    .addFlag({ name: "reset", description: "Pay the account itself again" })
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/setRecipient.js"))
+    .build(),
+  // Governance
+  task("tributary:veto", "Veto an epoch's pending settlement (governance)")
+    .addOption(string("epoch", "Epoch whose pending settlement to veto"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/veto.js"))
+    .build(),
+  task("tributary:pause", "Pause one contract or all of them (governance)")
+    .addOption(contract)
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/pause.js"))
+    .build(),
+  task("tributary:unpause", "Unpause one contract or all of them (governance)")
+    .addOption(contract)
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/unpause.js"))
+    .build(),
+  task("tributary:governance-begin", "Begin transferring governance (2-day delay), showing when it can be accepted")
+    .addOption(string("to", "The new governance address"))
+    .addOption(contract)
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/governanceBegin.js"))
+    .build(),
+  task("tributary:governance-accept", "Accept a pending governance transfer, as the new governance")
+    .addOption(contract)
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/governanceAccept.js"))
+    .build(),
+  task("tributary:governance-cancel", "Cancel a pending governance transfer (governance)")
+    .addOption(contract)
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/governanceCancel.js"))
+    .build(),
+  // Local development
+  task("tributary:mint", "Mint a demo token (deployed with --demo-tokens) to an account")
+    .addOption(string("token", "Demo token, by address or symbol (TSTK, TRWD, TUSD, TSRC)"))
+    .addOption(string("amount", "Amount in whole tokens, e.g. 1000 or 12.5"))
+    .addOption(string("to", "Recipient (default: the --from account)"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(() => import("./actions/mint.js"))
+    .build(),
+  task("tributary:time", "Move a local dev chain's clock forward and mine a block (chain 31337 on loopback only)")
+    .addOption(string("advance", "Duration: seconds (3600) or 90m, 3h, 1d, 1d12h"))
+    .setAction(() => import("./actions/time.js"))
+    .build(),
+];

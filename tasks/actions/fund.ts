@@ -90,11 +90,6 @@ export default async function fundTask(
       tributary.distributor.paused(),
       tributary.distributor.totalFundedOf(pool.token),
     ]);
-    if (balance < amount) {
-      throw new InvalidInputError(
-        `${funder} holds ${formatAmount(balance, token)}, less than the ${formatAmount(amount, token)} to fund pool ${poolId} with`,
-      );
-    }
     const epoch = requestedEpoch ?? current;
     if (epoch < current) {
       throw new InvalidInputError(
@@ -104,6 +99,11 @@ export default async function fundTask(
     if (epoch > current + MAX_FUNDING_LEAD_EPOCHS) {
       throw new InvalidInputError(
         `epoch ${epoch} is too far ahead: pools can be funded up to ${MAX_FUNDING_LEAD_EPOCHS} epochs ahead (epoch ${current + MAX_FUNDING_LEAD_EPOCHS})`,
+      );
+    }
+    if (balance < amount) {
+      throw new InvalidInputError(
+        `${funder} holds ${formatAmount(balance, token)}, less than the ${formatAmount(amount, token)} to fund pool ${poolId} with`,
       );
     }
     if (paused) throw new InvalidInputError("the distributor is paused: funding resumes once governance unpauses it");

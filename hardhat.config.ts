@@ -4,6 +4,7 @@ import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 
 import { tributaryTasks } from "./tasks/index.js";
+import solcWarnings from "./tasks/plugins/solcWarnings.js";
 
 const require = createRequire(import.meta.url);
 
@@ -11,7 +12,8 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  // solcWarnings drops solc's EIP-1153 warning about OpenZeppelin's TransientSlot (the reentrancy lock).
+  plugins: [hardhatToolboxMochaEthers, solcWarnings],
   tasks: tributaryTasks,
   solidity: {
     compilers: [
@@ -54,7 +56,8 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
-    // A local `hardhat node`; TRIBUTARY_RPC_URL points it elsewhere on loopback (tests, the app).
+    // A local `npx hardhat node`; the TRIBUTARY_RPC_URL environment variable points it at another URL
+    // (tests and the app start nodes on other ports). See docs/operations.md.
     localhost: { type: "http", chainType: "l1", url: process.env.TRIBUTARY_RPC_URL ?? "http://127.0.0.1:8545" },
     sepolia: {
       type: "http",

@@ -4,7 +4,13 @@
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
+import { compiledAction } from "./prepare.js";
 import { roleTasks } from "./roles.js";
+
+const json = {
+  name: "json",
+  description: "Print machine-readable JSON (amounts as decimal strings of base units)",
+} as const;
 
 const deployment = {
   name: "deployment",
@@ -34,14 +40,19 @@ export const tributaryTasks = [
       type: ArgumentType.STRING,
       defaultValue: "",
     })
-    .setAction(() => import("./actions/deploy.js"))
+    .addFlag({
+      name: "reset",
+      description: "Discard this deployment id's Ignition journal (e.g. after a dev node restarted) and deploy afresh",
+    })
+    .setAction(compiledAction(() => import("./actions/deploy.js")))
     .build(),
   task(
     "tributary:status",
     "Show the suite's epochs, settlements, allowlisted tokens with their funding and totals, pools and stake",
   )
     .addOption(deployment)
-    .setAction(() => import("./actions/status.js"))
+    .addFlag(json)
+    .setAction(compiledAction(() => import("./actions/status.js")))
     .build(),
   task(
     "tributary:settle",
@@ -67,7 +78,7 @@ export const tributaryTasks = [
       type: ArgumentType.STRING,
       defaultValue: "",
     })
-    .setAction(() => import("./actions/settle.js"))
+    .setAction(compiledAction(() => import("./actions/settle.js")))
     .build(),
   task("tributary:verify", "Recompute an epoch from the chain and compare it with the on-chain root")
     .addOption({ name: "epoch", description: "Epoch to verify", type: ArgumentType.STRING, defaultValue: "" })
@@ -78,7 +89,8 @@ export const tributaryTasks = [
       type: ArgumentType.INT,
       defaultValue: -1,
     })
-    .setAction(() => import("./actions/verify.js"))
+    .addFlag(json)
+    .setAction(compiledAction(() => import("./actions/verify.js")))
     .build(),
   task(
     "tributary:claim",
@@ -98,7 +110,7 @@ export const tributaryTasks = [
       defaultValue: "",
     })
     .addOption(deployment)
-    .setAction(() => import("./actions/claim.js"))
+    .setAction(compiledAction(() => import("./actions/claim.js")))
     .build(),
   task("tributary:fund", "Fund a pool for an epoch from the first account, in the pool's token (approving it first)")
     .addOption({
@@ -120,7 +132,7 @@ export const tributaryTasks = [
       defaultValue: "",
     })
     .addOption(deployment)
-    .setAction(() => import("./actions/fund.js"))
+    .setAction(compiledAction(() => import("./actions/fund.js")))
     .build(),
   task("tributary:create-pool", "Create a reward pool owned by the first account, in an allowlisted token")
     .addOption({
@@ -136,7 +148,7 @@ export const tributaryTasks = [
       defaultValue: "",
     })
     .addOption(deployment)
-    .setAction(() => import("./actions/createPool.js"))
+    .setAction(compiledAction(() => import("./actions/createPool.js")))
     .build(),
   task(
     "tributary:proof",
@@ -150,7 +162,8 @@ export const tributaryTasks = [
       type: ArgumentType.STRING,
       defaultValue: "",
     })
-    .setAction(() => import("./actions/proof.js"))
+    .addFlag(json)
+    .setAction(compiledAction(() => import("./actions/proof.js")))
     .build(),
   ...roleTasks,
 ];

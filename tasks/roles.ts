@@ -5,6 +5,7 @@
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
+import { compiledAction } from "./prepare.js";
 
 const string = <N extends string>(name: N, description: string, defaultValue = "") =>
   ({ name, description, type: ArgumentType.STRING, defaultValue }) as const;
@@ -26,18 +27,18 @@ export const roleTasks = [
     .addOption(string("amount", "Stake to bond, in whole stake tokens, e.g. 1000 or 12.5"))
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/stake.js"))
+    .setAction(compiledAction(() => import("./actions/stake.js")))
     .build(),
   task("tributary:unstake", "Request to unbond stake; it is withdrawable after the unbonding period")
     .addOption(string("amount", "Bonded stake to start unbonding, in whole stake tokens"))
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/unstake.js"))
+    .setAction(compiledAction(() => import("./actions/unstake.js")))
     .build(),
   task("tributary:withdraw", "Withdraw stake whose unbonding period has passed")
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/withdrawStake.js"))
+    .setAction(compiledAction(() => import("./actions/withdrawStake.js")))
     .build(),
   task("tributary:vote", "Vote on a Pending contribution with the validator's stake at its snapshot")
     .addOption(string("hash", "The contribution's content hash (or use --id)"))
@@ -46,7 +47,7 @@ export const roleTasks = [
     .addFlag({ name: "reject", description: "Vote to reject" })
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/vote.js"))
+    .setAction(compiledAction(() => import("./actions/vote.js")))
     .build(),
   task("tributary:propose", "Propose an attribution batch from a JSON or CSV file of records")
     .addOption(
@@ -57,7 +58,7 @@ export const roleTasks = [
     )
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/propose.js"))
+    .setAction(compiledAction(() => import("./actions/propose.js")))
     .build(),
   task("tributary:attest", "Attest (--support) or reject (--reject) a Pending attribution batch")
     .addOption(string("batch", "The batch id"))
@@ -65,14 +66,14 @@ export const roleTasks = [
     .addFlag({ name: "reject", description: "Reject the batch" })
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/attest.js"))
+    .setAction(compiledAction(() => import("./actions/attest.js")))
     .build(),
   // Curators and contributors
   task("tributary:create-datanet", "Create a datanet curated by the signing account")
     .addOption(string("uri", "The datanet's metadata URI"))
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/createDatanet.js"))
+    .setAction(compiledAction(() => import("./actions/createDatanet.js")))
     .build(),
   task(
     "tributary:register",
@@ -84,7 +85,7 @@ export const roleTasks = [
     .addOption(string("uriPrefix", "With --path: each URI is this prefix followed by the file's name or relative path"))
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/register.js"))
+    .setAction(compiledAction(() => import("./actions/register.js")))
     .build(),
   task("tributary:set-recipient", "Make the signing account's claims of a token pay another address, or reset it")
     .addOption(string("token", "Listed token, by address or symbol"))
@@ -92,45 +93,45 @@ export const roleTasks = [
     .addFlag({ name: "reset", description: "Pay the account itself again" })
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/setRecipient.js"))
+    .setAction(compiledAction(() => import("./actions/setRecipient.js")))
     .build(),
   // Governance
   task("tributary:veto", "Veto an epoch's pending settlement (governance)")
     .addOption(string("epoch", "Epoch whose pending settlement to veto"))
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/veto.js"))
+    .setAction(compiledAction(() => import("./actions/veto.js")))
     .build(),
   task("tributary:pause", "Pause one contract or all of them (governance)")
     .addOption(contract)
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/pause.js"))
+    .setAction(compiledAction(() => import("./actions/pause.js")))
     .build(),
   task("tributary:unpause", "Unpause one contract or all of them (governance)")
     .addOption(contract)
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/unpause.js"))
+    .setAction(compiledAction(() => import("./actions/unpause.js")))
     .build(),
   task("tributary:governance-begin", "Begin transferring governance (2-day delay), showing when it can be accepted")
     .addOption(string("to", "The new governance address"))
     .addOption(contract)
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/governanceBegin.js"))
+    .setAction(compiledAction(() => import("./actions/governanceBegin.js")))
     .build(),
   task("tributary:governance-accept", "Accept a pending governance transfer, as the new governance")
     .addOption(contract)
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/governanceAccept.js"))
+    .setAction(compiledAction(() => import("./actions/governanceAccept.js")))
     .build(),
   task("tributary:governance-cancel", "Cancel a pending governance transfer (governance)")
     .addOption(contract)
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/governanceCancel.js"))
+    .setAction(compiledAction(() => import("./actions/governanceCancel.js")))
     .build(),
   // Local development
   task("tributary:mint", "Mint a demo token (deployed with --demo-tokens) to an account")
@@ -139,10 +140,10 @@ export const roleTasks = [
     .addOption(string("to", "Recipient (default: the --from account)"))
     .addOption(from)
     .addOption(deployment)
-    .setAction(() => import("./actions/mint.js"))
+    .setAction(compiledAction(() => import("./actions/mint.js")))
     .build(),
   task("tributary:time", "Move a local dev chain's clock forward and mine a block (chain 31337 on loopback only)")
     .addOption(string("advance", "Duration: seconds (3600) or 90m, 3h, 1d, 1d12h"))
-    .setAction(() => import("./actions/time.js"))
+    .setAction(compiledAction(() => import("./actions/time.js")))
     .build(),
 ];

@@ -499,11 +499,33 @@ export async function runScenario(
 }
 
 /** Formats an epoch report as fixed-width tables: per pool, per token, and per account and token. */
+/** Decimals the demo's tables show; reconciliation compares exact base units, never these. */
+export const DISPLAY_DECIMALS = 6;
+
+/**
+ * `value` base units of a `decimals`-decimal token, rounded half-up to {@link DISPLAY_DECIMALS}
+ * decimals, trailing zeros dropped; `≈` marks a rounded value.
+ */
+export function formatRounded(value: bigint, decimals: number, places = DISPLAY_DECIMALS): string {
+  const negative = value < 0n;
+  const magnitude = negative ? -value : value;
+  let shown = magnitude;
+  let shownDecimals = decimals;
+  if (decimals > places) {
+    const step = 10n ** BigInt(decimals - places);
+    shown = (magnitude + step / 2n) / step;
+    shownDecimals = places;
+  }
+  const text = formatUnits(shown, shownDecimals).replace(/\.0$/, "");
+  const exact = decimals <= places || shown * 10n ** BigInt(decimals - places) === magnitude;
+  return `${exact ? "" : "≈"}${negative ? "-" : ""}${text}`;
+}
+
 export function formatEpochTable(report: EpochReport): string {
   const meta = report.settlement.artifact.metadata;
   const info = (token: string) => report.tokens.get(token.toLowerCase()) ?? { symbol: token, decimals: 18 };
-  const amount = (token: string, v: string | bigint) =>
-    `${formatUnits(BigInt(v), info(token).decimals)} ${info(token).symbol}`;
+  const round = (token: string, v: string | bigint) => formatRounded(BigInt(v), info(token).decimals);
+  const amount = (token: string, v: string | bigint) => `${round(token, v)} ${info(token).symbol}`;
   const table = (header: string[], body: string[][], rightFrom: number) => {
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
     const render = (cells: string[]) =>
@@ -529,7 +551,7 @@ export function formatEpochTable(report: EpochReport): string {
       info(p.token).symbol,
       String(p.recordCount),
       ...[p.funded, p.carryIn, p.fee, p.validatorPool, p.contributorPool, p.paid, p.refund, p.carryOut].map((v) =>
-        formatUnits(BigInt(v), info(p.token).decimals),
+        round(p.token, v),
       ),
     ]),
     2,
@@ -545,19 +567,48 @@ export function formatEpochTable(report: EpochReport): string {
     ]),
     1,
   );
+  const key = (account: string, token: string) => `${account.toLowerCase()}:${token.toLowerCase()}`;
+  const cumulative = new Map(meta.amounts.map((a) => [key(a.account, a.token), BigInt(a.cumulativeAmount)] as const));
+  const idle = report.rows.filter((r) => r.owed === 0n);
   const accounts = table(
-    ["account", "name", "role", "token", "owed", "claimed"],
+    ["account", "name", "role", "token", "owed", "claimed", "entitled in total"],
     report.rows.map((r) => [
       r.account,
-      r.name,
+      r.name + (r.owed === 0n ? " *" : ""),
       r.roles,
       r.symbol,
-      formatUnits(r.owed, r.decimals),
-      formatUnits(r.claimed, r.decimals),
+      formatRounded(r.owed, r.decimals),
+      formatRounded(r.claimed, r.decimals),
+      formatRounded(cumulative.get(key(r.account, r.token)) ?? 0n, r.decimals),
     ]),
     4,
   );
-  return [`Epoch ${meta.epoch}  root ${meta.root}`, "Pools:", pools, "Tokens:", tokenTable, "Accounts:", accounts].join(
-    "\n",
-  );
+  const legend = [
+    "Pools: records = attribution records the pool paid for; funded = funding for this epoch; carried in/out =",
+    "  unallocated funds from the previous epoch / into the next; fee = protocol fee to the treasury; validators /",
+    "  contributors = the pool's shares for each; paid = what accounts were allocated from those two shares",
+    "  (rounding dust is carried out); refund = an idle dapp pool's funds returned to its owner.",
+    "Tokens: funded through = every funding up to this epoch; entitled = the cumulative total the validators signed;",
+    "  carried out = funded through - entitled.",
+    "Accounts: owed = allocated this epoch; claimed = paid out by this epoch's claims; entitled in total = the",
+    "  cumulative amount in the account's leaf (what claim() checks), all epochs so far.",
+    `Amounts are in each token's own decimals, shown to at most ${DISPLAY_DECIMALS} decimals (≈ marks a rounded`,
+    "  value); the reconciliation compares exact base units.",
+  ];
+  if (idle.length > 0) {
+    legend.push(
+      "* owed nothing this epoch: the account keeps a leaf because the tree is cumulative; its entitlement is",
+      "  from earlier epochs (and already claimed then).",
+    );
+  }
+  return [
+    `Epoch ${meta.epoch}  root ${meta.root}`,
+    "Pools:",
+    pools,
+    "Tokens:",
+    tokenTable,
+    "Accounts:",
+    accounts,
+    ...legend,
+  ].join("\n");
 }

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { getAddress } from "ethers";
-import { claim, claimable, claimMany, InvalidInputError, requireAddress } from "../../client/index.js";
+import { claim, claimable, claimMany, InvalidInputError, NotFoundError, requireAddress } from "../../client/index.js";
 import {
   accountTokens,
   formatAmount,
@@ -21,7 +21,15 @@ export default async function claimTask(
     const account = requireAddress(args.account, "--account");
     if (args.token !== "") requireAddress(args.token, "--token");
     const artifact = await readArtifact(args.artifact);
-    const tokens = accountTokens(artifact, account, args.token);
+    // An account owed nothing is an answer, not an error (exit code 0), as for tributary:proof.
+    let tokens: string[];
+    try {
+      tokens = accountTokens(artifact, account, args.token);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      console.log(`${error.message}: nothing to claim`);
+      return;
+    }
     const { tributary } = await open(hre, args.deployment);
     requireSameDeployment(tributary, artifact);
     if (args.token !== "") await requireListedToken(tributary, args.token);

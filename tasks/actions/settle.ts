@@ -15,7 +15,7 @@ interface SettleArguments {
 export default async function settleTask(args: SettleArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
   await runAction(async () => {
     if (args.epoch === "") throw new InvalidInputError("--epoch is required");
-    const epoch = requireEpoch(args.epoch);
+    const epoch = requireEpoch(args.epoch, "--epoch");
     if (args.confirmations < -1) throw new InvalidInputError("--confirmations must not be negative");
     const { connection, tributary } = await open(hre, args.deployment);
     const validators = await connection.ethers.getSigners();
@@ -29,7 +29,11 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
         onProgress: ({ doneBlock, toBlock, events }) =>
           console.log(`  indexed to block ${doneBlock}/${toBlock} (${events} events)`),
       },
-      onProgress: (step, detail) => console.log(`[${step}] ${detail}`),
+      // Totals are printed per token, in its decimals, once settled; the progress line keeps the root.
+      onProgress: (step, detail) =>
+        console.log(
+          `[${step}] ${detail.replace(/, cumulative totals \[[^\]]*\] in (\d+) token\(s\)/, " in $1 token(s)")}`,
+        ),
     }).catch((error: unknown) => {
       // The journal holds signatures over exactly what governance vetoed: it cannot be submitted again.
       if (error instanceof ContractRevertError && error.errorName === "SettlementWasVetoed") {

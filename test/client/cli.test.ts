@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -9,7 +9,8 @@ import { parseDeployment, SettlementTree, verifySettlementProof, type Settlement
 import { castFrom, EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types/index.js";
 import { connectTributary } from "../../client/index.js";
-import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import { freePort, startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import { DEPLOY_BOUNDS } from "../../tasks/actions/deployParameters.js";
 
 interface Run {
   code: number | null;
@@ -17,12 +18,20 @@ interface Run {
   stderr: string;
 }
 
+interface RunOptions {
+  /** Whether to pass `--network localhost` (default: true), as a new operator might forget to. */
+  network?: boolean;
+  /** Extra environment variables, e.g. TRIBUTARY_RPC_URL pointing nowhere. */
+  env?: Record<string, string>;
+}
+
 /** Runs `hardhat <args>` against the test node, as an operator would. */
-function hardhat(node: RunningNode, args: string[]): Promise<Run> {
+function hardhat(node: RunningNode, args: string[], options: RunOptions = {}): Promise<Run> {
   const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
+  const network = options.network === false ? [] : ["--network", "localhost"];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args, "--network", "localhost"], {
-      env: { ...process.env, TRIBUTARY_RPC_URL: node.url, FORCE_COLOR: "0", CI: "true" },
+    const child = spawn(process.execPath, [cli, ...args, ...network], {
+      env: { ...process.env, TRIBUTARY_RPC_URL: node.url, FORCE_COLOR: "0", CI: "true", ...options.env },
     });
     let stdout = "";
     let stderr = "";
@@ -33,6 +42,13 @@ function hardhat(node: RunningNode, args: string[]): Promise<Run> {
 }
 
 const errorLines = (run: Run) => run.stderr.split("\n").filter((l) => l.startsWith("tributary:"));
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+/** Every non-empty stderr line, whatever it starts with. */
+const stderrLines = (run: Run) => run.stderr.split("\n").filter((l) => l.trim() !== "");
 
 describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", function () {
   this.timeout(300_000);
@@ -42,6 +58,14 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
   // Set by the first test, which the bad-input tests below build on.
   let artifactPath = "";
   let zeroIdleParameters = "";
+  // Bad files a new operator might pass, outside `work`.
+  let elsewhere = "";
+  let missingFieldDeployment = "";
+  let codelessDeployment = "";
+  let longChallengeParameters = "";
+  let manyProblemsParameters = "";
+  let absentTokenParameters = "";
+  let deadUrl = "";
   let stakeTokenAddress = "";
   let listedTokens: string[] = [];
   const listedToken = (i: number) => listedTokens[i] ?? "";
@@ -56,10 +80,52 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     parameters.TributaryDemo.idleRefundEpochs = 0;
     zeroIdleParameters = path.join(await mkdtemp(path.join(os.tmpdir(), "tributary-params-")), "zero-idle.json");
     await writeFile(zeroIdleParameters, JSON.stringify(parameters));
+
+    elsewhere = await mkdtemp(path.join(os.tmpdir(), "tributary-bad-"));
+    const write = async (name: string, value: unknown) => {
+      const file = path.join(elsewhere, name);
+      await writeFile(file, JSON.stringify(value));
+      return file;
+    };
+    const someAddress = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
+    missingFieldDeployment = await write("missing-field.json", {
+      chainId: "31337",
+      staking: someAddress(1),
+      registry: someAddress(2),
+      ledger: someAddress(3),
+      deployBlock: 1,
+    });
+    codelessDeployment = await write("codeless.json", {
+      chainId: "31337",
+      staking: someAddress(1),
+      registry: someAddress(2),
+      ledger: someAddress(3),
+      distributor: someAddress(4),
+      deployBlock: 1,
+    });
+    const demo = JSON.parse(await readFile("deploy/parameters/localhost.json", "utf8")).TributaryDemo;
+    longChallengeParameters = await write("long-challenge.json", {
+      TributaryDemo: { ...demo, epochDuration: 7_200, challengePeriod: 3_601 },
+    });
+    manyProblemsParameters = await write("many-problems.json", {
+      TributaryDemo: {
+        ...demo,
+        quorumBps: 5_000,
+        protocolFeeBps: 2_001,
+        votingPeriod: 8 * 86_400,
+        commitmentMaxAge: 60,
+      },
+    });
+    absentTokenParameters = await write("absent-token.json", {
+      Tributary: { ...demo, stakeToken: someAddress(0xdead), rewardToken: someAddress(0xbeef) },
+    });
+    deadUrl = `http://127.0.0.1:${await freePort()}`;
   });
   after(async function () {
     await node?.stop();
     await rm(path.resolve("deploy", "deployments", deploymentId), { recursive: true, force: true });
+    await rm(path.resolve("deploy", "deployments", `${deploymentId}-stale`), { recursive: true, force: true });
+    if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
   });
 
   it("deploys, creates and funds pools, settles, verifies, proves and claims an epoch in every token", async function () {
@@ -157,6 +223,25 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       ),
     );
     expect(status.stdout).to.match(new RegExp(`pool 3\\s+owner ${admin}\\s+token TUSD\\s+datanets 1\n`));
+    // Times as ISO dates with durations, stake in the stake token's decimals and symbol.
+    expect(status.stdout).to.match(
+      /current epoch\s+1: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(.* ago\) to \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 23 h 59 min\), 1 d long/,
+    );
+    expect(status.stdout).to.match(/bonded stake \/ quorum\s+2800\.0 TSTK \/ [0-9.]+ TSTK/);
+    const statusJson = await hardhat(node, ["tributary:status", "--deployment", deploymentFile, "--json"]);
+    expect(statusJson.code, statusJson.stderr).to.equal(0);
+    const state = JSON.parse(statusJson.stdout);
+    expect(state.currentEpoch.epoch).to.equal("1");
+    expect(state.currentEpoch.start).to.equal(
+      new Date(Number(genesis + EPOCH_SECONDS) * 1000).toISOString().replace(".000Z", "Z"),
+    );
+    expect(state.nextEpochToSettle).to.equal("0");
+    expect(state.latestSettlement).to.equal(null);
+    expect(state.tokens.map((t: { symbol: string }) => t.symbol)).to.deep.equal(["TRWD", "TUSD", "TSRC"]);
+    expect(state.tokens[1]).to.include({ address: await stableToken.getAddress(), decimals: 6, funded: "5012500000" });
+    expect(state.pools).to.have.length(5);
+    expect(state.pools[0]).to.include({ poolId: "0", owner: null });
+    expect(state.stake).to.include({ symbol: "TSTK", decimals: 18, bonded: (2800n * 10n ** 18n).toString() });
 
     const out = path.join(work, "settlements");
     const settled = await hardhat(node, [
@@ -191,6 +276,26 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     expect(verified.stdout).to.match(totalLine(1, "TUSD", formatUnits(onChain[1]!, 6)));
     expect(verified.stdout).to.match(totalLine(2, "TSRC", formatUnits(onChain[2]!, 18)));
     expect(verified.stdout).to.not.contain("MISMATCH");
+    const verifiedJson = await hardhat(node, [
+      "tributary:verify",
+      "--epoch",
+      "0",
+      "--deployment",
+      deploymentFile,
+      "--json",
+    ]);
+    expect(verifiedJson.code, verifiedJson.stderr).to.equal(0);
+    const verdict = JSON.parse(verifiedJson.stdout);
+    expect(verdict).to.include({ epoch: "0", matches: true });
+    expect(verdict.computedRoot).to.equal(verdict.onChainRoot);
+    expect(verdict.tokens.map((t: { onChainTotal: string }) => t.onChainTotal)).to.deep.equal(
+      onChain.map((v) => v.toString()),
+    );
+    expect(verdict.tokens.map((t: { symbol: string; decimals: number }) => [t.symbol, t.decimals])).to.deep.equal([
+      ["TRWD", 18],
+      ["TUSD", 6],
+      ["TSRC", 18],
+    ]);
 
     // Governance vetoes it (say its data URI pointed nowhere): the operator re-runs settle with the
     // same store and a new data URI, as docs/operations.md says, and validators re-sign.
@@ -231,7 +336,7 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     const account = await cast.contributors[0]!.getAddress();
     const artifact = JSON.parse(await readFile(artifactPath, "utf8")) as SettlementArtifact;
     const tree = SettlementTree.load(artifact);
-    const proof = await hardhat(node, ["tributary:proof", "--account", account, "--artifact", artifactPath]);
+    const proof = await hardhat(node, ["tributary:proof", "--account", account, "--artifact", artifactPath, "--json"]);
     expect(proof.code, proof.stderr).to.equal(0);
     const proven = JSON.parse(proof.stdout);
     expect(proven.account).to.equal(account);
@@ -250,9 +355,18 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       artifactPath,
       "--token",
       (await stableToken.getAddress()).toLowerCase(),
+      "--json",
     ]);
     expect(oneToken.code, oneToken.stderr).to.equal(0);
     expect(JSON.parse(oneToken.stdout).claims).to.deep.equal([proven.claims[1]]);
+    // Without --json, the same proof for people: each token's cumulative amount and its proof.
+    const readable = await hardhat(node, ["tributary:proof", "--account", account, "--artifact", artifactPath]);
+    expect(readable.code, readable.stderr).to.equal(0);
+    expect(readable.stdout).to.contain(`${account} in the epoch 0 settlement (root ${tree.root}):`);
+    for (const c of proven.claims as { token: string; cumulativeAmount: string; proof: string[] }[]) {
+      expect(readable.stdout).to.contain(`token ${c.token}: cumulative amount ${c.cumulativeAmount} base units`);
+      expect(readable.stdout).to.contain(`proof [${c.proof.join(", ")}]`);
+    }
 
     await connection.networkHelpers.time.increase(3_600);
     const claimArgs = ["--account", account, "--artifact", artifactPath, "--deployment", deploymentFile];
@@ -289,7 +403,78 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     expect(again.stdout).to.contain(`${account} has nothing left to claim in TRWD, TUSD, TSRC`);
   });
 
-  const badInputs: [string, () => string[], RegExp][] = [
+  const badInputs: [string, () => string[], RegExp, (() => RunOptions)?][] = [
+    [
+      "a task run without --network (Hardhat's in-process chain)",
+      () => ["tributary:status", "--deployment", deploymentFile],
+      /no --network given.*start a node with `npx hardhat node` and pass --network localhost/,
+      () => ({ network: false }),
+    ],
+    [
+      "a settlement without --network",
+      () => ["tributary:settle", "--epoch", "0"],
+      /no --network given/,
+      () => ({ network: false }),
+    ],
+    [
+      "a deployment without --network",
+      () => ["tributary:deploy", "--demo-tokens", "--out", path.join(work, "never.json")],
+      /no --network given/,
+      () => ({ network: false }),
+    ],
+    [
+      "a node that does not answer",
+      () => ["tributary:status", "--deployment", deploymentFile],
+      /cannot reach localhost at http:\/\/127\.0\.0\.1:\d+ \(connection refused\): start a node with `npx hardhat node`/,
+      () => ({ env: { TRIBUTARY_RPC_URL: deadUrl } }),
+    ],
+    [
+      "a deployment file missing a field",
+      () => ["tributary:status", "--deployment", missingFieldDeployment],
+      /missing-field\.json is not a valid deployment file: distributor is missing/,
+    ],
+    [
+      "a deployment file for contracts this chain does not have",
+      () => ["tributary:fund", "--amount", "1", "--deployment", codelessDeployment],
+      /no contract at the distributor address 0x0+4 of .*codeless\.json on localhost at http:\/\/127\.0\.0\.1:\d+ \(chain 31337\)/,
+    ],
+    [
+      "a non-JSON deployment file",
+      () => ["tributary:verify", "--epoch", "0", "--deployment", "README.md"],
+      /README\.md is not valid JSON/,
+    ],
+    [
+      "verifying an epoch not settled yet",
+      () => ["tributary:verify", "--epoch", "1", "--deployment", deploymentFile],
+      /^tributary: epoch 1 is not settled yet \(next to settle: 1\)/,
+    ],
+    [
+      "verifying a malformed epoch",
+      () => ["tributary:verify", "--epoch", "one", "--deployment", deploymentFile, "--json"],
+      /--epoch must be a non-negative whole number, got "one"/,
+    ],
+    [
+      "settling an epoch out of order",
+      () => ["tributary:settle", "--epoch", "5", "--deployment", deploymentFile, "--out", work],
+      /epoch 1 must be settled before epoch 5/,
+    ],
+    [
+      "funding a closed epoch",
+      () => ["tributary:fund", "--amount", "1", "--epoch", "0", "--deployment", deploymentFile],
+      /epoch 0 is closed \(the current epoch is \d+\)/,
+    ],
+    [
+      "a challenge period longer than half an epoch",
+      () => [
+        "tributary:deploy",
+        "--demo-tokens",
+        "--parameters",
+        longChallengeParameters,
+        "--out",
+        path.join(work, "never.json"),
+      ],
+      /TributaryDemo\.challengePeriod must be a whole number of seconds from 3600 \(1 h\) to 3600 \(1 h\) \(at most half an epoch\), got "3601"/,
+    ],
     ["a missing epoch", () => ["tributary:settle", "--deployment", deploymentFile], /--epoch is required/],
     [
       "a malformed epoch",
@@ -328,17 +513,6 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       "a zero amount",
       () => ["tributary:fund", "--amount", "0", "--deployment", deploymentFile],
       /--amount must be greater than zero/,
-    ],
-    [
-      "a parameter file with placeholder addresses",
-      () => [
-        "tributary:deploy",
-        "--parameters",
-        "deploy/parameters/sepolia.json",
-        "--out",
-        path.join(work, "never.json"),
-      ],
-      /set Tributary\.treasury to a nonzero address/,
     ],
     [
       "an idle-refund delay of zero epochs",
@@ -419,11 +593,6 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       /--token 0x[0-9a-fA-F]{40} is not among the tokens the epoch 0 settlement covers/,
     ],
     [
-      "a proof for an account owed nothing",
-      () => ["tributary:proof", "--account", "0x00000000000000000000000000000000000000c1", "--artifact", artifactPath],
-      /0x00000000000000000000000000000000000000C1 has no entitlement in epoch 0 in any token/,
-    ],
-    [
       "a claim with a malformed token",
       () => [
         "tributary:claim",
@@ -439,17 +608,193 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       /--token must be a 0x-prefixed 20-byte hex address, got "0x12"/,
     ],
   ];
-  for (const [what, args, message] of badInputs) {
+  for (const [what, args, message, options] of badInputs) {
     it(`refuses ${what} with one line, exit code 1, and writes nothing`, async function () {
       const before = await readdir(work);
-      const run = await hardhat(node, args());
-      expect(run.code).to.equal(1);
+      const run = await hardhat(node, args(), options?.());
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
       const lines = errorLines(run);
       expect(lines, run.stderr).to.have.length(1);
+      expect(stderrLines(run), run.stderr).to.have.length(1);
       expect(lines[0]).to.match(message);
+      expect(run.stderr).to.not.match(/\s+at .*\(.*:\d+:\d+\)/);
       expect(await readdir(work)).to.deep.equal(before);
     });
   }
+
+  it("lists every out-of-range deploy parameter, one line each, before sending any transaction", async function () {
+    const connection = await network.create({ network: "localhost", override: { url: node.url } });
+    const [deployer] = await connection.ethers.getSigners();
+    const nonce = await connection.ethers.provider.getTransactionCount(deployer!.address);
+    const run = await hardhat(node, [
+      "tributary:deploy",
+      "--demo-tokens",
+      "--parameters",
+      manyProblemsParameters,
+      "--out",
+      path.join(work, "never.json"),
+    ]);
+    expect(run.code).to.equal(1);
+    const lines = stderrLines(run);
+    expect(lines, run.stderr).to.have.length(4);
+    expect(
+      lines.every((l) => l.startsWith("tributary: ") && l.includes("many-problems.json: TributaryDemo.")),
+    ).to.equal(true);
+    expect(lines.join("\n"))
+      .to.match(/quorumBps must be a whole number of basis points from 5001 to 10000 .*got "5000"/)
+      .and.to.match(/protocolFeeBps must be a whole number of basis points from 0 to 2000, got "2001"/)
+      .and.to.match(/votingPeriod must be a whole number of seconds from 3600 \(1 h\) to 604800 \(7 d\).*got "691200"/)
+      .and.to.match(
+        /commitmentMaxAge must be a whole number of seconds from 7200 \(2 h\) to 2592000 \(30 d\), got "60"/,
+      );
+    expect(await connection.ethers.provider.getTransactionCount(deployer!.address)).to.equal(nonce);
+    expect(await exists(path.join(work, "never.json"))).to.equal(false);
+  });
+
+  it("refuses placeholder and absent token addresses, one line each", async function () {
+    const placeholders = await hardhat(node, [
+      "tributary:deploy",
+      "--parameters",
+      "deploy/parameters/sepolia.json",
+      "--out",
+      path.join(work, "never.json"),
+    ]);
+    expect(placeholders.code).to.equal(1);
+    expect(stderrLines(placeholders), placeholders.stderr).to.deep.equal(
+      ["treasury", "stakeToken", "rewardToken"].map(
+        (key) =>
+          `tributary: ${path.resolve("deploy/parameters/sepolia.json")}: set Tributary.${key} to a nonzero address ` +
+          `(got "0x0000000000000000000000000000000000000000")`,
+      ),
+    );
+    const absent = await hardhat(node, [
+      "tributary:deploy",
+      "--parameters",
+      absentTokenParameters,
+      "--out",
+      path.join(work, "never.json"),
+    ]);
+    expect(absent.code).to.equal(1);
+    const lines = stderrLines(absent);
+    expect(lines, absent.stderr).to.have.length(2);
+    expect(lines[0]).to.match(
+      /Tributary\.stakeToken 0x0+dead has no contract on localhost at http:\/\/127\.0\.0\.1:\d+ \(chain 31337\)$/,
+    );
+    expect(lines[1]).to.match(/Tributary\.rewardToken 0x0+beef has no contract on localhost/);
+    expect(await exists(path.join(work, "never.json"))).to.equal(false);
+  });
+
+  it("checks deploy parameters against the same bounds as the deployed contracts", async function () {
+    const connection = await network.create({ network: "localhost", override: { url: node.url } });
+    const deployment = parseDeployment(JSON.parse(await readFile(deploymentFile, "utf8")));
+    const { staking, registry, distributor } = connectTributary(deployment, connection.ethers.provider);
+    const onChain = {
+      MIN_EPOCH_DURATION: await staking.MIN_EPOCH_DURATION(),
+      MAX_EPOCH_DURATION: await staking.MAX_EPOCH_DURATION(),
+      MIN_STAKE_LOWER: await staking.MIN_STAKE_LOWER(),
+      MIN_STAKE_UPPER: await staking.MIN_STAKE_UPPER(),
+      MIN_UNBONDING_PERIOD: await staking.MIN_UNBONDING_PERIOD(),
+      MAX_UNBONDING_PERIOD: await staking.MAX_UNBONDING_PERIOD(),
+      MIN_QUORUM_BPS: await staking.MIN_QUORUM_BPS(),
+      MAX_QUORUM_BPS: await staking.MAX_QUORUM_BPS(),
+      MIN_VOTING_PERIOD: await registry.MIN_VOTING_PERIOD(),
+      MAX_VOTING_PERIOD: await staking.MAX_VOTING_PERIOD(),
+      MIN_COMMITMENT_MIN_AGE: await registry.MIN_COMMITMENT_MIN_AGE(),
+      MAX_COMMITMENT_MIN_AGE: await registry.MAX_COMMITMENT_MIN_AGE(),
+      MIN_COMMITMENT_MAX_AGE: await registry.MIN_COMMITMENT_MAX_AGE(),
+      MAX_COMMITMENT_MAX_AGE: await registry.MAX_COMMITMENT_MAX_AGE(),
+      MAX_PROTOCOL_FEE_BPS: await distributor.MAX_PROTOCOL_FEE_BPS(),
+      MAX_VALIDATOR_SHARE_BPS: await distributor.MAX_VALIDATOR_SHARE_BPS(),
+      MIN_IDLE_REFUND_EPOCHS: await distributor.MIN_IDLE_REFUND_EPOCHS(),
+      MAX_IDLE_REFUND_EPOCHS: await distributor.MAX_IDLE_REFUND_EPOCHS(),
+      MIN_CHALLENGE_PERIOD: await distributor.MIN_CHALLENGE_PERIOD(),
+      MAX_CHALLENGE_PERIOD: await distributor.MAX_CHALLENGE_PERIOD(),
+    };
+    expect(DEPLOY_BOUNDS).to.deep.equal(onChain);
+  });
+
+  it("re-runs a deployment with the same id without deploying again", async function () {
+    const before = JSON.parse(await readFile(deploymentFile, "utf8"));
+    const rerun = path.join(elsewhere, "rerun.json");
+    const run = await hardhat(node, [
+      "tributary:deploy",
+      "--demo-tokens",
+      "--parameters",
+      "deploy/parameters/localhost.json",
+      "--deployment-id",
+      deploymentId,
+      "--out",
+      rerun,
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    const after = JSON.parse(await readFile(rerun, "utf8"));
+    expect(after).to.deep.equal({ ...before });
+    expect(after).to.include({ deploymentId, module: "TributaryDemo" });
+    expect(after.genesis).to.match(/^\d+$/);
+  });
+
+  it("refuses an Ignition journal of another chain in one line, and deploys afresh with --reset", async function () {
+    // A journal whose transactions the node does not have, as after a node restart.
+    const stale = `${deploymentId}-stale`;
+    const journal = path.resolve("deploy", "deployments", stale);
+    await mkdir(journal, { recursive: true });
+    const lines = [
+      { chainId: 31337, type: "DEPLOYMENT_INITIALIZE" },
+      {
+        futureId: "TributaryDemo#StakeToken",
+        hash: `0x${"11".repeat(32)}`,
+        networkInteractionId: 1,
+        receipt: {
+          blockHash: `0x${"22".repeat(32)}`,
+          blockNumber: 1,
+          contractAddress: `0x${"33".repeat(20)}`,
+          status: "SUCCESS",
+          logs: [],
+        },
+        type: "TRANSACTION_CONFIRM",
+      },
+    ];
+    await writeFile(path.join(journal, "journal.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    const out = path.join(elsewhere, "fresh.json");
+    const args = ["tributary:deploy", "--demo-tokens", "--parameters", "deploy/parameters/localhost.json"];
+    const refused = await hardhat(node, [...args, "--deployment-id", stale, "--out", out]);
+    expect(refused.code).to.equal(1);
+    expect(stderrLines(refused), refused.stderr).to.have.length(1);
+    expect(errorLines(refused)[0]).to.match(
+      new RegExp(
+        `the Ignition journal deploy/deployments/${stale} records transactions that localhost .* does not have .*pass --reset`,
+      ),
+    );
+    expect(await exists(out)).to.equal(false);
+    const reset = await hardhat(node, [...args, "--deployment-id", stale, "--out", out, "--reset"]);
+    expect(reset.code, reset.stderr).to.equal(0);
+    expect(reset.stdout).to.contain(`Discarded the Ignition journal deploy/deployments/${stale} (--reset).`);
+    const fresh = parseDeployment(JSON.parse(await readFile(out, "utf8")));
+    const connection = await network.create({ network: "localhost", override: { url: node.url } });
+    expect(await connection.ethers.provider.getCode(fresh.distributor)).to.not.equal("0x");
+  });
+
+  it("agrees between proof and claim for an account owed nothing: a line on stdout, exit code 0", async function () {
+    const nobody = "0x00000000000000000000000000000000000000C1";
+    const proof = await hardhat(node, ["tributary:proof", "--account", nobody, "--artifact", artifactPath]);
+    expect(proof.code, proof.stderr).to.equal(0);
+    expect(proof.stdout).to.contain(`${nobody} has no entitlement in epoch 0 in any token: nothing to prove`);
+    const json = await hardhat(node, ["tributary:proof", "--account", nobody, "--artifact", artifactPath, "--json"]);
+    expect(json.code, json.stderr).to.equal(0);
+    expect(JSON.parse(json.stdout)).to.deep.include({ account: nobody, epoch: "0", claims: [] });
+    const claimed = await hardhat(node, [
+      "tributary:claim",
+      "--account",
+      nobody,
+      "--artifact",
+      artifactPath,
+      "--deployment",
+      deploymentFile,
+    ]);
+    expect(claimed.code, claimed.stderr).to.equal(0);
+    expect(claimed.stdout).to.contain(`${nobody} has no entitlement in epoch 0 in any token: nothing to claim`);
+    expect(claimed.stderr).to.equal("");
+  });
 
   it("refuses an unknown network name with one line and exit code 1", async function () {
     const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
@@ -477,8 +822,11 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     const token = MockERC20__factory.connect(await distributor.REWARD_TOKEN(), admin!);
     await (await token.mint(admin!.address, 13n * 10n ** 18n)).wait();
     const before = await distributor.totalFundedOf(token);
+    // A smaller allowance given earlier is put back once the funding has used an exact approval.
+    await (await token.approve(await distributor.getAddress(), 3n)).wait();
     const run = await hardhat(node, ["tributary:fund", "--amount", "12.5", "--deployment", deploymentFile]);
     expect(run.code, run.stderr).to.equal(0);
+    expect(await token.allowance(admin!.address, await distributor.getAddress())).to.equal(3n);
     expect(run.stdout).to.match(/funded pool 0 \(network\) for epoch \d+ with 12\.5 TRWD in 0x/);
     expect(await distributor.totalFundedOf(token)).to.equal(before + 125n * 10n ** 17n);
   });

@@ -264,7 +264,7 @@ async function renderEpochs() {
   // Assigned once at the end: a refresh still running must not leave claims without an artifact.
   let found: SettlementArtifact | undefined;
   for (let epoch = 0n; epoch <= current; epoch++) {
-    const view = await readEpoch(readOnly, epoch);
+    const view = await readEpoch(readOnly, { epoch });
     const entry = settled.find((s) => BigInt(s.epoch) === epoch);
     const artifact = entry ? await artifactFor(entry.path) : undefined;
     const earned = new Map<string, bigint>();
@@ -293,7 +293,7 @@ async function renderEpochs() {
 async function renderRewards() {
   const artifact = activeArtifact;
   $("rewards-epoch").textContent = artifact ? `as of epoch ${artifact.metadata.epoch}` : "no active settlement yet";
-  const available = artifact ? await claimable(readOnly, artifact, me) : new Map<string, bigint>();
+  const available = artifact ? await claimable(readOnly, { artifact, account: me }) : new Map<string, bigint>();
   const rows: string[] = [];
   for (const t of tokenList) {
     const leaf = artifact?.metadata.amounts.find(
@@ -322,15 +322,11 @@ async function claimRewards(token: string | undefined, button: HTMLButtonElement
     say("claim-status", "Claiming…");
     let paid: Map<string, bigint>;
     if (token) {
-      paid = new Map([[token, (await claim(tributary, activeArtifact, me, token)).paid]]);
+      paid = new Map([[token, (await claim(tributary, { artifact: activeArtifact, account: me, token })).paid]]);
     } else {
-      const owed = [...(await claimable(readOnly, activeArtifact, me)).keys()];
+      const owed = [...(await claimable(readOnly, { artifact: activeArtifact, account: me })).keys()];
       paid = (
-        await claimMany(
-          tributary,
-          activeArtifact,
-          owed.map((t) => ({ account: me, token: t })),
-        )
+        await claimMany(tributary, { artifact: activeArtifact, requests: owed.map((t) => ({ account: me, token: t })) })
       ).paid;
     }
     await refresh();
@@ -360,7 +356,7 @@ $<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) =>
   try {
     say("recipient-status", "Setting the recipient…");
     const symbol = tokenInfo(recipientToken.value).symbol;
-    await setRecipient(tributary, recipientToken.value, value === "" ? null : value);
+    await setRecipient(tributary, { token: recipientToken.value, recipient: value === "" ? null : value });
     await refresh();
     say(
       "recipient-status",

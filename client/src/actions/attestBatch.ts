@@ -1,5 +1,5 @@
-import type { TributaryContracts } from "./contracts.js";
-import { send } from "./internal/transactions.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { send } from "../chain/transactions.js";
 
 /** Parameters of {@link attestBatch}. */
 export interface AttestBatchParameters {
@@ -8,8 +8,17 @@ export interface AttestBatchParameters {
   support: boolean;
 }
 
-/** Attests (`support`) or rejects a Pending batch with the signer's active stake. */
-export async function attestBatch(tributary: TributaryContracts, parameters: AttestBatchParameters): Promise<string> {
+/** The transaction's hash. */
+export type AttestBatchResult = string;
+
+/**
+ * Attests (`support`) or rejects a Pending batch with the signer's active stake.
+ * @throws {ContractRevertError} the ledger refused (not a validator, already attested, window closed).
+ */
+export async function attestBatch(
+  tributary: TributaryContracts,
+  parameters: AttestBatchParameters,
+): Promise<AttestBatchResult> {
   return (
     await send(`attest batch ${parameters.batchId}`, () =>
       tributary.ledger.attest(parameters.batchId, parameters.support),

@@ -1,6 +1,6 @@
-import type { TributaryContracts } from "./contracts.js";
-import { indexEvents, withRetry, type IndexEventsParameters } from "./indexer.js";
-import type { AttributionRecord } from "./records.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { indexEvents, withRetry, type IndexEventsParameters } from "../chain/indexer.js";
+import type { AttributionRecord } from "../rules/records.js";
 
 /** Parameters of {@link listAttributionBatches}. */
 export interface ListAttributionBatchesParameters {
@@ -18,16 +18,20 @@ export interface AttributionBatchView {
   records: AttributionRecord[];
 }
 const BATCH_STATUS_NAMES = ["None", "Pending", "Final", "Rejected", "Expired"] as const;
+/** What {@link listAttributionBatches} returns. */
+export type ListAttributionBatchesResult = AttributionBatchView[];
+
 /**
  * Lists attribution batches with their records, rebuilt from events alone, and each batch's
  * current status (Expired once its window has passed undecided).
  * @example
  * const finals = (await listAttributionBatches(tributary)).filter((b) => b.status === "Final");
+ * @throws {RpcError} the node kept failing the log queries.
  */
 export async function listAttributionBatches(
   tributary: TributaryContracts,
   parameters: ListAttributionBatchesParameters = {},
-): Promise<AttributionBatchView[]> {
+): Promise<ListAttributionBatchesResult> {
   const { events } = await indexEvents(tributary, parameters.index);
   const decided = new Map<bigint, bigint>();
   for (const e of events) if (e.kind === "BatchDecided") decided.set(e.batchId, e.epoch);

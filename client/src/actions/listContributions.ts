@@ -1,6 +1,6 @@
-import type { TributaryContracts } from "./contracts.js";
-import { withRetry } from "./indexer.js";
-import { requireAddress } from "./validation.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { withRetry } from "../chain/indexer.js";
+import { requireAddress } from "../rules/validation.js";
 
 /** Parameters of {@link listContributions}. */
 export interface ListContributionsParameters {
@@ -22,15 +22,20 @@ export interface ContributionView {
   uri: string;
   status: ContributionStatusName;
 }
+/** What {@link listContributions} returns. */
+export type ListContributionsResult = ContributionView[];
+
 /**
  * Lists contributions, optionally only `contributor`'s, with their current status.
  * @example
  * const mine = await listContributions(tributary, { contributor: await signer.getAddress() });
+ * @throws {InvalidInputError} a malformed contributor address.
+ * @throws {RpcError} the node kept failing the log query.
  */
 export async function listContributions(
   tributary: TributaryContracts,
   parameters: ListContributionsParameters = {},
-): Promise<ContributionView[]> {
+): Promise<ListContributionsResult> {
   const contributor = parameters.contributor ? requireAddress(parameters.contributor, "contributor") : undefined;
   const filter = tributary.registry.filters.ContributionRegistered(undefined, contributor);
   const logs = await withRetry("eth_getLogs ContributionRegistered", () =>
@@ -54,8 +59,4 @@ export async function listContributions(
     });
   }
   return views;
-}
-/** Lists contributions still waiting for votes. */
-export async function listPendingContributions(tributary: TributaryContracts): Promise<ContributionView[]> {
-  return listContributions(tributary, { status: "Pending" });
 }

@@ -1,7 +1,7 @@
-import type { TributaryContracts } from "./contracts.js";
-import { NotFoundError } from "./errors.js";
-import { encodeRecords, type AttributionRecord } from "./records.js";
-import { send } from "./internal/transactions.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { NotFoundError } from "../rules/errors.js";
+import { encodeRecords, type AttributionRecord } from "../rules/records.js";
+import { send } from "../chain/transactions.js";
 
 /** Parameters of {@link proposeBatch}. */
 export interface ProposeBatchParameters {
@@ -21,6 +21,9 @@ export interface ProposeBatchResult {
  * they name exists), then on chain (Accepted contributions, datanets the pools allow).
  * @example
  * const { batchId } = await proposeBatch(tributary, { records: [{ outputId, poolId: 0n, value: 100n, vector: [{ contributionId: 1n, weightBps: 10_000 }] }] });
+ * @throws {InvalidInputError} malformed records.
+ * @throws {NotFoundError} a record names a pool that does not exist.
+ * @throws {ContractRevertError} the ledger refused the batch.
  */
 export async function proposeBatch(
   tributary: TributaryContracts,

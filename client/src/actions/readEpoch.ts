@@ -1,6 +1,6 @@
 import { getAddress } from "ethers";
-import type { TributaryContracts } from "./contracts.js";
-import { requireEpoch } from "./validation.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { requireEpoch } from "../rules/validation.js";
 
 /** An epoch as a dapp shows it. */
 export interface EpochView {
@@ -11,12 +11,26 @@ export interface EpochView {
   root?: string;
   activatesAt?: bigint;
 }
-/** Funding and settlement state of `epoch`. */
+
+/** Parameters of {@link readEpoch}. */
+export interface ReadEpochParameters {
+  epoch: bigint | number | string;
+}
+
+/** What {@link readEpoch} returns. */
+export type ReadEpochResult = EpochView;
+
+/**
+ * Funding and settlement state of `epoch`.
+ * @example
+ * const { state, funded } = await readEpoch(tributary, { epoch: 0n });
+ * @throws {InvalidInputError} the epoch is not a whole number.
+ */
 export async function readEpoch(
   tributary: TributaryContracts,
-  epochInput: bigint | number | string,
-): Promise<EpochView> {
-  const epoch = requireEpoch(epochInput);
+  parameters: ReadEpochParameters,
+): Promise<ReadEpochResult> {
+  const epoch = requireEpoch(parameters.epoch);
   const { distributor } = tributary;
   const [tokens, current, next, latest] = await Promise.all([
     distributor.tokens(),

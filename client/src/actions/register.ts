@@ -1,5 +1,5 @@
-import type { TributaryContracts } from "./contracts.js";
-import { type RegisterBatchParameters, type RegisterResult, registerBatch } from "./registerBatch.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { type RegisterBatchParameters, type RegisterBatchResult, registerBatch } from "./registerBatch.js";
 
 /** Parameters of {@link register}. */
 export interface RegisterParameters {
@@ -13,10 +13,15 @@ export interface RegisterParameters {
   waitUntil?: RegisterBatchParameters["waitUntil"];
 }
 
+/** What {@link register} produced. */
+export type RegisterResult = RegisterBatchResult;
+
 /**
  * Registers one contribution for the signer (commit, wait `commitmentMinAge`, reveal).
  * @example
  * const { ids } = await register(tributary, { datanetId: 1, contentHash, uri: "ipfs://…" });
+ * @throws {InvalidInputError} a malformed datanet id, hash or salt, or a runner without a Signer.
+ * @throws {ContractRevertError} the registry refused the commitment or the reveal.
  */
 export async function register(tributary: TributaryContracts, parameters: RegisterParameters): Promise<RegisterResult> {
   return registerBatch(tributary, {

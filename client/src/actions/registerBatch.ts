@@ -1,23 +1,11 @@
-import type { TributaryContracts } from "./contracts.js";
-import { wrapCall } from "./errors.js";
-import { requireSigner } from "./signer.js";
-import { computeCommitment } from "./commitment.js";
-import { register } from "./register.js";
-import {
-  checkBatch,
-  postCommitment,
-  registeredIds,
-  waitForRevealable,
-  type WaitUntil,
-} from "./internal/commitments.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { wrapCall } from "../chain/calls.js";
+import { requireSigner } from "../chain/signer.js";
+import { checkBatch, computeCommitment, type RegistrationBatch } from "../rules/commitment.js";
+import { postCommitment, registeredIds, waitForRevealable, type WaitUntil } from "../chain/commitments.js";
 
-/** Parameters of {@link register} and {@link registerBatch}. */
-export interface RegisterBatchParameters {
-  datanetId: bigint | number;
-  contentHashes: string[];
-  uris: string[];
-  /** 32-byte secret; a random one is drawn when omitted. */
-  salt?: string;
+/** Parameters of {@link registerBatch} (and, through `register`, of one registration). */
+export interface RegisterBatchParameters extends RegistrationBatch {
   /**
    * Resolves once the chain's time reaches the given timestamp: the reveal waits until the
    * commitment is `commitmentMinAge` old. By default the latest block is polled every two seconds.
@@ -26,7 +14,7 @@ export interface RegisterBatchParameters {
   waitUntil?: WaitUntil;
 }
 /** What a registration produced. */
-export interface RegisterResult {
+export interface RegisterBatchResult {
   /** Ids of the new contributions, in the order of the content hashes. */
   ids: bigint[];
   /** The registered content hashes, in the same order. */
@@ -42,11 +30,13 @@ export interface RegisterResult {
  * old, then reveals it.
  * @example
  * const { ids } = await registerBatch(tributary, { datanetId: 1, contentHashes: [h1, h2], uris: ["ipfs://a", "ipfs://b"] });
+ * @throws {InvalidInputError} a malformed datanet id, hash, URI list or salt, or a runner without a Signer.
+ * @throws {ContractRevertError} the registry refused the commitment or the reveal (e.g. `AlreadyRegistered`).
  */
 export async function registerBatch(
   tributary: TributaryContracts,
   parameters: RegisterBatchParameters,
-): Promise<RegisterResult> {
+): Promise<RegisterBatchResult> {
   const signer = requireSigner(tributary);
   const contributor = await signer.getAddress();
   const { datanetId, contentHashes, uris, salt } = checkBatch(parameters);

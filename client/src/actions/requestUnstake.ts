@@ -1,6 +1,6 @@
-import type { TributaryContracts } from "./contracts.js";
-import { requireAmount } from "./validation.js";
-import { send } from "./internal/transactions.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { requireAmount } from "../rules/validation.js";
+import { send } from "../chain/transactions.js";
 
 /** Parameters of {@link requestUnstake}. */
 export interface RequestUnstakeParameters {
@@ -8,11 +8,18 @@ export interface RequestUnstakeParameters {
   amount: bigint | string;
 }
 
-/** Starts unbonding `amount` of the signer's bonded stake. */
+/** The transaction's hash. */
+export type RequestUnstakeResult = string;
+
+/**
+ * Starts unbonding `amount` of the signer's bonded stake.
+ * @throws {InvalidInputError} a malformed amount.
+ * @throws {ContractRevertError} the staking contract refused (e.g. more than staked).
+ */
 export async function requestUnstake(
   tributary: TributaryContracts,
   parameters: RequestUnstakeParameters,
-): Promise<string> {
+): Promise<RequestUnstakeResult> {
   const amount = requireAmount(parameters.amount);
   return (await send("requestUnstake", () => tributary.staking.requestUnstake(amount))).hash;
 }

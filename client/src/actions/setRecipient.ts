@@ -1,20 +1,35 @@
 import { getAddress, ZeroAddress } from "ethers";
-import type { TributaryContracts } from "./contracts.js";
-import { InvalidInputError } from "./errors.js";
-import { requireAddress } from "./validation.js";
-import { requireSigner } from "./signer.js";
-import { send } from "./internal/transactions.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { InvalidInputError } from "../rules/errors.js";
+import { requireAddress } from "../rules/validation.js";
+import { requireSigner } from "../chain/signer.js";
+import { send } from "../chain/transactions.js";
+
+/** Parameters of {@link setRecipient}. */
+export interface SetRecipientParameters {
+  /** A listed token. */
+  token: string;
+  /** Who is paid the signer's claims of `token`; `null` pays the signer again. */
+  recipient: string | null;
+}
+
+/** The transaction's hash. */
+export type SetRecipientResult = string;
 
 /**
  * Makes every later claim of `token` for the signer pay `recipient` instead; `null` pays the signer
  * again. Refuses the distributor and every listed token, where the tokens would be stuck.
+ * @example
+ * await setRecipient(asContributor, { token: usdc, recipient: vault });
+ * @throws {InvalidInputError} a malformed or unlisted token, a recipient where tokens would be stuck, or no Signer.
+ * @throws {ContractRevertError} the distributor refused.
  */
 export async function setRecipient(
   tributary: TributaryContracts,
-  tokenInput: string,
-  recipient: string | null,
-): Promise<string> {
-  const token = requireAddress(tokenInput, "token");
+  parameters: SetRecipientParameters,
+): Promise<SetRecipientResult> {
+  const { recipient } = parameters;
+  const token = requireAddress(parameters.token, "token");
   const target = recipient === null ? ZeroAddress : requireAddress(recipient, "recipient");
   requireSigner(tributary);
   const distributor = getAddress(await tributary.distributor.getAddress());

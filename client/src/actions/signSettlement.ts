@@ -1,5 +1,5 @@
 import type { Signer } from "ethers";
-import type { TributaryContracts } from "./contracts.js";
+import type { TributaryContracts } from "../chain/contracts.js";
 
 /** The EIP-712 `Settlement` message validators sign. */
 export interface SettlementMessage {
@@ -20,16 +20,30 @@ export const SETTLEMENT_TYPES = {
     { name: "deadline", type: "uint256" },
   ],
 };
+/** Parameters of {@link signSettlement}. */
+export interface SignSettlementParameters {
+  /** The validator, any ethers Signer. */
+  signer: Signer;
+  message: SettlementMessage;
+}
+
+/** The EIP-712 signature. */
+export type SignSettlementResult = string;
+
 /**
  * A validator signs a settlement (EIP-712, through any ethers Signer).
  * @example
- * const signature = await signSettlement(tributary, validatorSigner, { epoch, root, cumulativeTotals, dataUriHash, deadline });
+ * const signature = await signSettlement(tributary, { signer: validator, message: { epoch, root, cumulativeTotals, dataUriHash, deadline } });
+ * @throws {Error} whatever the Signer throws when it refuses to sign.
  */
 export async function signSettlement(
   tributary: TributaryContracts,
-  signer: Signer,
-  message: SettlementMessage,
-): Promise<string> {
+  parameters: SignSettlementParameters,
+): Promise<SignSettlementResult> {
   const [, name, version, chainId, verifyingContract] = await tributary.distributor.eip712Domain();
-  return signer.signTypedData({ name, version, chainId, verifyingContract }, SETTLEMENT_TYPES, message);
+  return parameters.signer.signTypedData(
+    { name, version, chainId, verifyingContract },
+    SETTLEMENT_TYPES,
+    parameters.message,
+  );
 }

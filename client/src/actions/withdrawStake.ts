@@ -1,7 +1,19 @@
-import type { TributaryContracts } from "./contracts.js";
-import { send } from "./internal/transactions.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { send } from "../chain/transactions.js";
 
-/** Withdraws the signer's unbonded stake once the unbonding period has passed. */
-export async function withdrawStake(tributary: TributaryContracts): Promise<string> {
+/** The transaction's hash. */
+export type WithdrawStakeResult = string;
+
+/** {@link withdrawStake} takes no parameters. */
+export type WithdrawStakeParameters = Record<string, never>;
+
+/**
+ * Withdraws the signer's unbonded stake once the unbonding period has passed.
+ * @throws {ContractRevertError} nothing is withdrawable yet.
+ */
+export async function withdrawStake(
+  tributary: TributaryContracts,
+  _parameters: WithdrawStakeParameters = {},
+): Promise<WithdrawStakeResult> {
   return (await send("withdraw", () => tributary.staking.withdraw())).hash;
 }

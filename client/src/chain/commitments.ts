@@ -1,9 +1,7 @@
 import type { ContractTransactionReceipt } from "ethers";
-import type { TributaryContracts } from "../contracts.js";
-import { ContractRevertError, InvalidInputError, wrapCall } from "../errors.js";
-import { requireBytes32 } from "../validation.js";
-import { randomSalt } from "../commitment.js";
-import type { RegisterBatchParameters } from "../registerBatch.js";
+import type { TributaryContracts } from "./contracts.js";
+import { ContractRevertError, InvalidInputError } from "../rules/errors.js";
+import { wrapCall } from "./calls.js";
 
 /** A posted commitment: the transaction that posted it ("" when someone else did) and when. */
 export interface PostedCommitment {
@@ -78,16 +76,4 @@ export function registeredIds(tributary: TributaryContracts, receipt: ContractTr
     if (parsed?.name === "ContributionRegistered") ids.push(parsed.args.id as bigint);
   }
   return ids;
-}
-export function checkBatch(parameters: RegisterBatchParameters) {
-  const datanetId = BigInt(parameters.datanetId);
-  if (datanetId <= 0n || datanetId >= 2n ** 32n)
-    throw new InvalidInputError(`datanet id must be a positive uint32, got ${datanetId}`);
-  const contentHashes = parameters.contentHashes.map((h, i) => requireBytes32(h, `content hash ${i}`));
-  if (contentHashes.length === 0) throw new InvalidInputError("give at least one content hash");
-  if (parameters.uris.length !== contentHashes.length) {
-    throw new InvalidInputError(`got ${contentHashes.length} content hashes but ${parameters.uris.length} URIs`);
-  }
-  const salt = parameters.salt === undefined ? randomSalt() : requireBytes32(parameters.salt, "salt");
-  return { datanetId, contentHashes, uris: parameters.uris, salt };
 }

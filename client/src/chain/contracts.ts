@@ -2,48 +2,17 @@ import type { ContractRunner } from "ethers";
 import {
   AttributionLedger__factory,
   ContributionRegistry__factory,
+  ERC20__factory,
   RewardDistributor__factory,
   ValidatorStaking__factory,
-  MockERC20__factory,
   type AttributionLedger,
   type ContributionRegistry,
+  type ERC20,
   type RewardDistributor,
   type ValidatorStaking,
-  type MockERC20,
-} from "../typechain-types/index.js";
-import { Interface } from "ethers";
-import { setRevertDecoder } from "./errors.js";
-import { requireAddress } from "./validation.js";
-
-/** Every custom error of the suite, so revert data from any of its contracts can be decoded. */
-const suiteErrors = new Interface(
-  [
-    ...ValidatorStaking__factory.abi,
-    ...ContributionRegistry__factory.abi,
-    ...AttributionLedger__factory.abi,
-    ...RewardDistributor__factory.abi,
-  ].filter((fragment) => fragment.type === "error"),
-);
-
-setRevertDecoder((data) => {
-  try {
-    const parsed = suiteErrors.parseError(data);
-    return parsed ? { name: parsed.name, args: Array.from(parsed.args) } : undefined;
-  } catch {
-    return undefined;
-  }
-});
-
-/** Where a Tributary suite lives on one chain. */
-export interface TributaryDeployment {
-  chainId: bigint;
-  staking: string;
-  registry: string;
-  ledger: string;
-  distributor: string;
-  /** First block to index from: the block the suite was deployed in. */
-  deployBlock: number;
-}
+} from "../generated/typechain/index.js";
+import type { TributaryDeployment } from "../rules/deployment.js";
+import { requireAddress } from "../rules/validation.js";
 
 /** The suite's contracts, typed by TypeChain, bound to one runner (a Signer or a Provider). */
 export interface TributaryContracts {
@@ -80,26 +49,7 @@ export function withRunner(tributary: TributaryContracts, runner: ContractRunner
   return connectTributary(tributary.deployment, runner);
 }
 
-/** An ERC20 at `address`, typed with the mock's ABI (a superset of ERC20). */
-export function erc20At(address: string, runner: ContractRunner): MockERC20 {
-  return MockERC20__factory.connect(requireAddress(address, "token address"), runner);
-}
-
-/** Parses a deployment descriptor from JSON (as written by `tributary:deploy`). */
-export function parseDeployment(json: unknown): TributaryDeployment {
-  const d = json as Record<string, unknown>;
-  if (typeof d !== "object" || d === null) throw new TypeError("deployment must be an object");
-  return {
-    chainId: BigInt(String(d.chainId)),
-    staking: requireAddress(String(d.staking), "staking address"),
-    registry: requireAddress(String(d.registry), "registry address"),
-    ledger: requireAddress(String(d.ledger), "ledger address"),
-    distributor: requireAddress(String(d.distributor), "distributor address"),
-    deployBlock: Number(d.deployBlock ?? 0),
-  };
-}
-
-/** Serializes a deployment descriptor to plain JSON. */
-export function serializeDeployment(deployment: TributaryDeployment): Record<string, string | number> {
-  return { ...deployment, chainId: deployment.chainId.toString() };
+/** An ERC-20 (with `name`, `symbol` and `decimals`) at `address`. */
+export function erc20At(address: string, runner: ContractRunner): ERC20 {
+  return ERC20__factory.connect(requireAddress(address, "token address"), runner);
 }

@@ -3,82 +3,43 @@ import {
   AttributionLedger__factory,
   ContributionRegistry__factory,
   RewardDistributor__factory,
-} from "../typechain-types/index.js";
-import { decodeRecords, type AttributionRecord } from "./records.js";
+} from "../generated/typechain/index.js";
+import { decodeRecords } from "../rules/records.js";
+import type { EventPosition, TributaryEvent } from "../rules/events.js";
 
-/** Where an event sits in the chain; events are ordered by (blockNumber, logIndex). */
-export interface EventPosition {
-  blockNumber: number;
-  logIndex: number;
-  transactionHash: string;
+/** The three contracts' interfaces, built on first use (nothing runs at import). */
+let interfaces: { registry: Interface; ledger: Interface; distributor: Interface } | undefined;
+function suiteInterfaces() {
+  interfaces ??= {
+    registry: ContributionRegistry__factory.createInterface(),
+    ledger: AttributionLedger__factory.createInterface(),
+    distributor: RewardDistributor__factory.createInterface(),
+  };
+  return interfaces;
 }
 
-/** Contribution status codes, as the registry's `ContributionStatus` enum. */
-export const ContributionStatus = { None: 0, Pending: 1, Accepted: 2, Rejected: 3, Withdrawn: 4, Expired: 5 } as const;
-/** Batch status codes, as the ledger's `BatchStatus` enum. */
-export const BatchStatus = { None: 0, Pending: 1, Final: 2, Rejected: 3, Expired: 4 } as const;
-
-/** Every event the settlement reads, decoded and typed. */
-export type TributaryEvent = EventPosition &
-  (
-    | {
-        kind: "ContributionRegistered";
-        id: bigint;
-        contributor: string;
-        datanetId: bigint;
-        contentHash: string;
-        uri: string;
-      }
-    | { kind: "ContributionWithdrawn"; id: bigint; contributor: string; epoch: bigint }
-    | { kind: "ContributionExpired"; id: bigint; epoch: bigint }
-    | { kind: "VoteCast"; id: bigint; validator: string; accept: boolean; stake: bigint; epoch: bigint }
-    | { kind: "ContributionDecided"; id: bigint; status: number; epoch: bigint }
-    | {
-        kind: "BatchProposed";
-        batchId: bigint;
-        proposer: string;
-        epoch: bigint;
-        stake: bigint;
-        records: AttributionRecord[];
-      }
-    | { kind: "BatchAttested"; batchId: bigint; validator: string; support: boolean; stake: bigint; epoch: bigint }
-    | { kind: "BatchDecided"; batchId: bigint; status: number; epoch: bigint }
-    | { kind: "TokenAllowed"; token: string; index: number }
-    | { kind: "PoolCreated"; poolId: bigint; owner: string; token: string; datanets: bigint[] }
-    | { kind: "Funded"; poolId: bigint; epoch: bigint; funder: string; token: string; amount: bigint }
-    | {
-        kind: "SettlementSubmitted";
-        epoch: bigint;
-        root: string;
-        cumulativeTotals: bigint[];
-        dataUri: string;
-        activatesAt: bigint;
-      }
-    | { kind: "SettlementVetoed"; epoch: bigint; root: string }
-    | { kind: "Claimed"; account: string; token: string; amount: bigint }
-  );
-
-const registryInterface: Interface = ContributionRegistry__factory.createInterface();
-const ledgerInterface: Interface = AttributionLedger__factory.createInterface();
-const distributorInterface: Interface = RewardDistributor__factory.createInterface();
-
+let topics: string[] | undefined;
 /** Topic0 of every event {@link decodeEvent} understands, for log filters. */
-export const SETTLEMENT_TOPICS: string[] = [
-  registryInterface.getEvent("ContributionRegistered")!.topicHash,
-  registryInterface.getEvent("ContributionWithdrawn")!.topicHash,
-  registryInterface.getEvent("ContributionExpired")!.topicHash,
-  registryInterface.getEvent("VoteCast")!.topicHash,
-  registryInterface.getEvent("ContributionDecided")!.topicHash,
-  ledgerInterface.getEvent("BatchProposed")!.topicHash,
-  ledgerInterface.getEvent("BatchAttested")!.topicHash,
-  ledgerInterface.getEvent("BatchDecided")!.topicHash,
-  distributorInterface.getEvent("TokenAllowed")!.topicHash,
-  distributorInterface.getEvent("PoolCreated")!.topicHash,
-  distributorInterface.getEvent("Funded")!.topicHash,
-  distributorInterface.getEvent("SettlementSubmitted")!.topicHash,
-  distributorInterface.getEvent("SettlementVetoed")!.topicHash,
-  distributorInterface.getEvent("Claimed")!.topicHash,
-];
+export function settlementTopics(): string[] {
+  const { registry: registryInterface, ledger: ledgerInterface, distributor: distributorInterface } = suiteInterfaces();
+  topics ??= [
+    registryInterface.getEvent("ContributionRegistered")!.topicHash,
+    registryInterface.getEvent("ContributionWithdrawn")!.topicHash,
+    registryInterface.getEvent("ContributionExpired")!.topicHash,
+    registryInterface.getEvent("VoteCast")!.topicHash,
+    registryInterface.getEvent("ContributionDecided")!.topicHash,
+    ledgerInterface.getEvent("BatchProposed")!.topicHash,
+    ledgerInterface.getEvent("BatchAttested")!.topicHash,
+    ledgerInterface.getEvent("BatchDecided")!.topicHash,
+    distributorInterface.getEvent("TokenAllowed")!.topicHash,
+    distributorInterface.getEvent("PoolCreated")!.topicHash,
+    distributorInterface.getEvent("Funded")!.topicHash,
+    distributorInterface.getEvent("SettlementSubmitted")!.topicHash,
+    distributorInterface.getEvent("SettlementVetoed")!.topicHash,
+    distributorInterface.getEvent("Claimed")!.topicHash,
+  ];
+  return [...topics];
+}
 
 /** Decodes one raw log into a {@link TributaryEvent}, or undefined if it is not one of ours. */
 export function decodeEvent(
@@ -91,6 +52,7 @@ export function decodeEvent(
     logIndex: log.index,
     transactionHash: log.transactionHash,
   };
+  const { registry: registryInterface, ledger: ledgerInterface, distributor: distributorInterface } = suiteInterfaces();
   const iface =
     address === addresses.registry.toLowerCase()
       ? registryInterface
@@ -196,9 +158,4 @@ export function decodeEvent(
     default:
       return undefined;
   }
-}
-
-/** Orders events canonically: by block, then by position in the block. */
-export function compareEvents(a: EventPosition, b: EventPosition): number {
-  return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 }

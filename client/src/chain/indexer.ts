@@ -1,7 +1,8 @@
 import type { Provider } from "ethers";
 import type { TributaryContracts } from "./contracts.js";
-import { InvalidInputError, RpcError } from "./errors.js";
-import { SETTLEMENT_TOPICS, compareEvents, decodeEvent, type TributaryEvent } from "./events.js";
+import { InvalidInputError, RpcError } from "../rules/errors.js";
+import { decodeEvent, settlementTopics } from "./events.js";
+import { compareEvents, type TributaryEvent } from "../rules/events.js";
 
 /** How to read logs. */
 export interface IndexEventsParameters {
@@ -64,7 +65,7 @@ export async function indexEvents(
     let logs;
     try {
       logs = await retry(`eth_getLogs ${start}-${end}`, () =>
-        provider.getLogs({ address, topics: [SETTLEMENT_TOPICS], fromBlock: start, toBlock: end }),
+        provider.getLogs({ address, topics: [settlementTopics()], fromBlock: start, toBlock: end }),
       );
     } catch (error) {
       if (end > start && isRangeTooLarge(error)) {

@@ -1,4 +1,4 @@
-import { withRetry } from "../indexer.js";
+import { withRetry } from "./indexer.js";
 
 /** Retried RPC reads and a clock for stage timings. */
 /** A read over RPC, retried with backoff: every settle step must survive a flaky node. */

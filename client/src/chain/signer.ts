@@ -1,6 +1,6 @@
 import type { Signer } from "ethers";
 import type { TributaryContracts } from "./contracts.js";
-import { InvalidInputError } from "./errors.js";
+import { InvalidInputError } from "../rules/errors.js";
 
 /** The Signer behind the contracts, or a clear error when they are bound to a read-only Provider. */
 export function requireSigner(tributary: TributaryContracts): Signer {

@@ -1,5 +1,5 @@
 import type { ContractTransactionResponse } from "ethers";
-import { wrapCall } from "../errors.js";
+import { wrapCall } from "./calls.js";
 
 /** Sending a transaction and waiting for its receipt, with errors made typed. */
 export async function send(action: string, tx: () => Promise<ContractTransactionResponse>) {

@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, writeFile, open } from "node:fs/promises";
 import path from "node:path";
-import { TributaryError } from "../errors.js";
-import type { SettleJournal, SettlementArtifact, SettlementStore } from "../store.js";
+import { TributaryError } from "../rules/errors.js";
+import type { SettleJournal, SettlementArtifact } from "../rules/artifact.js";
+import type { SettlementStore } from "../settlement/store.js";
 
 /**
  * Keeps journals and artifacts as JSON files under `directory`. Every write goes to a temporary

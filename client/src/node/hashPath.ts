@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { InvalidInputError } from "../errors.js";
-import { hashDirectoryEntries, hashFileBytes, type DirectoryEntry } from "../hashing.js";
+import { InvalidInputError } from "../rules/errors.js";
+import { hashDirectoryEntries, hashFileBytes, type DirectoryEntry } from "../rules/hashing.js";
 
 /**
  * Content hash of a file or a directory on disk (docs/content-hash.md).

@@ -1,4 +1,6 @@
 import { AbiCoder, hexlify, keccak256, solidityPacked } from "ethers";
+import { InvalidInputError } from "./errors.js";
+import { requireBytes32 } from "./validation.js";
 
 /** Commitments and the EIP-712 registration types (pure helpers). */
 /** EIP-712 types of a gasless registration (`ContributionRegistry.REGISTRATION_TYPEHASH`). */
@@ -36,23 +38,39 @@ export function computeCommitment(
   );
 }
 
-/** A JSON-RPC provider that accepts raw requests, as ethers' `JsonRpcProvider` and Hardhat's do. */
-export interface RawRpcProvider {
-  send(method: string, params: unknown[]): Promise<unknown>;
-  getBlock(block: "latest"): Promise<{ timestamp: number } | null>;
+/** A gasless registration the contributor has signed; anyone may relay it. */
+export interface SignedRegistration {
+  request: {
+    contributor: string;
+    datanetId: bigint;
+    contentHashes: string[];
+    uris: string[];
+    salt: string;
+    deadline: bigint;
+  };
+  nonce: bigint;
+  signature: string;
 }
 
-/**
- * A `waitUntil` for dev chains (Hardhat, Anvil) that mine only on demand: it moves the chain's
- * clock forward with `evm_increaseTime` and mines a block. Never use it against a real network.
- * @example
- * await register(tributary, { datanetId: 1, contentHash, uri, waitUntil: devChainWaitUntil(provider) });
- */
-export function devChainWaitUntil(provider: RawRpcProvider): (timestamp: bigint) => Promise<void> {
-  return async (timestamp) => {
-    const latest = BigInt((await provider.getBlock("latest"))?.timestamp ?? 0);
-    if (latest >= timestamp) return;
-    await provider.send("evm_increaseTime", [Number(timestamp - latest)]);
-    await provider.send("evm_mine", []);
-  };
+/** A batch of contributions to register, as the registration actions take it. */
+export interface RegistrationBatch {
+  datanetId: bigint | number;
+  contentHashes: string[];
+  uris: string[];
+  /** 32-byte secret; a random one is drawn when omitted. */
+  salt?: string;
+}
+
+/** Validates a registration batch and draws its salt when none is given. */
+export function checkBatch(parameters: RegistrationBatch) {
+  const datanetId = BigInt(parameters.datanetId);
+  if (datanetId <= 0n || datanetId >= 2n ** 32n)
+    throw new InvalidInputError(`datanet id must be a positive uint32, got ${datanetId}`);
+  const contentHashes = parameters.contentHashes.map((h, i) => requireBytes32(h, `content hash ${i}`));
+  if (contentHashes.length === 0) throw new InvalidInputError("give at least one content hash");
+  if (parameters.uris.length !== contentHashes.length) {
+    throw new InvalidInputError(`got ${contentHashes.length} content hashes but ${parameters.uris.length} URIs`);
+  }
+  const salt = parameters.salt === undefined ? randomSalt() : requireBytes32(parameters.salt, "salt");
+  return { datanetId, contentHashes, uris: parameters.uris, salt };
 }

@@ -63,62 +63,9 @@ function formatArg(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
-interface EthersRevertLike {
-  revert?: { name: string; args: readonly unknown[] } | null;
-  data?: unknown;
-  shortMessage?: string;
-  message?: string;
-}
-
-/** Decodes raw revert data into a custom error; registered by the contracts module. */
-type RevertDecoder = (data: string) => { name: string; args: readonly unknown[] } | undefined;
-let revertDecoder: RevertDecoder | undefined;
-
-/** Installs the decoder used for revert data that ethers could not attribute to one contract. */
-export function setRevertDecoder(decoder: RevertDecoder): void {
-  revertDecoder = decoder;
-}
-
-/**
- * Runs `call` and converts a contract revert into a {@link ContractRevertError}, any other
- * failure into a {@link TributaryError}. `action` names what was attempted, for the message.
- */
-export async function wrapCall<T>(action: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toTributaryError(action, error);
+/** No deployment of the suite is known for the source asked for (a chain id, a URL, a file). */
+export class DeploymentNotFoundError extends TributaryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("DEPLOYMENT_NOT_FOUND", message, options);
   }
-}
-
-/** Converts any thrown value into a {@link TributaryError}, decoding custom errors where possible. */
-export function toTributaryError(action: string, error: unknown): TributaryError {
-  if (error instanceof TributaryError) return error;
-  const e = error as EthersRevertLike;
-  if (e?.revert?.name) {
-    return new ContractRevertError(action, e.revert.name, Array.from(e.revert.args), { cause: error });
-  }
-  const data = findRevertData(error);
-  const decoded = data && revertDecoder?.(data);
-  if (decoded) return new ContractRevertError(action, decoded.name, decoded.args, { cause: error });
-  const simulated = /reverted with custom error '(\w+)\((.*)\)'/.exec(String(e?.message ?? ""));
-  if (simulated) {
-    const args = simulated[2] ? simulated[2].split(/,\s*/) : [];
-    return new ContractRevertError(action, simulated[1]!, args, { cause: error });
-  }
-  const detail = e?.shortMessage ?? e?.message ?? String(error);
-  return new TributaryError("CALL_FAILED", `${action} failed: ${detail}`, { cause: error });
-}
-
-function findRevertData(error: unknown, depth = 0): string | undefined {
-  if (depth > 4 || error === null || typeof error !== "object") return undefined;
-  const e = error as { data?: unknown; error?: unknown; cause?: unknown; info?: { error?: unknown } };
-  if (typeof e.data === "string" && /^0x[0-9a-fA-F]{8}/.test(e.data)) return e.data;
-  if (e.data && typeof e.data === "object") {
-    const nested = findRevertData(e.data, depth + 1);
-    if (nested) return nested;
-  }
-  return (
-    findRevertData(e.error, depth + 1) ?? findRevertData(e.info?.error, depth + 1) ?? findRevertData(e.cause, depth + 1)
-  );
 }

@@ -3,18 +3,38 @@ import { createKeccak, type IHasher } from "hash-wasm";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 
 /**
- * Keccak-256 for the tree's hot loop: hash-wasm's WebAssembly build when it loads (about 8×
- * faster per 64-byte input), otherwise the pure-JS @noble/hashes build. Both give the same bytes.
+ * Keccak-256 for the tree's hot loop: hash-wasm's WebAssembly build once it has loaded (about 8×
+ * faster per 64-byte input), the pure-JS @noble/hashes build until then or if it cannot load. Both
+ * give the same bytes. Nothing loads at import: the first hash starts loading the WebAssembly in the
+ * background, and {@link prepareKeccak} waits for it (the async paths that build large trees do).
  */
 let wasmKeccak: IHasher | undefined;
-try {
-  wasmKeccak = await createKeccak(256);
-} catch {
-  wasmKeccak = undefined;
+let wasmLoading: Promise<void> | undefined;
+
+/**
+ * Starts loading the WebAssembly Keccak (once) and resolves when it is ready or has failed to load
+ * (then the pure-JS hash is used). Call it before building a large tree synchronously.
+ * @example
+ * await prepareKeccak();
+ * const tree = SettlementTree.build(entries);
+ */
+export function prepareKeccak(): Promise<void> {
+  wasmLoading ??= createKeccak(256).then(
+    (hasher) => {
+      wasmKeccak = hasher;
+    },
+    () => {
+      wasmKeccak = undefined;
+    },
+  );
+  return wasmLoading;
 }
 
 function keccak(input: Uint8Array): Uint8Array {
-  if (!wasmKeccak) return keccak_256(input);
+  if (!wasmKeccak) {
+    if (!wasmLoading) void prepareKeccak();
+    return keccak_256(input);
+  }
   wasmKeccak.init();
   wasmKeccak.update(input);
   return wasmKeccak.digest("binary");
@@ -191,6 +211,9 @@ export class SettlementTree {
    * @example
    * const tree = SettlementTree.build([["0x…01", token, 5n], ["0x…02", token, 7n]]);
    * tree.getProof("0x…01", token);
+   *
+   * Synchronous: it hashes with WebAssembly once {@link prepareKeccak} has resolved, with pure JS
+   * before (same bytes, several times slower on large trees).
    */
   static build(entries: Iterable<SettlementEntry>): SettlementTree {
     const rows: { account: string; token: string; key: string; amount: bigint }[] = [];

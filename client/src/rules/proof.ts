@@ -1,6 +1,6 @@
 import { NotFoundError } from "./errors.js";
 import { SettlementTree } from "./merkle.js";
-import type { SettlementArtifact } from "./store.js";
+import type { SettlementArtifact } from "./artifact.js";
 import { requireAddress } from "./validation.js";
 
 /** An account's claim data in one token, from an artifact. */

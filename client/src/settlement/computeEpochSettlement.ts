@@ -1,10 +1,10 @@
-import { computeSettlement, type AllocationParams, type SettlementComputation } from "./allocation.js";
-import type { TributaryContracts } from "./contracts.js";
-import { SettlementError } from "./errors.js";
-import { indexEvents, withRetry, type IndexEventsParameters, type IndexEventsResult } from "./indexer.js";
-import { SettlementTree } from "./merkle.js";
-import { requireEpoch } from "./validation.js";
-import { now, rpc } from "./internal/rpc.js";
+import { computeSettlement, type AllocationParams, type SettlementComputation } from "../rules/allocation.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { SettlementError } from "../rules/errors.js";
+import { indexEvents, withRetry, type IndexEventsParameters, type IndexEventsResult } from "../chain/indexer.js";
+import { prepareKeccak, SettlementTree } from "../rules/merkle.js";
+import { requireEpoch } from "../rules/validation.js";
+import { now, rpc } from "../chain/rpc.js";
 
 /** The settlement of an epoch as recomputed from the chain. */
 export interface EpochSettlement {
@@ -15,18 +15,32 @@ export interface EpochSettlement {
   /** Wall-clock milliseconds of each stage. */
   timings: { indexMs: number; allocateMs: number; treeMs: number };
 }
+/** Parameters of {@link computeEpochSettlement}. */
+export interface ComputeEpochSettlementParameters {
+  epoch: bigint | number | string;
+  /** How to index the chain (confirmations, block range, retries). */
+  index?: IndexEventsParameters;
+}
+
+/** What {@link computeEpochSettlement} returns. */
+export type ComputeEpochSettlementResult = EpochSettlement;
+
 /**
  * Indexes the chain and recomputes the cumulative settlement through `epoch`.
  * Refuses an epoch that has not closed at the confirmed head.
+ * @example
+ * const { tree, computation } = await computeEpochSettlement(tributary, { epoch: 0n });
+ * @throws {InvalidInputError} the epoch is not a whole number.
+ * @throws {SettlementError} the epoch has not closed at the confirmed head, or the events do not add up.
+ * @throws {RpcError} the node kept failing.
  */
 export async function computeEpochSettlement(
   tributary: TributaryContracts,
-  epochInput: bigint | number | string,
-  index: IndexEventsParameters = {},
-): Promise<EpochSettlement> {
-  const epoch = requireEpoch(epochInput);
+  parameters: ComputeEpochSettlementParameters,
+): Promise<ComputeEpochSettlementResult> {
+  const epoch = requireEpoch(parameters.epoch);
   const started = now();
-  const indexed = await indexEvents(tributary, index);
+  const [indexed] = await Promise.all([indexEvents(tributary, parameters.index ?? {}), prepareKeccak()]);
   const indexedAt = now();
   const [genesis, duration] = await Promise.all([
     rpc("GENESIS", () => tributary.distributor.GENESIS()),

@@ -1,16 +1,32 @@
-import type { TributaryContracts } from "./contracts.js";
-import { SettlementError } from "./errors.js";
-import { withRetry } from "./indexer.js";
-import { rpc } from "./internal/rpc.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { SettlementError } from "../rules/errors.js";
+import { withRetry } from "../chain/indexer.js";
+import { rpc } from "../chain/rpc.js";
+import { requireEpoch } from "../rules/validation.js";
 
-/** The settlement recorded on chain for `epoch` (not vetoed), if any. */
+/** Parameters of {@link onChainSettlement}. */
+export interface OnChainSettlementParameters {
+  epoch: bigint | number | string;
+}
+
+/** The settlement recorded on chain for an epoch, or undefined when none stands (unsettled or vetoed). */
+export type OnChainSettlementResult =
+  | { root: string; cumulativeTotals: bigint[]; dataUri: string; activatesAt: bigint; transactionHash: string }
+  | undefined;
+
+/**
+ * The settlement recorded on chain for `epoch` (not vetoed), if any.
+ * @example
+ * const recorded = await onChainSettlement(tributary, { epoch: 0n });
+ * @throws {InvalidInputError} the epoch is not a whole number.
+ * @throws {SettlementError} the epoch is settled but its event cannot be found.
+ * @throws {RpcError} the node kept failing.
+ */
 export async function onChainSettlement(
   tributary: TributaryContracts,
-  epoch: bigint,
-): Promise<
-  | { root: string; cumulativeTotals: bigint[]; dataUri: string; activatesAt: bigint; transactionHash: string }
-  | undefined
-> {
+  parameters: OnChainSettlementParameters,
+): Promise<OnChainSettlementResult> {
+  const epoch = requireEpoch(parameters.epoch);
   const next = await rpc("nextEpochToSettle", () => tributary.distributor.nextEpochToSettle());
   if (epoch >= next) return undefined;
   const filter = tributary.distributor.filters.SettlementSubmitted(epoch);

@@ -1,14 +1,16 @@
 import { getAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
-import type { SettlementComputation } from "./allocation.js";
-import type { TributaryContracts } from "./contracts.js";
-import { ContractRevertError, InvalidInputError, SettlementError, wrapCall } from "./errors.js";
-import { providerOf, type IndexEventsParameters } from "./indexer.js";
-import type { ArtifactAmount, SettleJournal, SettlementArtifact, SettlementStore } from "./store.js";
-import { requireEpoch } from "./validation.js";
-import { type SettlementMessage, signSettlement } from "./signSettlement.js";
+import type { SettlementComputation } from "../rules/allocation.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import { ContractRevertError, InvalidInputError, SettlementError } from "../rules/errors.js";
+import { wrapCall } from "../chain/calls.js";
+import { providerOf, type IndexEventsParameters } from "../chain/indexer.js";
+import type { ArtifactAmount, SettleJournal, SettlementArtifact } from "../rules/artifact.js";
+import type { SettlementStore } from "./store.js";
+import { requireEpoch } from "../rules/validation.js";
+import { type SettlementMessage, signSettlement } from "../actions/signSettlement.js";
 import { type EpochSettlement, computeEpochSettlement } from "./computeEpochSettlement.js";
 import { onChainSettlement } from "./onChainSettlement.js";
-import { now, rpc } from "./internal/rpc.js";
+import { now, rpc } from "../chain/rpc.js";
 
 /** Store key of an epoch's journal and artifact. */
 export function settlementKey(tributary: TributaryContracts, epoch: bigint): string {
@@ -113,7 +115,10 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
   if (epoch > next) throw new SettlementError(`epoch ${next} must be settled before epoch ${epoch}`);
 
   progress("indexed", `indexing events for epoch ${epoch}`);
-  const settlement = await computeEpochSettlement(tributary, epoch, parameters.index);
+  const settlement = await computeEpochSettlement(tributary, {
+    epoch,
+    ...(parameters.index ? { index: parameters.index } : {}),
+  });
   const { computation, tree } = settlement;
   progress(
     "indexed",
@@ -167,7 +172,7 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
   let submittedNow = false;
   let signMs = 0;
   let submitMs = 0;
-  let onChain = await onChainSettlement(tributary, epoch);
+  let onChain = await onChainSettlement(tributary, { epoch });
   if (onChain && onChain.root !== root) {
     throw new SettlementError(
       `epoch ${epoch} is already settled on chain with root ${onChain.root}, not ${root}; run verify`,
@@ -196,7 +201,7 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     journal = await submitOnce(tributary, journal, store, key, progress, parameters.afterStep);
     submitMs = now() - submitStarted;
     submittedNow = true;
-    onChain = await onChainSettlement(tributary, epoch);
+    onChain = await onChainSettlement(tributary, { epoch });
     if (!onChain || onChain.root !== root) throw new SettlementError(`the submission for epoch ${epoch} did not land`);
   } else {
     progress("submitted", `epoch ${epoch} was already submitted with this root`);
@@ -261,7 +266,7 @@ async function gatherSignatures(
   };
   const signatures: string[] = [];
   for (const c of chosen)
-    signatures.push(await rpc("signTypedData", () => signSettlement(tributary, c.signer, message)));
+    signatures.push(await rpc("signTypedData", () => signSettlement(tributary, { signer: c.signer, message })));
   return {
     ...journal,
     signatures: { deadline: deadline.toString(), signers: chosen.map((c) => c.address), signatures },

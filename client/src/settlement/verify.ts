@@ -1,6 +1,6 @@
-import type { TributaryContracts } from "./contracts.js";
-import type { IndexEventsParameters } from "./indexer.js";
-import { requireEpoch } from "./validation.js";
+import type { TributaryContracts } from "../chain/contracts.js";
+import type { IndexEventsParameters } from "../chain/indexer.js";
+import { requireEpoch } from "../rules/validation.js";
 import { computeEpochSettlement } from "./computeEpochSettlement.js";
 import { onChainSettlement } from "./onChainSettlement.js";
 
@@ -24,11 +24,19 @@ export interface VerifyResult {
 /**
  * Recomputes `epoch` from the chain and compares it with the root recorded on chain.
  * Anyone can run it: it needs only a Provider.
+ * @example
+ * const { matches } = await verify(tributary, { epoch: 0n });
+ * @throws {InvalidInputError} the epoch is not a whole number.
+ * @throws {SettlementError} the epoch has not closed, or its recorded settlement cannot be found.
+ * @throws {RpcError} the node kept failing.
  */
 export async function verify(tributary: TributaryContracts, parameters: VerifyParameters): Promise<VerifyResult> {
   const epoch = requireEpoch(parameters.epoch);
-  const { tree, computation } = await computeEpochSettlement(tributary, epoch, parameters.index);
-  const onChain = await onChainSettlement(tributary, epoch);
+  const { tree, computation } = await computeEpochSettlement(tributary, {
+    epoch,
+    ...(parameters.index ? { index: parameters.index } : {}),
+  });
+  const onChain = await onChainSettlement(tributary, { epoch });
   return {
     epoch,
     computedRoot: tree.root,

@@ -1,6 +1,6 @@
 /**
  * Tributary's typed client: one action per file, re-exported here. Browser-safe: nothing here
- * imports `node:` modules; Node-only helpers (files, directories) live in `client/node/`.
+ * imports `node:` modules; Node-only helpers (files, directories) are behind `@tributary/client/node`.
  */
 export * from "./rules/errors.js";
 export * from "./rules/validation.js";

@@ -421,7 +421,7 @@ async function renderEpochs(mine: number) {
   let nextActive: SettlementArtifact | undefined;
   let nextProblem: typeof activeProblem;
   for (let epoch = 0n; epoch <= current; epoch++) {
-    const view = await readEpoch(readOnly, epoch);
+    const view = await readEpoch(readOnly, { epoch });
     const entry = found.find((f) => f.settlement.epoch === epoch);
     const artifact = entry?.artifact;
     const earned = new Map<string, bigint>();
@@ -463,7 +463,7 @@ async function renderEpochs(mine: number) {
 async function renderRewards(mine: number) {
   const account = me;
   const artifact = activeArtifact;
-  const available = artifact ? await claimable(readOnly, artifact, account) : new Map<string, bigint>();
+  const available = artifact ? await claimable(readOnly, { artifact, account }) : new Map<string, bigint>();
   const rows: string[] = [];
   for (const t of tokenList) {
     const leaf = artifact?.metadata.amounts.find(
@@ -504,16 +504,10 @@ async function claimRewards(token: string | undefined, button: HTMLButtonElement
     say("claim-status", "Claiming…");
     let paid: Map<string, bigint>;
     if (token) {
-      paid = new Map([[token, (await claim(client, artifact, account, token)).paid]]);
+      paid = new Map([[token, (await claim(client, { artifact, account, token })).paid]]);
     } else {
-      const owed = [...(await claimable(readOnly, artifact, account)).keys()];
-      paid = (
-        await claimMany(
-          client,
-          artifact,
-          owed.map((t) => ({ account, token: t })),
-        )
-      ).paid;
+      const owed = [...(await claimable(readOnly, { artifact, account })).keys()];
+      paid = (await claimMany(client, { artifact, requests: owed.map((t) => ({ account, token: t })) })).paid;
     }
     await refresh();
     const list = tokenList.filter((t) => paid.has(t.address)).map((t) => amountOf(t.address, paid.get(t.address)!));
@@ -554,7 +548,7 @@ $<HTMLFormElement>("recipient-form").addEventListener("submit", async (event) =>
   try {
     say("recipient-status", "Setting the recipient…");
     const symbol = tokenInfo(token).symbol;
-    await setRecipient(client, token, value === "" ? null : value);
+    await setRecipient(client, { token, recipient: value === "" ? null : value });
     await refresh();
     say(
       "recipient-status",

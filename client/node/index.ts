@@ -1,3 +1,2 @@
-/** Node-only helpers: filesystem hashing and the file-backed settlement store. */
-export * from "./fileStore.js";
-export * from "./hashPath.js";
+/** The repository's own import path for the Node-only helpers: the package's `./node` entry. */
+export * from "../src/node/index.js";

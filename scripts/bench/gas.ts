@@ -263,7 +263,7 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
       deadline,
     };
     const signatures = [];
-    for (const v of signersSorted) signatures.push(await signSettlement(tributary, v, message));
+    for (const v of signersSorted) signatures.push(await signSettlement(tributary, { signer: v, message }));
     const gas = await gasOf(
       tributary.distributor.submitSettlement(epoch, tree.root, totals, uri, deadline, signatures),
     );

@@ -1,9 +1,10 @@
 /** Child process of the benchmark: builds a 1 000 000-leaf tree and prints time and peak RSS. */
 import { performance } from "node:perf_hooks";
-import { SettlementTree } from "../../client/index.js";
+import { prepareKeccak, SettlementTree } from "../../client/index.js";
 import { syntheticEntries } from "./merkle.js";
 
 const entries = syntheticEntries(1_000_000);
+await prepareKeccak();
 const started = performance.now();
 const tree = SettlementTree.build(entries);
 const ms = performance.now() - started;

@@ -201,8 +201,8 @@ export async function setupNetwork(suite: DemoSuite, log: (line: string) => void
     await stake(as(v), { amount: TOKEN(stakes[i]!) });
   }
   log(`4 validators staked ${stakes.join(", ")} TSTK`);
-  const corpusDatanet = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/open-corpus");
-  const codeDatanet = await createDatanet(as(cast.curator), "ipfs://bafy-datanet/code");
+  const corpusDatanet = await createDatanet(as(cast.curator), { metadataUri: "ipfs://bafy-datanet/open-corpus" });
+  const codeDatanet = await createDatanet(as(cast.curator), { metadataUri: "ipfs://bafy-datanet/code" });
   log(`datanets ${corpusDatanet} (open corpus) and ${codeDatanet} (code) created`);
   const chatPool = await createPool(as(cast.dapp), {
     token: await suite.stableToken.getAddress(),
@@ -254,13 +254,14 @@ export async function seedEpoch(
     waitUntil,
   });
   const head = await connection.ethers.provider.getBlock("latest");
-  const signed = await signRegistration(tributary, c3, {
+  const signed = await signRegistration(tributary, {
+    signer: c3,
     datanetId: net.codeDatanet,
     contentHashes: [content(`code-c-${round}`)],
     uris: [`ipfs://code-c-${round}`],
     deadline: BigInt(head!.timestamp) + 3_600n,
   });
-  const c = await relayRegistration(as(cast.dapp), signed, waitUntil);
+  const c = await relayRegistration(as(cast.dapp), { signed, waitUntil });
   const d = await register(as(c4), {
     datanetId,
     contentHash: content(`eval-d-${round}`),
@@ -418,7 +419,11 @@ export async function runScenario(
     const claimedNow = new Map<string, bigint>();
     const owedRows = settlement.artifact.metadata.amounts.filter((x) => BigInt(x.amount) > 0n);
     for (const row of owedRows.slice(0, 3)) {
-      const { paid } = await claim(as(cast.dapp), settlement.artifact, row.account, row.token);
+      const { paid } = await claim(as(cast.dapp), {
+        artifact: settlement.artifact,
+        account: row.account,
+        token: row.token,
+      });
       claimedNow.set(key(row.account, row.token), paid);
     }
     const rest = owedRows.slice(3);
@@ -426,11 +431,10 @@ export async function runScenario(
       const balance = (row: (typeof rest)[number]) =>
         MockERC20__factory.connect(row.token, cast.admin).balanceOf(row.account);
       const before = await Promise.all(rest.map(balance));
-      await claimMany(
-        as(cast.admin),
-        settlement.artifact,
-        rest.map((r) => ({ account: r.account, token: r.token })),
-      );
+      await claimMany(as(cast.admin), {
+        artifact: settlement.artifact,
+        requests: rest.map((r) => ({ account: r.account, token: r.token })),
+      });
       const after = await Promise.all(rest.map(balance));
       rest.forEach((row, i) => claimedNow.set(key(row.account, row.token), after[i]! - before[i]!));
     }

@@ -34,7 +34,7 @@ export default async function claimTask(
     requireSameDeployment(tributary, artifact);
     if (args.token !== "") await requireListedToken(tributary, args.token);
     const info = await tokenInfos(tributary, tokens);
-    const available = await claimable(tributary, artifact, account);
+    const available = await claimable(tributary, { artifact, account });
     const due = tokens.filter((t) => (available.get(t) ?? 0n) > 0n);
     const names = tokens.map((t) => info.get(t)!.symbol).join(", ");
     if (due.length === 0) {
@@ -44,15 +44,11 @@ export default async function claimTask(
     let paid: Map<string, bigint>;
     let transaction: string;
     if (due.length === 1) {
-      const result = await claim(tributary, artifact, account, due[0]!);
+      const result = await claim(tributary, { artifact, account, token: due[0]! });
       paid = new Map([[due[0]!, result.paid]]);
       transaction = result.transaction;
     } else {
-      const result = await claimMany(
-        tributary,
-        artifact,
-        due.map((token) => ({ account, token })),
-      );
+      const result = await claimMany(tributary, { artifact, requests: due.map((token) => ({ account, token })) });
       paid = result.paid;
       transaction = result.transaction;
     }

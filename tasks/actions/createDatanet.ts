@@ -11,7 +11,7 @@ export default async function createDatanetTask(
     const uri = required(args.uri, "--uri", "the datanet's metadata URI, e.g. ipfs://…/datanet.json");
     checkFrom(args.from);
     const { tributary, address } = await openAs(hre, args.deployment, args.from);
-    const datanetId = await createDatanet(tributary, uri);
+    const datanetId = await createDatanet(tributary, { metadataUri: uri });
     console.log(`created datanet ${datanetId} curated by ${address} (metadata ${uri})`);
   });
 }

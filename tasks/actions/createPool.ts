@@ -40,7 +40,7 @@ export default async function createPoolTask(
     }
     const info = await tokenInfo(tributary, token);
     const poolId = await createPool(tributary, { token, datanets });
-    const pool = await readPool(tributary, poolId);
+    const pool = await readPool(tributary, { poolId });
     console.log(
       `created pool ${poolId} owned by ${pool.owner}, paying in ${info.symbol} (${token}), ` +
         `for ${pool.datanets.length === 0 ? "every datanet" : `datanets ${pool.datanets.join(", ")}`}`,

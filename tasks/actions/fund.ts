@@ -60,7 +60,7 @@ export default async function fundTask(
     // token is known.
     requireTokenAmount(args.amount, (args.amount.trim().split(".")[1] ?? "").length, "--amount");
     const { tributary } = await open(hre, args.deployment);
-    const pool = await readPool(tributary, poolId);
+    const pool = await readPool(tributary, { poolId });
     const token = await tokenInfo(tributary, pool.token);
     if (!(await tributary.distributor.isTokenAllowed(pool.token))) {
       throw new InvalidInputError(

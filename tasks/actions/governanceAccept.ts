@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { getAddress, ZeroAddress } from "ethers";
 import { InvalidInputError } from "../../client/index.js";
-import { send } from "../../client/internal/transactions.js";
+import { send } from "../../client/src/chain/transactions.js";
 import { runAction } from "./common.js";
 import { checkFrom, formatDuration, formatTime, governed, openAs, parseContracts } from "./roleCommon.js";
 import { chainTime, describeSchedule } from "./governanceSchedule.js";

@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { ZeroAddress } from "ethers";
 import { InvalidInputError } from "../../client/index.js";
-import { send } from "../../client/internal/transactions.js";
+import { send } from "../../client/src/chain/transactions.js";
 import { runAction } from "./common.js";
 import { checkFrom, governed, openAs, parseContracts, requireAdmin } from "./roleCommon.js";
 import { describeSchedule } from "./governanceSchedule.js";

@@ -1,8 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { erc20At, InvalidInputError, requireAddress } from "../../client/index.js";
-import { send } from "../../client/internal/transactions.js";
+import { InvalidInputError, requireAddress } from "../../client/index.js";
+import { send } from "../../client/src/chain/transactions.js";
 import { formatAmount, runAction } from "./common.js";
 import { checkAmountShape, checkFrom, openAs, parseAmount, required, resolveToken } from "./roleCommon.js";
+import { MockERC20__factory } from "../../typechain-types/index.js";
 
 export default async function mintTask(
   args: { token: string; amount: string; to: string; from: string; deployment: string },
@@ -18,7 +19,7 @@ export default async function mintTask(
     const token = await resolveToken(tributary, args.token);
     const amount = parseAmount(text, token);
     const to = explicitTo ?? address;
-    const contract = erc20At(token.address, tributary.runner);
+    const contract = MockERC20__factory.connect(token.address, tributary.runner);
     try {
       await contract.mint.staticCall(to, amount);
     } catch (error) {

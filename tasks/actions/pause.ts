@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { send } from "../../client/internal/transactions.js";
+import { send } from "../../client/src/chain/transactions.js";
 import { runAction } from "./common.js";
 import { checkFrom, governed, openAs, parseContracts, requireAdmin } from "./roleCommon.js";
 

@@ -226,7 +226,7 @@ export default async function proposeTask(
           `${where}: pool ${record.poolId} does not exist: pools run from 0 (the network pool) to ${poolCount - 1n}`,
         );
       }
-      const pool = await readPool(tributary, record.poolId);
+      const pool = await readPool(tributary, { poolId: record.poolId });
       for (const { contributionId } of record.vector) {
         if (contributionId > contributionCount) {
           throw new InvalidInputError(

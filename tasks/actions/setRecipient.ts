@@ -19,7 +19,7 @@ export default async function setRecipientTask(
     const { tributary, address } = await openAs(hre, args.deployment, args.from);
     const token = await resolveToken(tributary, args.token);
     await requireListedToken(tributary, token.address);
-    const transaction = await setRecipient(tributary, token.address, recipient);
+    const transaction = await setRecipient(tributary, { token: token.address, recipient });
     const now = await tributary.distributor.recipientOf(address, token.address);
     console.log(
       now === ZeroAddress

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { InvalidInputError, requireEpoch } from "../../client/index.js";
-import { send } from "../../client/internal/transactions.js";
+import { send } from "../../client/src/chain/transactions.js";
 import { runAction } from "./common.js";
 import { checkFrom, formatTime, openAs, requireAdmin } from "./roleCommon.js";
 

@@ -56,13 +56,13 @@ describe("client actions", function () {
       const carol = await f.contributors[2]!.getAddress();
       const stable = await f.stableToken.getAddress();
       const reward = await f.rewardToken.getAddress();
-      await setRecipient(f.as(bob), stable, carol);
+      await setRecipient(f.as(bob), { token: stable, recipient: carol });
       expect(await f.tributary.distributor.recipientOf(bobAddress, stable)).to.equal(carol);
       // Other tokens are untouched: each token has its own recipient.
       expect(await f.tributary.distributor.recipientOf(bobAddress, reward)).to.equal(ZeroAddress);
-      await setRecipient(f.as(bob), reward.toLowerCase(), carol.toLowerCase());
+      await setRecipient(f.as(bob), { token: reward.toLowerCase(), recipient: carol.toLowerCase() });
       expect(await f.tributary.distributor.recipientOf(bobAddress, reward)).to.equal(carol);
-      await setRecipient(f.as(bob), stable, null);
+      await setRecipient(f.as(bob), { token: stable, recipient: null });
       expect(await f.tributary.distributor.recipientOf(bobAddress, stable)).to.equal(ZeroAddress);
       expect(await f.tributary.distributor.recipientOf(bobAddress, reward)).to.equal(carol);
     });
@@ -73,36 +73,38 @@ describe("client actions", function () {
       const carol = await f.contributors[2]!.getAddress();
       const stable = await f.stableToken.getAddress();
 
-      const malformed = await failureOf(() => setRecipient(bob, stable, "0x1234"));
+      const malformed = await failureOf(() => setRecipient(bob, { token: stable, recipient: "0x1234" }));
       expect(malformed).to.be.instanceOf(InvalidInputError);
       expect(malformed.message).to.contain('recipient must be a 0x-prefixed 20-byte hex address, got "0x1234"');
-      const malformedToken = await failureOf(() => setRecipient(bob, "0xabc", carol));
+      const malformedToken = await failureOf(() => setRecipient(bob, { token: "0xabc", recipient: carol }));
       expect(malformedToken).to.be.instanceOf(InvalidInputError);
       expect(malformedToken.message).to.contain('token must be a 0x-prefixed 20-byte hex address, got "0xabc"');
 
-      const distributor = await failureOf(() => setRecipient(bob, stable, f.deployment.distributor));
+      const distributor = await failureOf(() =>
+        setRecipient(bob, { token: stable, recipient: f.deployment.distributor }),
+      );
       expect(distributor).to.be.instanceOf(InvalidInputError);
       expect(distributor.message).to.match(/is the distributor: tokens paid there would be stuck/);
 
-      const itself = await failureOf(() => setRecipient(bob, stable, stable.toLowerCase()));
+      const itself = await failureOf(() => setRecipient(bob, { token: stable, recipient: stable.toLowerCase() }));
       expect(itself).to.be.instanceOf(InvalidInputError);
       expect(itself.message).to.match(/is the token itself: tokens paid there would be stuck/);
 
       // Another listed token would hold the tokens just as uselessly.
       const credit = await f.creditToken.getAddress();
-      const otherToken = await failureOf(() => setRecipient(bob, stable, credit));
+      const otherToken = await failureOf(() => setRecipient(bob, { token: stable, recipient: credit }));
       expect(otherToken).to.be.instanceOf(InvalidInputError);
       expect(otherToken.message).to.contain(`recipient ${credit} is a listed token`);
       expect(await f.tributary.distributor.recipientOf(bobAddress, stable)).to.equal(ZeroAddress);
 
       const stakeToken = await f.stakeToken.getAddress();
-      const unlisted = await failureOf(() => setRecipient(bob, stakeToken, carol));
+      const unlisted = await failureOf(() => setRecipient(bob, { token: stakeToken, recipient: carol }));
       expect(unlisted).to.be.instanceOf(InvalidInputError);
       expect(unlisted.message).to.contain(`token ${stakeToken} is not on the distributor's allowlist`);
       expect(unlisted.message).to.contain(stable);
 
       const readOnly = connectTributary(f.deployment, ethers.provider);
-      const noSigner = await failureOf(() => setRecipient(readOnly, stable, carol));
+      const noSigner = await failureOf(() => setRecipient(readOnly, { token: stable, recipient: carol }));
       expect(noSigner.message).to.contain("connect the client with a Signer");
       expect(await f.tributary.distributor.recipientOf(bobAddress, await f.rewardToken.getAddress())).to.equal(
         ZeroAddress,
@@ -125,7 +127,7 @@ describe("client actions", function () {
         { poolId: 1n, owner: await f.cast.dapp.getAddress(), token: stable, datanets: [1n, 2n] },
         { poolId: 2n, owner: await f.cast.searchDapp.getAddress(), token: credit, datanets: [] },
       ]);
-      expect(await readPool(f.tributary, "1")).to.deep.equal(pools[1]);
+      expect(await readPool(f.tributary, { poolId: "1" })).to.deep.equal(pools[1]);
       const [created] = await f.tributary.distributor.queryFilter(f.tributary.distributor.filters.PoolCreated(1n));
       expect(created!.args.owner).to.equal(await f.cast.dapp.getAddress());
       expect([...created!.args.datanets]).to.deep.equal([1n, 2n]);
@@ -170,10 +172,10 @@ describe("client actions", function () {
     });
 
     it("refuses a pool that does not exist with NotFoundError, and a malformed id with InvalidInputError", async function () {
-      const missing = await failureOf(() => readPool(f.tributary, 3n));
+      const missing = await failureOf(() => readPool(f.tributary, { poolId: 3n }));
       expect(missing).to.be.instanceOf(NotFoundError);
       expect(missing.message).to.contain("pool 3 does not exist: pools run from 0 (the network pool) to 0");
-      const malformed = await failureOf(() => readPool(f.tributary, "-1"));
+      const malformed = await failureOf(() => readPool(f.tributary, { poolId: "-1" }));
       expect(malformed).to.be.instanceOf(InvalidInputError);
       expect(malformed.message).to.contain('poolId must be a non-negative whole number, got "-1"');
     });
@@ -288,7 +290,7 @@ describe("client actions", function () {
         waitUntil,
       });
       expect(result.commitTransaction).to.equal("");
-      expect(await contributionStatus(f.tributary, contentHash)).to.equal("Pending");
+      expect(await contributionStatus(f.tributary, { contentHash })).to.equal("Pending");
     });
 
     it("goes on to reveal when its own commit loses the race to a copy (CommitmentAlreadyPosted)", async function () {
@@ -313,7 +315,7 @@ describe("client actions", function () {
       );
       expect(result.commitTransaction).to.equal("");
       expect(await f.tributary.registry.commitments(commitment)).to.equal(0n);
-      expect(await contributionStatus(f.tributary, contentHash)).to.equal("Pending");
+      expect(await contributionStatus(f.tributary, { contentHash })).to.equal("Pending");
     });
   });
 
@@ -322,9 +324,9 @@ describe("client actions", function () {
       const alice = f.contributors[0]!;
       const contributionId = await registerOne(f, alice, "actions-dataset");
       const hash = id("actions-dataset");
-      expect(await contributionStatus(f.tributary, hash)).to.equal("Pending");
+      expect(await contributionStatus(f.tributary, { contentHash: hash })).to.equal("Pending");
 
-      const stranger = await failureOf(() => withdrawContribution(f.as(f.contributors[1]!), hash));
+      const stranger = await failureOf(() => withdrawContribution(f.as(f.contributors[1]!), { contentHash: hash }));
       expect(stranger).to.be.instanceOf(ContractRevertError);
       expect((stranger as ContractRevertError).errorName).to.equal("NotContributor");
       expect((stranger as ContractRevertError).errorArgs).to.deep.equal([
@@ -333,13 +335,13 @@ describe("client actions", function () {
         await alice.getAddress(),
       ]);
 
-      await withdrawContribution(f.as(alice), hash);
-      expect(await contributionStatus(f.tributary, hash)).to.equal("Withdrawn");
-      expect(await contributionStatus(f.tributary, id("never-registered"))).to.equal("None");
+      await withdrawContribution(f.as(alice), { contentHash: hash });
+      expect(await contributionStatus(f.tributary, { contentHash: hash })).to.equal("Withdrawn");
+      expect(await contributionStatus(f.tributary, { contentHash: id("never-registered") })).to.equal("None");
     });
 
     it("refuses a content hash that is not 32 bytes of hex", async function () {
-      const error = await failureOf(() => withdrawContribution(f.as(f.contributors[0]!), "0xabc"));
+      const error = await failureOf(() => withdrawContribution(f.as(f.contributors[0]!), { contentHash: "0xabc" }));
       expect(error).to.be.instanceOf(InvalidInputError);
       expect(error.message).to.contain('content hash must be 0x followed by 64 hex digits, got "0xabc"');
     });

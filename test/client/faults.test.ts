@@ -35,7 +35,7 @@ describe("settler under faults, against a hardhat node", function () {
     const genesis = await suite.tributary.distributor.GENESIS();
     await connection.networkHelpers.time.increaseTo(genesis + EPOCH_SECONDS + 1n);
     await connection.networkHelpers.mine(12);
-    const expected = await computeEpochSettlement(suite.tributary, 0n);
+    const expected = await computeEpochSettlement(suite.tributary, { epoch: 0n });
     expectedRoot = expected.tree.root;
     expectedTotals = expected.computation.cumulativeTotals.map(String);
     // Three pools in three tokens were funded: the settlement carries three totals.

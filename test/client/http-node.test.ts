@@ -43,7 +43,7 @@ describe("client against a real hardhat node over HTTP", function () {
       expect(check.tokens).to.deep.equal(tokens);
       expect(check.computedTotals).to.deep.equal(settlement.cumulativeTotals);
       expect(check.onChainTotals).to.deep.equal(settlement.cumulativeTotals);
-      const view = await readEpoch(readOnly, epoch);
+      const view = await readEpoch(readOnly, { epoch });
       expect(view.state).to.equal("active");
       // Every pool was funded in both epochs, each in its own token.
       expect([...view.funded.keys()]).to.deep.equal(tokens);

@@ -90,7 +90,7 @@ async function claimEverything(suite: DemoSuite, artifact: SettlementArtifact, c
     const before = await token.balanceOf(row.account);
     const already = await suite.tributary.distributor.claimedOf(row.account, row.token);
     if (already === BigInt(row.cumulativeAmount)) continue;
-    const { paid } = await claim(tributary, artifact, row.account, row.token);
+    const { paid } = await claim(tributary, { artifact, account: row.account, token: row.token });
     expect(paid).to.equal(BigInt(row.cumulativeAmount) - already);
     expect(await token.balanceOf(row.account)).to.equal(before + paid);
   }
@@ -111,7 +111,7 @@ describe("settle: crash and resume", function () {
       const directory = await mkdtemp(path.join(os.tmpdir(), "tributary-resume-"));
       const store = new FileSettlementStore(directory);
       const tributary = withRunner(suite.tributary, suite.cast.admin);
-      const expected = await computeEpochSettlement(tributary, 0n);
+      const expected = await computeEpochSettlement(tributary, { epoch: 0n });
 
       let error: unknown;
       try {
@@ -238,7 +238,7 @@ describe("settle: liveness", function () {
     await networkHelpers.time.increase(3_600);
     const [token, owed] = [...funded.computation.cumulative][0]!;
     const [account, amount] = [...owed][0]!;
-    const { paid } = await claim(tributary, funded.artifact, account, token);
+    const { paid } = await claim(tributary, { artifact: funded.artifact, account, token });
     expect(paid).to.equal(amount);
   });
 
@@ -395,14 +395,14 @@ describe("settle: pools in several tokens", function () {
     const contributor = getAddress(await suite.cast.contributors[3]!.getAddress());
     const owedTokens = tokensOf(result.artifact, contributor);
     expect(owedTokens).to.include.members([reward, credit]);
-    const available = await claimable(tributary, result.artifact, contributor);
+    const available = await claimable(tributary, { artifact: result.artifact, account: contributor });
     expect([...available.keys()]).to.deep.equal(owedTokens);
     for (const token of owedTokens) {
       expect(available.get(token)).to.equal(SettlementTree.load(result.artifact).amountOf(contributor, token));
     }
-    const { paid } = await claimMany(tributary, result.artifact, [contributor]);
+    const { paid } = await claimMany(tributary, { artifact: result.artifact, requests: [contributor] });
     expect(paid).to.deep.equal(available);
-    expect((await claimable(tributary, result.artifact, contributor)).size).to.equal(0);
+    expect((await claimable(tributary, { artifact: result.artifact, account: contributor })).size).to.equal(0);
 
     // The rest, one (account, token) at a time: then each token's claims add up to its signed total.
     await claimEverything(suite, result.artifact, suite.cast.admin);
@@ -458,7 +458,7 @@ describe("settle: pools in several tokens", function () {
 
     await activateLatest(suite);
     const before = await suite.creditToken.balanceOf(owner);
-    const { paid } = await claim(tributary, second.artifact, owner, credit);
+    const { paid } = await claim(tributary, { artifact: second.artifact, account: owner, token: credit });
     expect(paid).to.equal(BigInt(search.refund));
     expect(await suite.creditToken.balanceOf(owner)).to.equal(before + paid);
   });

@@ -403,7 +403,8 @@ describe("ContributionRegistry", function () {
     });
 
     it("a relayed signature cannot be redirected to the relayer", async function () {
-      const signed = await signRegistration(f.tributary, alice, {
+      const signed = await signRegistration(f.tributary, {
+        signer: alice,
         datanetId: 1n,
         contentHashes: [id("relayed")],
         uris: ["u"],
@@ -421,7 +422,8 @@ describe("ContributionRegistry", function () {
 
   describe("registerBySig", function () {
     async function signedFor(signer: Signer, label: string): Promise<SignedRegistration> {
-      const s = await signRegistration(f.tributary, signer, {
+      const s = await signRegistration(f.tributary, {
+        signer: signer,
         datanetId: 1n,
         contentHashes: [id(label)],
         uris: [`ipfs://${label}`],
@@ -447,7 +449,8 @@ describe("ContributionRegistry", function () {
 
     it("obeys the commitment's minimum age like every registration path: CommitmentTooNew", async function () {
       const hash = id("gasless-early");
-      const signed = await signRegistration(f.tributary, alice, {
+      const signed = await signRegistration(f.tributary, {
+        signer: alice,
         datanetId: 1n,
         contentHashes: [hash],
         uris: ["u"],
@@ -545,7 +548,9 @@ describe("ContributionRegistry", function () {
     it("accepts an ERC-1271 contract wallet's signature", async function () {
       const wallet = await new MockERC1271Wallet__factory(alice).deploy(await alice.getAddress());
       const walletAddress = await wallet.getAddress();
-      const signed = await signRegistrationFor(f.tributary, alice, walletAddress, {
+      const signed = await signRegistrationFor(f.tributary, {
+        signer: alice,
+        contributor: walletAddress,
         datanetId: 1n,
         contentHashes: [id("wallet")],
         uris: ["u"],

@@ -1,0 +1,26 @@
+import type { TributaryContracts } from "../chain/contracts.js";
+import { requireBytes32 } from "../rules/validation.js";
+import { CONTRIBUTION_STATUS_NAMES, type ContributionStatusName } from "./listContributions.js";
+
+/** Parameters of {@link contributionStatus}. */
+export interface ContributionStatusParameters {
+  /** The content hash the contribution was registered under. */
+  contentHash: string;
+}
+
+/** A contribution's status name; "None" when nothing is registered under the hash. */
+export type ContributionStatusResult = ContributionStatusName;
+
+/**
+ * Status name of the contribution registered under `contentHash`; Expired once its voting window closed undecided.
+ * @example
+ * await contributionStatus(tributary, { contentHash }); // "Pending"
+ * @throws {InvalidInputError} the content hash is not 32 bytes of hex.
+ */
+export async function contributionStatus(
+  tributary: TributaryContracts,
+  parameters: ContributionStatusParameters,
+): Promise<ContributionStatusResult> {
+  const hash = requireBytes32(parameters.contentHash, "content hash");
+  return CONTRIBUTION_STATUS_NAMES[Number(await tributary.registry.statusOf(hash))] ?? "None";
+}

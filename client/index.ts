@@ -49,3 +49,4 @@ export * from "./computeEpochSettlement.js";
 export * from "./settle.js";
 export * from "./onChainSettlement.js";
 export * from "./verify.js";
+export * from "./collectSignatures.js";

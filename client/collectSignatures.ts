@@ -156,8 +156,9 @@ export async function readPublishedSignatures(
 /**
  * Collects the published signatures of `epoch` and groups them by digest: each group is one settlement
  * with its signers (active validators now, each once, sorted as `submitSettlement` wants them), their
- * stake and whether it reaches quorum. Groups whose deadline has passed are left out, as the distributor
- * would refuse them; the best-signed group comes first. Needs no key.
+ * stake and whether it reaches quorum. Groups the distributor would refuse whatever their stake are left
+ * out: those whose deadline has passed, and those whose content (root, totals, data URI) governance
+ * vetoed. The best-signed group comes first. Needs no key.
  * @example
  * const [best] = await collectPublishedSignatures(tributary, board, 7n);
  * if (best?.reachesQuorum) await submitCollected(tributary, best);
@@ -172,9 +173,10 @@ export async function collectPublishedSignatures(
   const published = await readPublishedSignatures(tributary, board, epoch, parameters);
   const head = await rpc("eth_getBlockByNumber", () => providerOf(tributary).getBlock("latest"));
   const now = BigInt(head?.timestamp ?? Math.floor(Date.now() / 1000));
+  const vetoed = await vetoedContents(tributary, requireEpoch(epoch), parameters.fromBlock);
   const byDigest = new Map<string, { settlement: PublishedSettlement; bySigner: Map<string, string> }>();
   for (const p of published) {
-    if (p.settlement.deadline < now) continue;
+    if (p.settlement.deadline < now || vetoed.has(contentKey(p.settlement))) continue;
     let group = byDigest.get(p.digest);
     if (!group) byDigest.set(p.digest, (group = { settlement: p.settlement, bySigner: new Map() }));
     if (!group.bySigner.has(p.signer)) group.bySigner.set(p.signer, p.signature);
@@ -248,22 +250,33 @@ export async function submitCollected(
 }
 
 /**
- * Pairs of published signatures in which one validator signed two different settlements (root, totals
- * or data URI) of one epoch: the evidence `reportEquivocation` takes. Signatures of one content under
- * two deadlines are not equivocation. The distributor refuses pairs that include a vetoed settlement
- * (`EvidenceVetoed`), since validators re-sign after a veto.
+ * Pairs of published signatures of `epoch` in which one validator signed two different settlements
+ * (root, totals or data URI): the evidence `reportEquivocation` takes, one pair per validator. Signatures
+ * of one content under two deadlines are not equivocation, and neither is signing again after a veto:
+ * signatures of vetoed content are left out, as the distributor refuses them as evidence (`EvidenceVetoed`).
+ * Expired signatures and signers that have left since are kept: their stake stays slashable while it
+ * unbonds. Needs no key.
  */
-export function findEquivocations(published: readonly PublishedSignature[]): PublishedEquivocation[] {
+export async function findPublishedEquivocations(
+  tributary: TributaryContracts,
+  board: SettlementBoard,
+  epoch: bigint | number | string,
+  parameters: ReadPublishedParameters = {},
+): Promise<PublishedEquivocation[]> {
+  await requireBoardOf(tributary, board);
+  const published = await readPublishedSignatures(tributary, board, epoch, parameters);
+  const vetoed = await vetoedContents(tributary, requireEpoch(epoch), parameters.fromBlock);
   const firstBySigner = new Map<string, PublishedSignature>();
   const out: PublishedEquivocation[] = [];
   const reported = new Set<string>();
   for (const p of published) {
+    if (vetoed.has(contentKey(p.settlement))) continue;
     const first = firstBySigner.get(p.signer);
     if (!first) {
       firstBySigner.set(p.signer, p);
       continue;
     }
-    if (sameContent(first.settlement, p.settlement) || reported.has(p.signer)) continue;
+    if (contentKey(first.settlement) === contentKey(p.settlement) || reported.has(p.signer)) continue;
     reported.add(p.signer);
     out.push({ signer: p.signer, first, second: p });
   }
@@ -281,14 +294,35 @@ export function settlementData(settlement: SettlementMessage): SettlementMessage
   };
 }
 
-function sameContent(a: PublishedSettlement, b: PublishedSettlement): boolean {
-  return (
-    a.epoch === b.epoch &&
-    a.root === b.root &&
-    a.dataUriHash === b.dataUriHash &&
-    a.cumulativeTotals.length === b.cumulativeTotals.length &&
-    a.cumulativeTotals.every((t, i) => t === b.cumulativeTotals[i])
+/** What `reportEquivocation` and a veto compare: epoch, root, totals and data URI, not the deadline. */
+function contentKey(s: { epoch: bigint; root: string; cumulativeTotals: readonly bigint[]; dataUri: string }): string {
+  return `${s.epoch}|${s.root.toLowerCase()}|${s.cumulativeTotals.join(",")}|${s.dataUri}`;
+}
+
+/**
+ * The contents of `epoch` governance vetoed: each `SettlementVetoed` drops the submission of the epoch
+ * made last before it, and the distributor refuses that content for good.
+ */
+async function vetoedContents(tributary: TributaryContracts, epoch: bigint, fromBlock?: number): Promise<Set<string>> {
+  const { distributor } = tributary;
+  const from = fromBlock ?? tributary.deployment.deployBlock;
+  const vetoes = await withRetry("eth_getLogs SettlementVetoed", () =>
+    distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), from),
   );
+  const out = new Set<string>();
+  if (vetoes.length === 0) return out;
+  const submissions = await withRetry("eth_getLogs SettlementSubmitted", () =>
+    distributor.queryFilter(distributor.filters.SettlementSubmitted(epoch), from),
+  );
+  const before = (a: { blockNumber: number; index: number }, b: { blockNumber: number; index: number }) =>
+    a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.index < b.index);
+  for (const veto of vetoes) {
+    const dropped = submissions.filter((s) => before(s, veto)).at(-1);
+    if (!dropped) continue;
+    const { root, cumulativeTotals, dataUri } = dropped.args;
+    out.add(contentKey({ epoch, root, cumulativeTotals: [...cumulativeTotals], dataUri }));
+  }
+  return out;
 }
 
 function compareAddresses(a: string, b: string): number {

@@ -6,7 +6,7 @@ import {
   connectSettlementBoard,
   connectTributary,
   ContractRevertError,
-  findEquivocations,
+  findPublishedEquivocations,
   InvalidInputError,
   publishSettlementSignature,
   readPublishedSignatures,
@@ -121,6 +121,24 @@ describe("SettlementBoard: signatures meet on chain", function () {
     expect(await collectPublishedSignatures(keyless, keylessBoard, 0n)).to.deep.equal([]);
   });
 
+  it("after a veto, the vetoed settlement's signatures are left out and a re-signed one is collected", async function () {
+    for (const validator of v.slice(0, 3)) await publish(validator, agreed());
+    const [group] = await collectPublishedSignatures(keyless, keylessBoard, 0n);
+    expect((await submitCollected(withRunner(f.tributary, collectors[0]!), group!)).submitted).to.equal(true);
+    await f.tributary.distributor.veto(0n);
+    expect(await collectPublishedSignatures(keyless, keylessBoard, 0n)).to.deep.equal([]);
+
+    // Validators re-sign the same root under a new data URI: not equivocation, and it settles.
+    const resigned = { ...agreed(), dataUri: "ipfs://settlement-0-corrected" };
+    for (const validator of v.slice(0, 3)) await publish(validator, resigned);
+    const groups = await collectPublishedSignatures(keyless, keylessBoard, 0n);
+    expect(groups).to.have.length(1);
+    expect(groups[0]!.settlement.dataUri).to.equal(resigned.dataUri);
+    expect(groups[0]!.reachesQuorum).to.equal(true);
+    expect(await findPublishedEquivocations(keyless, keylessBoard, 0n)).to.deep.equal([]);
+    expect((await submitCollected(withRunner(f.tributary, collectors[1]!), groups[0]!)).submitted).to.equal(true);
+  });
+
   it("two collectors race: one submission lands, the other reverts with SettlementOutOfOrder and stands down", async function () {
     for (const validator of v.slice(0, 3)) await publish(validator, agreed());
     const [groupA] = await collectPublishedSignatures(keyless, keylessBoard, 0n);
@@ -194,8 +212,7 @@ describe("SettlementBoard: signatures meet on chain", function () {
     // The same content under a later deadline is not equivocation.
     await publish(v[2]!, agreed());
     await publish(v[2]!, { ...agreed(), deadline: deadline + 60n });
-    const published = await readPublishedSignatures(keyless, keylessBoard, 0n);
-    const evidence = findEquivocations(published);
+    const evidence = await findPublishedEquivocations(keyless, keylessBoard, 0n);
     expect(evidence).to.have.length(1);
     const [{ signer, first, second }] = evidence as [(typeof evidence)[number]];
     expect(signer).to.equal(await address(v[3]!));

@@ -61,4 +61,5 @@ export * from "./settlement/settle.js";
 export * from "./settlement/onChainSettlement.js";
 export * from "./settlement/verify.js";
 export * from "./settlement/discoverSettlements.js";
+export * from "./settlement/collectSignatures.js";
 export * from "./abis.js";

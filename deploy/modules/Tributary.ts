@@ -54,7 +54,9 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
   // Records name the distributor's pools, so the ledger checks them against it.
   const ledger = m.contract("AttributionLedger", [staking, registry, distributor, admin, votingPeriod]);
   m.call(staking, "scheduleSlasher", [distributor], { id: "MakeDistributorSlasher" });
-  return { staking, registry, ledger, distributor };
+  // Validators publish settlement signatures here for any node to collect (docs/signatures.md).
+  const settlementBoard = m.contract("SettlementBoard", [distributor]);
+  return { staking, registry, ledger, distributor, settlementBoard };
 }
 
 /** The suite over existing ERC20s, given by the `stakeToken` and `rewardToken` parameters. */

@@ -29,6 +29,7 @@ import {
   type AttributionRecord,
   type SettlementEntry,
 } from "../../client/index.js";
+import { SettlementBoard__factory } from "../../typechain-types/index.js";
 import { deployDemoSuite } from "../lib/scenario.js";
 import { UniswapBalanceTree } from "./uniswapTree.js";
 
@@ -55,6 +56,12 @@ export interface GasResults {
   urdClaimLater: number;
   uniswapClaim: number;
   claimBatchPer: number;
+  /**
+   * `SettlementBoard.publish`: one validator's signature of one epoch's settlement (three tokens, a
+   * 79-byte data URI), mean over five validators. What each validator pays per epoch on the on-chain
+   * signature path (docs/signatures.md).
+   */
+  publishSignature: number;
   ratios: { claimFirstOverUrd: number; claimLaterOverUrd: number; cumulativeOverUniswap10Epochs: number };
   extra: Record<string, number>;
 }
@@ -351,6 +358,42 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
   extra.cumulativeClaimAfter10Epochs = await claimFrom(t9, accounts[Z]!, trwd);
   extra.cumulativeClaimProofNodes = t9.getProof(accounts[Z]!, trwd).length;
 
+  // --- Signatures published on the board for the next epoch (10): each of five validators signs the
+  // three-token settlement and publishes it from its own account. The board keeps no state, so every
+  // publication costs the same but for calldata bytes.
+  const board = await new SettlementBoard__factory(admin).deploy(suite.deployment.distributor);
+  await board.waitForDeployment();
+  const nextTotals = tokenList.map(() => 0n);
+  for (const [, token, amount] of t9.entries()) nextTotals[tokenList.indexOf(token)]! += amount;
+  const nextDeadline = BigInt(await connection.networkHelpers.time.latest()) + 86_400n;
+  const published = { epoch: 10n, root: id("bench epoch 10"), cumulativeTotals: nextTotals, deadline: nextDeadline };
+  const publishGas: number[] = [];
+  for (const v of signersSorted) {
+    const signature = await signSettlement(tributary, {
+      signer: v,
+      message: { ...published, dataUriHash: keccak256(toUtf8Bytes(URI)) },
+    });
+    publishGas.push(
+      await gasOf(board.connect(v).publish(10n, published.root, nextTotals, URI, nextDeadline, signature)),
+    );
+  }
+  const publishSignature = Math.round(publishGas.reduce((a, b) => a + b, 0) / publishGas.length);
+  extra.publishSignatureMax = Math.max(...publishGas);
+  const oneTokenSignature = await signSettlement(tributary, {
+    signer: signersSorted[0]!,
+    message: {
+      ...published,
+      cumulativeTotals: nextTotals.slice(0, 1),
+      dataUriHash: keccak256(toUtf8Bytes(URI)),
+    },
+  });
+  extra.publishSignature1Token = await gasOf(
+    board
+      .connect(signersSorted[0]!)
+      .publish(10n, published.root, nextTotals.slice(0, 1), URI, nextDeadline, oneTokenSignature),
+  );
+  log(`  publish measured (${publishSignature} per validator per epoch, 1 token ${extra.publishSignature1Token})`);
+
   // --- Uniswap's MerkleDistributor on a 100 000-leaf tree built its way, paying the same token.
   const uniArtifact = require("@uniswap/merkle-distributor/build/MerkleDistributor.json");
   const balances = Array.from({ length: 100_000 }, (_, i) => ({
@@ -403,6 +446,7 @@ export async function measureGas(connection: NetworkConnection, log: (line: stri
     urdClaimLater,
     uniswapClaim,
     claimBatchPer,
+    publishSignature,
     ratios: {
       claimFirstOverUrd: Math.round((claimFirst / urdClaimFirst) * 1000) / 1000,
       claimLaterOverUrd: Math.round((claimLater / urdClaimLater) * 1000) / 1000,

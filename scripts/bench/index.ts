@@ -98,6 +98,7 @@ if (gas) {
       undefined,
     ],
     ["claimBatchPer (20 accounts)", `${gas.claimBatchPer}`, "-", undefined],
+    ["publishSignature (per validator per epoch, 3 tokens)", `${gas.publishSignature}`, "-", undefined],
   );
 }
 if (merkle) {

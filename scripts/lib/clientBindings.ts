@@ -25,6 +25,11 @@ export const CLIENT_BINDINGS = [
     artifact: "contracts/RewardDistributor.sol/RewardDistributor.json",
     abi: "distributorAbi",
   },
+  {
+    name: "SettlementBoard",
+    artifact: "contracts/SettlementBoard.sol/SettlementBoard.json",
+    abi: "settlementBoardAbi",
+  },
   // The ERC-20 surface the client uses (with metadata), taken from the mock without its `mint`.
   { name: "ERC20", artifact: "contracts/mocks/MockERC20.sol/MockERC20.json", abi: "erc20Abi", omit: ["mint"] },
 ] as const;

@@ -170,6 +170,7 @@ export async function deployDemoSuite(
     registry: await deployed.registry.getAddress(),
     ledger: await deployed.ledger.getAddress(),
     distributor: await deployed.distributor.getAddress(),
+    settlementBoard: await deployed.settlementBoard.getAddress(),
     deployBlock,
   };
   const tributary = connectTributary(deployment, admin);

@@ -154,6 +154,7 @@ export default async function deploy(args: DeployArguments, hre: HardhatRuntimeE
       registry: await deployed.registry.getAddress(),
       ledger: await deployed.ledger.getAddress(),
       distributor: await deployed.distributor.getAddress(),
+      settlementBoard: await deployed.settlementBoard.getAddress(),
       deployBlock,
     };
     const out = args.out ? path.resolve(args.out) : defaultDeploymentPath(chainId);

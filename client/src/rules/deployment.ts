@@ -7,6 +7,8 @@ export interface TributaryDeployment {
   registry: string;
   ledger: string;
   distributor: string;
+  /** Where validators publish settlement signatures for anyone to collect (docs/signatures.md), if deployed. */
+  settlementBoard?: string;
   /** First block to index from: the block the suite was deployed in. */
   deployBlock: number;
 }
@@ -21,6 +23,9 @@ export function parseDeployment(json: unknown): TributaryDeployment {
     registry: requireAddress(String(d.registry), "registry address"),
     ledger: requireAddress(String(d.ledger), "ledger address"),
     distributor: requireAddress(String(d.distributor), "distributor address"),
+    ...(d.settlementBoard === undefined
+      ? {}
+      : { settlementBoard: requireAddress(String(d.settlementBoard), "settlement board address") }),
     deployBlock: Number(d.deployBlock ?? 0),
   };
 }

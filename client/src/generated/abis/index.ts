@@ -3,4 +3,5 @@ export { stakingAbi } from "./stakingAbi.js";
 export { registryAbi } from "./registryAbi.js";
 export { ledgerAbi } from "./ledgerAbi.js";
 export { distributorAbi } from "./distributorAbi.js";
+export { settlementBoardAbi } from "./settlementBoardAbi.js";
 export { erc20Abi } from "./erc20Abi.js";

@@ -5,4 +5,5 @@ export { AttributionLedger__factory } from "./AttributionLedger__factory.js";
 export { ContributionRegistry__factory } from "./ContributionRegistry__factory.js";
 export { ERC20__factory } from "./ERC20__factory.js";
 export { RewardDistributor__factory } from "./RewardDistributor__factory.js";
+export { SettlementBoard__factory } from "./SettlementBoard__factory.js";
 export { ValidatorStaking__factory } from "./ValidatorStaking__factory.js";

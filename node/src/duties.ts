@@ -81,7 +81,7 @@ export class Duties {
     this.readiness.deploymentCode = true;
   }
 
-  /** One step. Returns what it did, for the log. */
+  /** One step: at most one epoch's compute, sign, publish, collect and submit. */
   async step(): Promise<void> {
     const { tributary, log, metrics } = this.o;
     const provider = this.provider();
@@ -192,10 +192,12 @@ export class Duties {
     if ((await tributary.distributor.nextEpochToSettle()) !== next) {
       log.info({ epoch: Number(next) }, "another node's submission landed; standing down");
       metrics.submissions.inc({ outcome: "stood_down" });
+      this.done(`epoch ${next} was submitted by another node`);
       return;
     }
     log.info({ epoch: Number(next), digest: best.digest, signers: best.signers }, "quorum reached; submitting");
     const result = await submitCollected(withRunner(tributary, this.o.submitter), best);
+    this.done(`epoch ${next} submitted`);
     if (result.submitted) {
       metrics.submissions.inc({ outcome: "submitted" });
       metrics.lastSettledEpoch.set(Number(next));

@@ -334,7 +334,11 @@ async function submitOnce(
   if (!receipt || receipt.status !== 1) throw new SettlementError(`the submission of epoch ${epoch} reverted`);
   return journal;
 }
-function buildArtifact(
+/**
+ * The settlement artifact of a computed epoch: the tree dump and its metadata (what `settle` writes).
+ * `submissionTransaction` is left out when the settlement is not on chain yet.
+ */
+export function buildArtifact(
   tributary: TributaryContracts,
   settlement: EpochSettlement,
   dataUri: string,

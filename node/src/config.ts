@@ -1,0 +1,157 @@
+/**
+ * The node's configuration: one JSON file, each field overridable by an environment variable.
+ * Every problem is reported as one line naming the field and where it came from.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+export interface NodeConfig {
+  /** JSON-RPC endpoint of an Ethereum node. */
+  rpcUrl: string;
+  /** Path of the suite's deployment.json (must name `settlementBoard`). */
+  deployment: string;
+  /** Encrypted JSON keystore of the validator key; absent for a keyless node. */
+  keystore?: string;
+  /** The keystore's password: read from `passwordFile`, or TRIBUTARY_KEYSTORE_PASSWORD. */
+  password?: string;
+  /** Where the signing-protection database and the lock file live. */
+  dataDir: string;
+  /** Where settlement artifacts are written (FileSettlementStore). Default `<dataDir>/artifacts`. */
+  artifactsDir: string;
+  /** host:port of the HTTP endpoints; port 0 picks a free one. */
+  listen: { host: string; port: number };
+  /** Blocks behind the head that are considered final. */
+  confirmations: number;
+  /** Milliseconds between two duty steps. */
+  pollIntervalMs: number;
+  /** Lifetime of a signature this node starts a group with. Default one day. */
+  signatureLifetimeSeconds: number;
+  /** Keyless nodes only: an account unlocked at the RPC endpoint that pays submissions (dev chains). */
+  submitFrom?: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Environment variables that override the file, by field. */
+export const ENV_OVERRIDES: Record<string, string> = {
+  rpcUrl: "TRIBUTARY_NODE_RPC_URL",
+  deployment: "TRIBUTARY_NODE_DEPLOYMENT",
+  keystore: "TRIBUTARY_NODE_KEYSTORE",
+  passwordFile: "TRIBUTARY_NODE_PASSWORD_FILE",
+  dataDir: "TRIBUTARY_NODE_DATA_DIR",
+  artifactsDir: "TRIBUTARY_NODE_ARTIFACTS_DIR",
+  listen: "TRIBUTARY_NODE_LISTEN",
+  confirmations: "TRIBUTARY_NODE_CONFIRMATIONS",
+  pollIntervalMs: "TRIBUTARY_NODE_POLL_INTERVAL_MS",
+  signatureLifetimeSeconds: "TRIBUTARY_NODE_SIGNATURE_LIFETIME_SECONDS",
+  submitFrom: "TRIBUTARY_NODE_SUBMIT_FROM",
+};
+const KNOWN = new Set(Object.keys(ENV_OVERRIDES));
+
+/** Reads `file` (relative paths in it are relative to the file) and applies `env` overrides. */
+export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<NodeConfig> {
+  let raw: Record<string, unknown> = {};
+  let base = process.cwd();
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new ConfigError(`cannot read the config file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`the config file ${file} is not JSON: ${(error as Error).message}`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      throw new ConfigError(`the config file ${file} must hold a JSON object`);
+    }
+    for (const key of Object.keys(raw)) {
+      if (!KNOWN.has(key)) throw new ConfigError(`unknown config field "${key}" in ${file}`);
+    }
+    base = path.dirname(path.resolve(file));
+  }
+  const from = (key: string) => (env[ENV_OVERRIDES[key]!] !== undefined ? `$${ENV_OVERRIDES[key]}` : "config");
+  const value = (key: string): unknown => env[ENV_OVERRIDES[key]!] ?? raw[key];
+  const text = (key: string, required: boolean): string | undefined => {
+    const v = value(key);
+    if (v === undefined || v === "") {
+      if (required) throw new ConfigError(`${key} is required (config field or $${ENV_OVERRIDES[key]})`);
+      return undefined;
+    }
+    if (typeof v !== "string") throw new ConfigError(`${key} (${from(key)}) must be a string`);
+    return v;
+  };
+  const resolvePath = (key: string, required: boolean) => {
+    const v = text(key, required);
+    return v === undefined ? undefined : path.resolve(env[ENV_OVERRIDES[key]!] !== undefined ? process.cwd() : base, v);
+  };
+  const integer = (key: string, fallback: number, min: number): number => {
+    const v = value(key);
+    if (v === undefined || v === "") return fallback;
+    const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) {
+      throw new ConfigError(`${key} (${from(key)}) must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
+    return n;
+  };
+
+  const rpcUrl = text("rpcUrl", true)!;
+  if (!/^https?:\/\/|^wss?:\/\//i.test(rpcUrl)) {
+    throw new ConfigError(`rpcUrl (${from("rpcUrl")}) must be an http(s) or ws(s) URL, got "${rpcUrl}"`);
+  }
+  const deployment = resolvePath("deployment", true)!;
+  const keystore = resolvePath("keystore", false);
+  const dataDir = resolvePath("dataDir", true)!;
+  const artifactsDir = resolvePath("artifactsDir", false) ?? path.join(dataDir, "artifacts");
+
+  const listenText = text("listen", false) ?? "127.0.0.1:0";
+  const match = /^(.+):(\d{1,5})$/.exec(listenText);
+  if (!match || Number(match[2]) > 65_535) {
+    throw new ConfigError(`listen (${from("listen")}) must be host:port, got "${listenText}"`);
+  }
+  const listen = { host: match[1]!.replace(/^\[(.*)\]$/, "$1"), port: Number(match[2]) };
+
+  let password: string | undefined;
+  if (keystore !== undefined) {
+    const passwordFile = resolvePath("passwordFile", false);
+    if (passwordFile !== undefined) {
+      try {
+        password = (await readFile(passwordFile, "utf8")).replace(/\r?\n$/, "");
+      } catch (error) {
+        throw new ConfigError(
+          `cannot read the password file ${passwordFile}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        );
+      }
+    } else if (env.TRIBUTARY_KEYSTORE_PASSWORD !== undefined) {
+      password = env.TRIBUTARY_KEYSTORE_PASSWORD;
+    } else {
+      throw new ConfigError(
+        "a keystore needs its password: set passwordFile (or $TRIBUTARY_NODE_PASSWORD_FILE) or $TRIBUTARY_KEYSTORE_PASSWORD",
+      );
+    }
+  }
+  const submitFrom = text("submitFrom", false);
+  if (submitFrom !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(submitFrom)) {
+    throw new ConfigError(`submitFrom (${from("submitFrom")}) must be an address, got "${submitFrom}"`);
+  }
+  if (submitFrom !== undefined && keystore !== undefined) {
+    throw new ConfigError("submitFrom is for keyless nodes; a node with a keystore pays with its own key");
+  }
+  return {
+    rpcUrl,
+    deployment,
+    ...(keystore !== undefined ? { keystore } : {}),
+    ...(password !== undefined ? { password } : {}),
+    dataDir,
+    artifactsDir,
+    listen,
+    confirmations: integer("confirmations", 0, 0),
+    pollIntervalMs: integer("pollIntervalMs", 2_000, 50),
+    signatureLifetimeSeconds: integer("signatureLifetimeSeconds", 86_400, 60),
+    ...(submitFrom !== undefined ? { submitFrom } : {}),
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * tributary-node: the validator daemon. `tributary-node --config <file>` (or `npm run node -- --config <file>`).
+ * Runs without Hardhat: an ethers JsonRpcProvider and the client package.
+ */
+import { open, rm, readFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { JsonRpcProvider, type Signer } from "ethers";
+import { pino } from "pino";
+import { connectTributary } from "../../client/index.js";
+import { loadDeployment } from "../../client/node/index.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { Duties } from "./duties.js";
+import { loadKeystore } from "./keystore.js";
+import { SigningProtection } from "./protection.js";
+import { NodeMetrics, startServer } from "./server.js";
+
+const USAGE =
+  "usage: tributary-node --config <file>   (fields may be overridden by TRIBUTARY_NODE_* variables; see docs/node.md)";
+
+function parseArgs(argv: string[]): { config?: string } {
+  const out: { config?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--config") {
+      const v = argv[++i];
+      if (!v) throw new ConfigError("--config needs a file");
+      out.config = v;
+    } else if (a.startsWith("--config=")) out.config = a.slice("--config=".length);
+    else if (a === "--help" || a === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new ConfigError(`unknown argument "${a}"; ${USAGE}`);
+  }
+  return out;
+}
+
+/** One node per data directory: a lock file holding the pid, taken over when that process is gone. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const file = path.join(dataDir, "node.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new ConfigError(`dataDir ${dataDir} is in use by process ${pid} (${file})`);
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new ConfigError(`cannot lock dataDir ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function main(): Promise<void> {
+  const log = pino({ name: "tributary-node", base: { pid: process.pid } });
+  let config;
+  try {
+    config = await loadConfig(parseArgs(process.argv.slice(2)).config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`tributary-node: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const unlock = await lockDataDir(config.dataDir);
+  const deployment = await loadDeployment(config.deployment);
+  if (!deployment.settlementBoard) {
+    throw new ConfigError(`the deployment ${config.deployment} names no settlementBoard`);
+  }
+  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: false });
+  const tributary = connectTributary(deployment, provider);
+  let validator: Signer | undefined;
+  let submitter: Signer | undefined;
+  if (config.keystore) {
+    validator = (await loadKeystore(config.keystore, config.password ?? "")).connect(provider);
+    submitter = validator;
+  } else if (config.submitFrom) {
+    submitter = await provider.getSigner(config.submitFrom);
+  }
+  const validatorAddress = validator ? await validator.getAddress() : undefined;
+  const protection = await SigningProtection.open(config.dataDir);
+  const metrics = new NodeMetrics();
+  const lastSigned = await protection.lastSignedEpoch();
+  if (lastSigned !== undefined) metrics.lastSignedEpoch.set(Number(lastSigned));
+  const duties = new Duties({
+    tributary,
+    ...(validator ? { validator } : {}),
+    ...(submitter ? { submitter } : {}),
+    protection,
+    metrics,
+    log,
+    artifactsDir: config.artifactsDir,
+    confirmations: config.confirmations,
+    signatureLifetimeSeconds: config.signatureLifetimeSeconds,
+  });
+  const { server, url } = await startServer(config.listen, metrics, () => duties.readiness);
+  log.info(
+    {
+      url,
+      validator: validatorAddress ?? null,
+      keyless: !validator,
+      submitFrom: config.submitFrom ?? null,
+      chainId: String(deployment.chainId),
+      distributor: deployment.distributor,
+      settlementBoard: deployment.settlementBoard,
+      dataDir: config.dataDir,
+      artifactsDir: config.artifactsDir,
+    },
+    "listening",
+  );
+
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping after the current step");
+    wake?.();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
+  while (!stopping) {
+    try {
+      if (!duties.readiness.deploymentCode) await duties.checkDeployment();
+      await duties.step();
+    } catch (error) {
+      metrics.stepErrors.inc();
+      duties.readiness.caughtUp = false;
+      duties.readiness.detail = (error as Error).message;
+      if (/ECONNREFUSED|network|timeout/i.test(String((error as Error).message))) duties.readiness.connected = false;
+      log.warn({ err: error }, "step failed; retrying next poll");
+    }
+    if (stopping) break;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, config.pollIntervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+  }
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await protection.close();
+  provider.destroy();
+  await unlock();
+  log.info("stopped");
+}
+
+main().catch((error) => {
+  console.error(`tributary-node: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}`);
+  process.exit(1);
+});

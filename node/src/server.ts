@@ -1,0 +1,104 @@
+/** The node's HTTP endpoints (node:http): /healthz, /readyz and /metrics (Prometheus, prom-client). */
+import { createServer, type Server } from "node:http";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+
+/** The node's metrics, on their own registry. */
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly lastSettledEpoch = new Gauge({
+    name: "tributary_node_last_settled_epoch",
+    help: "The last epoch settled on chain (nextEpochToSettle - 1); -1 before the first",
+    registers: [this.registry],
+  });
+  readonly lastSignedEpoch = new Gauge({
+    name: "tributary_node_last_signed_epoch",
+    help: "The last epoch this node signed a settlement for (from its signing-protection database); -1 before the first",
+    registers: [this.registry],
+  });
+  readonly signaturesPublished = new Counter({
+    name: "tributary_node_signatures_published_total",
+    help: "Settlement signatures this process published on the SettlementBoard",
+    registers: [this.registry],
+  });
+  readonly submissions = new Counter({
+    name: "tributary_node_submissions_total",
+    help: "Settlement submissions this process attempted, by outcome (submitted, stood_down)",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+  readonly headBlock = new Gauge({
+    name: "tributary_node_head_block",
+    help: "The chain head last seen",
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: "tributary_node_alerts_total",
+    help: "Alerts raised, by kind (conflicting_signature: refused to sign other content for a signed epoch)",
+    labelNames: ["kind"],
+    registers: [this.registry],
+  });
+  readonly stepErrors = new Counter({
+    name: "tributary_node_step_errors_total",
+    help: "Duty steps that failed (retried on the next poll)",
+    registers: [this.registry],
+  });
+
+  constructor() {
+    this.lastSettledEpoch.set(-1);
+    this.lastSignedEpoch.set(-1);
+    this.alerts.inc({ kind: "conflicting_signature" }, 0);
+    collectDefaultMetrics({ register: this.registry, prefix: "tributary_node_" });
+  }
+}
+
+/** What /readyz reports. */
+export interface Readiness {
+  connected: boolean;
+  deploymentCode: boolean;
+  caughtUp: boolean;
+  detail: string;
+}
+
+/** Starts the server on `host:port` and resolves once it listens. */
+export async function startServer(
+  listen: { host: string; port: number },
+  metrics: NodeMetrics,
+  readiness: () => Readiness,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const url = (request.url ?? "/").split("?")[0];
+    const json = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body) + "\n");
+    };
+    if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: "method not allowed" });
+    if (url === "/healthz") return json(200, { status: "ok", pid: process.pid });
+    if (url === "/readyz") {
+      const r = readiness();
+      const ready = r.connected && r.deploymentCode && r.caughtUp;
+      return json(ready ? 200 : 503, { ready, ...r });
+    }
+    if (url === "/metrics") {
+      metrics.registry.metrics().then(
+        (text) => {
+          response.writeHead(200, { "content-type": metrics.registry.contentType });
+          response.end(text);
+        },
+        (error: Error) => json(500, { error: error.message }),
+      );
+      return;
+    }
+    json(404, { error: "not found", endpoints: ["/healthz", "/readyz", "/metrics"] });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : listen.port;
+  const host = listen.host.includes(":") ? `[${listen.host}]` : listen.host;
+  return { server, url: `http://${host}:${port}` };
+}

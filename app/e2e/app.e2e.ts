@@ -8,7 +8,6 @@
  * app/e2e-screenshots/.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest, type Server } from "node:http";
@@ -27,7 +26,7 @@ import {
 } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { EPOCH_SECONDS, type Connection, type DemoNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
-import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import { runHardhat, startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
 import { GENERATED_DIRECTORY, SETTLEMENTS_DIRECTORY, seedApp } from "../../scripts/lib/seedApp.js";
 
 const APP = path.resolve("app");
@@ -44,17 +43,9 @@ const TYPES: Record<string, string> = {
 };
 
 /** Runs `hardhat <args> --network localhost` against the node, as an operator would. */
-function hardhat(nodeUrl: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args, "--network", "localhost"], {
-      env: { ...process.env, TRIBUTARY_RPC_URL: nodeUrl, FORCE_COLOR: "0", CI: "true" },
-    });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ code, output }));
-  });
+async function hardhat(nodeUrl: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const run = await runHardhat([...args, "--network", "localhost"], { TRIBUTARY_RPC_URL: nodeUrl });
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 /**

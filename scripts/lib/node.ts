@@ -23,11 +23,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Hardhat's command-line entry point, run with the current (pinned) Node. */
+const HARDHAT_CLI = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
+
+/** What a `hardhat` process printed and how it ended. */
+export interface HardhatRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `hardhat <args>` as its own process, as an operator would, and collects its output. */
+export function runHardhat(args: string[], env: Record<string, string> = {}): Promise<HardhatRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
+      env: { ...process.env, FORCE_COLOR: "0", CI: "true", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The one-line refusals the operator CLI prints on stderr. */
+export const tributaryErrorLines = (run: HardhatRun): string[] =>
+  run.stderr.split("\n").filter((line) => line.startsWith("tributary:"));
+
 /** Spawns `hardhat node --hostname 127.0.0.1 --port <free>` and waits until it serves JSON-RPC. */
 export async function startHardhatNode(): Promise<RunningNode> {
   const port = await freePort();
-  const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
-  const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
   });

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -12,30 +11,17 @@ import {
   parseDeployment,
   type TributaryContracts,
 } from "../../client/index.js";
-import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import {
+  runHardhat,
+  startHardhatNode,
+  tributaryErrorLines,
+  type HardhatRun,
+  type RunningNode,
+} from "../../scripts/lib/node.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, ...env, FORCE_COLOR: "0", CI: "true" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const errorLines = (r: Run) => r.stderr.split("\n").filter((l) => l.startsWith("tributary:"));
+type Run = HardhatRun;
+const run = runHardhat;
+const errorLines = tributaryErrorLines;
 
 // Hardhat's default accounts.
 const ACCOUNT = [

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,14 +8,17 @@ import { parseDeployment, SettlementTree, verifySettlementProof, type Settlement
 import { castFrom, EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types/index.js";
 import { connectTributary } from "../../client/index.js";
-import { freePort, startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import {
+  freePort,
+  runHardhat,
+  startHardhatNode,
+  tributaryErrorLines,
+  type HardhatRun,
+  type RunningNode,
+} from "../../scripts/lib/node.js";
 import { DEPLOY_BOUNDS } from "../../tasks/actions/deployParameters.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = HardhatRun;
 
 interface RunOptions {
   /** Whether to pass `--network localhost` (default: true), as a new operator might forget to. */
@@ -27,21 +29,11 @@ interface RunOptions {
 
 /** Runs `hardhat <args>` against the test node, as an operator would. */
 function hardhat(node: RunningNode, args: string[], options: RunOptions = {}): Promise<Run> {
-  const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
   const network = options.network === false ? [] : ["--network", "localhost"];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args, ...network], {
-      env: { ...process.env, TRIBUTARY_RPC_URL: node.url, FORCE_COLOR: "0", CI: "true", ...options.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runHardhat([...args, ...network], { TRIBUTARY_RPC_URL: node.url, ...options.env });
 }
 
-const errorLines = (run: Run) => run.stderr.split("\n").filter((l) => l.startsWith("tributary:"));
+const errorLines = tributaryErrorLines;
 const exists = (file: string) =>
   access(file).then(
     () => true,
@@ -797,17 +789,7 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
   });
 
   it("refuses an unknown network name with one line and exit code 1", async function () {
-    const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
-    const run = await new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [cli, "tributary:status", "--network", "nowhere"], {
-        env: { ...process.env, CI: "true" },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runHardhat(["tributary:status", "--network", "nowhere"]);
     expect(run.code).to.equal(1);
     const lines = (run.stdout + run.stderr).split("\n").filter((l) => l.startsWith("Error"));
     expect(lines).to.have.length(1);

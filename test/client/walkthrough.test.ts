@@ -1,17 +1,12 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { access, readFile, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import { parseUnits } from "ethers";
 import { connectTributary, erc20At, parseDeployment } from "../../client/index.js";
-import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import { runHardhat, startHardhatNode, type HardhatRun, type RunningNode } from "../../scripts/lib/node.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = HardhatRun;
 
 /** The commands of README.md's `sh cli-walkthrough` block, one argument list each. */
 export async function walkthroughCommands(): Promise<string[][]> {
@@ -33,17 +28,7 @@ export async function walkthroughCommands(): Promise<string[][]> {
 
 /** Runs `npx hardhat <args>` as its own process, with --network localhost pointed at `node`. */
 function hardhat(node: RunningNode, args: string[]): Promise<Run> {
-  const cli = path.resolve("node_modules", "hardhat", "dist", "src", "cli.js");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, TRIBUTARY_RPC_URL: node.url, FORCE_COLOR: "0", CI: "true" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runHardhat(args, { TRIBUTARY_RPC_URL: node.url });
 }
 
 const exists = (file: string) =>

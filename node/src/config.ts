@@ -28,6 +28,14 @@ export interface NodeConfig {
   signatureLifetimeSeconds: number;
   /** Keyless nodes only: an account unlocked at the RPC endpoint that pays submissions (dev chains). */
   submitFrom?: string;
+  /** A PostgreSQL server (`postgres://user:pass@host:port/db`); absent for PGlite in `<dataDir>/db`. */
+  database?: string;
+  /** Module paths of the vote and attest policies (docs/policies.md); absent for the defaults. */
+  policies: { contribution?: string; batch?: string };
+  /** Gateway for `ipfs://` URIs, e.g. `https://ipfs.io/ipfs/`; absent to abstain on them. */
+  ipfsGateway?: string;
+  /** URL that receives each alert as a JSON POST; absent for logs and metrics only. */
+  alertWebhook?: string;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +55,11 @@ export const ENV_OVERRIDES: Record<string, string> = {
   pollIntervalMs: "TRIBUTARY_NODE_POLL_INTERVAL_MS",
   signatureLifetimeSeconds: "TRIBUTARY_NODE_SIGNATURE_LIFETIME_SECONDS",
   submitFrom: "TRIBUTARY_NODE_SUBMIT_FROM",
+  database: "TRIBUTARY_NODE_DATABASE",
+  contributionPolicy: "TRIBUTARY_NODE_CONTRIBUTION_POLICY",
+  batchPolicy: "TRIBUTARY_NODE_BATCH_POLICY",
+  ipfsGateway: "TRIBUTARY_NODE_IPFS_GATEWAY",
+  alertWebhook: "TRIBUTARY_NODE_ALERT_WEBHOOK",
 };
 const KNOWN = new Set(Object.keys(ENV_OVERRIDES));
 
@@ -141,6 +154,28 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   if (submitFrom !== undefined && keystore !== undefined) {
     throw new ConfigError("submitFrom is for keyless nodes; a node with a keystore pays with its own key");
   }
+  const database = text("database", false);
+  if (database !== undefined && !/^postgres(ql)?:\/\//i.test(database)) {
+    throw new ConfigError(
+      `database (${from("database")}) must be a postgres:// URL; leave it out for the embedded database in dataDir`,
+    );
+  }
+  const httpUrl = (key: string) => {
+    const v = text(key, false);
+    if (v !== undefined && !/^https?:\/\/[^/]/i.test(v)) {
+      throw new ConfigError(`${key} (${from(key)}) must be an http(s) URL, got "${v}"`);
+    }
+    return v;
+  };
+  const ipfsGateway = httpUrl("ipfsGateway");
+  const alertWebhook = httpUrl("alertWebhook");
+  const contributionPolicy = resolvePolicy(text("contributionPolicy", false));
+  const batchPolicy = resolvePolicy(text("batchPolicy", false));
+  function resolvePolicy(v: string | undefined): string | undefined {
+    // A bare package name is resolved by Node; a path is relative to the config file.
+    if (v === undefined || !/^\.{1,2}\/|^\//.test(v)) return v;
+    return path.resolve(base, v);
+  }
   return {
     rpcUrl,
     deployment,
@@ -153,5 +188,12 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     pollIntervalMs: integer("pollIntervalMs", 2_000, 50),
     signatureLifetimeSeconds: integer("signatureLifetimeSeconds", 86_400, 60),
     ...(submitFrom !== undefined ? { submitFrom } : {}),
+    ...(database !== undefined ? { database } : {}),
+    policies: {
+      ...(contributionPolicy !== undefined ? { contribution: contributionPolicy } : {}),
+      ...(batchPolicy !== undefined ? { batch: batchPolicy } : {}),
+    },
+    ...(ipfsGateway !== undefined ? { ipfsGateway } : {}),
+    ...(alertWebhook !== undefined ? { alertWebhook } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { connectTributary } from "../../client/index.js";
 import { loadDeployment } from "../../client/node/index.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { openDatabase } from "./db.js";
 import { Duties } from "./duties.js";
 import { loadKeystore } from "./keystore.js";
 import { SigningProtection } from "./protection.js";
@@ -93,7 +94,12 @@ async function main(): Promise<void> {
     submitter = await provider.getSigner(config.submitFrom);
   }
   const validatorAddress = validator ? await validator.getAddress() : undefined;
-  const protection = await SigningProtection.open(config.dataDir);
+  const db = await openDatabase({
+    ...(config.database ? { url: config.database } : {}),
+    dataDir: config.dataDir,
+    name: "db",
+  });
+  const protection = await SigningProtection.open(db);
   const metrics = new NodeMetrics();
   const lastSigned = await protection.lastSignedEpoch();
   if (lastSigned !== undefined) metrics.lastSignedEpoch.set(Number(lastSigned));
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
       distributor: deployment.distributor,
       settlementBoard: deployment.settlementBoard,
       dataDir: config.dataDir,
+      database: db.description,
       artifactsDir: config.artifactsDir,
     },
     "listening",
@@ -158,7 +165,7 @@ async function main(): Promise<void> {
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
-  await protection.close();
+  await db.close();
   provider.destroy();
   await unlock();
   log.info("stopped");

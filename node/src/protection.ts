@@ -1,10 +1,8 @@
 /**
- * Signing protection: the node records what it signs for each epoch in an embedded PostgreSQL (PGlite)
- * database on disk before it signs, and refuses to sign different content for an epoch it signed.
+ * Signing protection: the node records what it signs for each epoch in its database (PGlite on disk,
+ * or a PostgreSQL server) before it signs, and refuses to sign different content for an epoch it signed.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { Database } from "./db.js";
 
 /** What the node signs for one epoch. */
 export interface SignedRecord {
@@ -47,13 +45,10 @@ interface Row {
 }
 
 export class SigningProtection {
-  private constructor(readonly db: PGlite) {}
+  private constructor(readonly db: Database) {}
 
-  /** Opens (creating if needed) the database under `dataDir/protection`. */
-  static async open(dataDir: string): Promise<SigningProtection> {
-    const directory = path.join(dataDir, "protection");
-    await mkdir(directory, { recursive: true });
-    const db = await PGlite.create(directory);
+  /** Creates the table if needed. The database stays the caller's to close. */
+  static async open(db: Database): Promise<SigningProtection> {
     await db.exec(SCHEMA);
     return new SigningProtection(db);
   }
@@ -118,10 +113,6 @@ export class SigningProtection {
     );
     const epoch = found.rows[0]?.epoch;
     return epoch ? BigInt(epoch) : undefined;
-  }
-
-  async close(): Promise<void> {
-    await this.db.close();
   }
 }
 

@@ -16,6 +16,7 @@ import {
 import { deployDemoSuite, EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
 import { SigningProtection } from "../../node/src/protection.js";
+import { openDatabase } from "../../node/src/db.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 const PASSWORD = "correct horse battery staple";
@@ -201,7 +202,8 @@ describe("tributary-node: validator nodes settle an epoch on their own", functio
     nodes.splice(0, 1);
 
     // Its protection database says it already signed other content for epoch 1 (as if it had before a crash).
-    const protection = await SigningProtection.open(path.join(work, "validator-1"));
+    const db = await openDatabase({ dataDir: path.join(work, "validator-1"), name: "db" });
+    const protection = await SigningProtection.open(db);
     try {
       expect((await protection.get(0n))?.root).to.equal((await verify(tributary, { epoch: 0n })).onChainRoot);
       const conflicting = await protection.claim({
@@ -214,7 +216,7 @@ describe("tributary-node: validator nodes settle an epoch on their own", functio
       });
       expect(conflicting.allowed).to.equal(true);
     } finally {
-      await protection.close();
+      await db.close();
     }
     const restarted = await startNode(0);
 

@@ -16,6 +16,7 @@ export * from "./rules/records.js";
 export * from "./rules/hashing.js";
 export * from "./rules/merkle.js";
 export * from "./rules/allocation.js";
+export * from "./rules/epochSlice.js";
 export * from "./chain/indexer.js";
 export * from "./settlement/store.js";
 export * from "./chain/signer.js";

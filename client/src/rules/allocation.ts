@@ -160,7 +160,13 @@ export interface EpochActivity {
  *   accepting voters of every contribution they use (once per contribution, pool and epoch);
  * - every credit is the snapshot stake the event carries.
  */
-export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, EpochActivity> {
+export function deriveActivity(
+  events: readonly TributaryEvent[],
+  options: {
+    /** Output ids counted before these events (by a node folding one epoch from its index). */
+    countedBefore?: Iterable<string>;
+  } = {},
+): Map<bigint, EpochActivity> {
   const ordered = [...events].sort(compareEvents);
   const contributorOf = new Map<bigint, string>();
   const contributionOutcome = new Map<bigint, { accepted: boolean; epoch: bigint }>();
@@ -200,7 +206,7 @@ export function deriveActivity(events: readonly TributaryEvent[]): Map<bigint, E
   /** Contributions each (epoch, pool) drew on, for its voters' credit. */
   const usedContributions = new Map<string, { epoch: bigint; poolId: bigint; ids: Set<bigint> }>();
 
-  const countedOutputs = new Set<string>();
+  const countedOutputs = new Set<string>(options.countedBefore ?? []);
   for (const e of ordered) {
     switch (e.kind) {
       case "Funded":
@@ -317,17 +323,34 @@ export interface SettlementComputation {
   cumulativeTotals: bigint[];
 }
 
-/**
- * Runs the allocation rule for every pool and every epoch from 0 through `epoch`, applies idle
- * refunds, and accumulates entitlements per account and token.
- * @param paramsAt allocation parameters for an epoch, as `RewardDistributor.allocationParamsAt` returns them.
- */
-export function computeSettlement(
-  events: readonly TributaryEvent[],
-  epoch: bigint,
-  paramsAt: (epoch: bigint) => AllocationParams,
-): SettlementComputation {
-  const activity = deriveActivity(events);
+/** What the allocation carries from one epoch into the next: enough to compute the next epoch alone. */
+export interface AllocationState {
+  /** The last epoch folded in; −1 before epoch 0. */
+  epoch: bigint;
+  /** Every pool funded so far, by id: its carry into the next epoch and its consecutive idle epochs. */
+  pools: Map<bigint, { carry: bigint; idle: number }>;
+  /** Σ funded per token (checksummed) through `epoch`. */
+  fundedByToken: Map<string, bigint>;
+  /** How many tokens of the allowlist the settlement covers: at least 1, never shrinking. */
+  coveredCount: number;
+  /** Cumulative entitlement per token and account (both checksummed). */
+  cumulative: Map<string, Map<string, bigint>>;
+}
+
+/** The pools and the token allowlist, as `PoolCreated` and `TokenAllowed` announced them. */
+export interface AllocationRegistry {
+  pools: Map<bigint, PoolInfo>;
+  /** Allowlist position per token (checksummed). */
+  tokenIndex: Map<string, number>;
+}
+
+/** The state before epoch 0. */
+export function emptyAllocationState(): AllocationState {
+  return { epoch: -1n, pools: new Map(), fundedByToken: new Map(), coveredCount: 1, cumulative: new Map() };
+}
+
+/** Reads the pools and the allowlist from events (any superset of the `TokenAllowed` and `PoolCreated` events). */
+export function readAllocationRegistry(events: readonly TributaryEvent[]): AllocationRegistry {
   const tokenIndex = new Map<string, number>();
   const pools = new Map<bigint, PoolInfo>();
   for (const e of [...events].sort(compareEvents)) {
@@ -341,102 +364,175 @@ export function computeSettlement(
       });
     }
   }
-  // Only funded pools have anything to allocate.
-  const funded = new Set<bigint>();
-  let coveredCount = 1;
-  for (const e of events) {
-    if (e.kind !== "Funded" || e.epoch > epoch) continue;
-    const pool = pools.get(e.poolId);
-    if (!pool) throw new SettlementError(`pool ${e.poolId} was funded but its PoolCreated event was not indexed`);
-    const index = tokenIndex.get(pool.token);
-    if (index === undefined) throw new SettlementError(`token ${pool.token} of pool ${e.poolId} was never allowed`);
-    funded.add(e.poolId);
-    coveredCount = Math.max(coveredCount, index + 1);
-  }
+  return { pools, tokenIndex };
+}
 
-  const params: AllocationParams[] = [];
-  for (let e = 0n; e <= epoch; e++) params.push(paramsAt(e));
-  const cumulative = new Map<string, Map<string, bigint>>();
-  const ledgers: PoolLedger[] = [];
-  const carryByToken = new Map<string, bigint>();
-  const fundedByToken = new Map<string, bigint>();
-  for (const poolId of [...funded].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const pool = pools.get(poolId)!;
-    const owed = cumulative.get(pool.token) ?? new Map<string, bigint>();
-    cumulative.set(pool.token, owed);
-    const epochs: EpochAllocation[] = [];
-    let carry = 0n;
-    let idle = 0;
-    for (let e = 0n; e <= epoch; e++) {
-      const a = activity.get(e)?.pools.get(poolId);
-      const p = params[Number(e)]!;
-      const allocation = allocateEpoch({
-        epoch: e,
-        poolId,
-        token: pool.token,
-        funded: a?.funded ?? 0n,
-        carryIn: carry,
-        params: p,
-        contributorWeights: a?.contributorWeights ?? new Map(),
-        validatorWeights: a?.validatorWeights ?? new Map(),
-      });
-      allocation.recordCount = a?.recordCount ?? 0;
-      // A dapp pool holding a balance with nothing to pay for counts an idle epoch; K of them in a row
-      // return its balance to its owner. The network pool carries, as a single pool always did.
-      if (poolId !== NETWORK_POOL) {
-        idle = allocation.recordCount === 0 && allocation.distributable > 0n ? idle + 1 : 0;
-        if (idle > 0 && BigInt(idle) >= p.idleRefundEpochs && allocation.carryOut > 0n) {
-          allocation.refund = allocation.carryOut;
-          allocation.refundTo = pool.owner;
-          addTo(allocation.owed, pool.owner, allocation.refund);
-          allocation.owed = sortedMap(allocation.owed);
-          allocation.carryOut = 0n;
-          idle = 0;
-        }
-        allocation.idleEpochs = idle;
+/** The pools funded in `epoch` by `Funded` events among `events`. */
+export function poolsFundedIn(events: readonly TributaryEvent[], epoch: bigint): bigint[] {
+  const out = new Set<bigint>();
+  for (const e of events) if (e.kind === "Funded" && e.epoch === epoch) out.add(e.poolId);
+  return [...out];
+}
+
+/**
+ * Adds pools to the state as funded (carry 0, not idle), and widens the covered tokens to theirs.
+ * Pools already in the state are left as they are.
+ */
+export function admitFundedPools(
+  state: AllocationState,
+  poolIds: Iterable<bigint>,
+  registry: AllocationRegistry,
+): void {
+  for (const poolId of poolIds) {
+    const pool = registry.pools.get(poolId);
+    if (!pool) throw new SettlementError(`pool ${poolId} was funded but its PoolCreated event was not indexed`);
+    const index = registry.tokenIndex.get(pool.token);
+    if (index === undefined) throw new SettlementError(`token ${pool.token} of pool ${poolId} was never allowed`);
+    if (!state.pools.has(poolId)) state.pools.set(poolId, { carry: 0n, idle: 0 });
+    state.coveredCount = Math.max(state.coveredCount, index + 1);
+  }
+}
+
+/**
+ * Folds one epoch into `state` (in place): admits the pools funded in it, applies the allocation rule
+ * and idle refunds to every funded pool in id order, and accumulates entitlements. Returns each funded
+ * pool's allocation in this epoch, in id order. The epoch must be the one after `state.epoch`.
+ */
+export function advanceEpoch(
+  state: AllocationState,
+  epoch: bigint,
+  inputs: {
+    activity: EpochActivity | undefined;
+    params: AllocationParams;
+    registry: AllocationRegistry;
+    /** Pools funded in this epoch (see {@link poolsFundedIn}). */
+    funded: Iterable<bigint>;
+  },
+): { pool: PoolInfo; allocation: EpochAllocation }[] {
+  if (epoch !== state.epoch + 1n) {
+    throw new SettlementError(`internal: epoch ${epoch} folded onto a state through epoch ${state.epoch}`);
+  }
+  admitFundedPools(state, inputs.funded, inputs.registry);
+  const p = inputs.params;
+  const out: { pool: PoolInfo; allocation: EpochAllocation }[] = [];
+  for (const poolId of [...state.pools.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const pool = inputs.registry.pools.get(poolId)!;
+    const carried = state.pools.get(poolId)!;
+    const owed = state.cumulative.get(pool.token) ?? new Map<string, bigint>();
+    state.cumulative.set(pool.token, owed);
+    const a = inputs.activity?.pools.get(poolId);
+    const allocation = allocateEpoch({
+      epoch,
+      poolId,
+      token: pool.token,
+      funded: a?.funded ?? 0n,
+      carryIn: carried.carry,
+      params: p,
+      contributorWeights: a?.contributorWeights ?? new Map(),
+      validatorWeights: a?.validatorWeights ?? new Map(),
+    });
+    allocation.recordCount = a?.recordCount ?? 0;
+    // A dapp pool holding a balance with nothing to pay for counts an idle epoch; K of them in a row
+    // return its balance to its owner. The network pool carries, as a single pool always did.
+    let idle = carried.idle;
+    if (poolId !== NETWORK_POOL) {
+      idle = allocation.recordCount === 0 && allocation.distributable > 0n ? idle + 1 : 0;
+      if (idle > 0 && BigInt(idle) >= p.idleRefundEpochs && allocation.carryOut > 0n) {
+        allocation.refund = allocation.carryOut;
+        allocation.refundTo = pool.owner;
+        addTo(allocation.owed, pool.owner, allocation.refund);
+        allocation.owed = sortedMap(allocation.owed);
+        allocation.carryOut = 0n;
+        idle = 0;
       }
-      for (const [account, amount] of allocation.owed) addTo(owed, account, amount);
-      addTo(fundedByToken, pool.token, allocation.funded);
-      carry = allocation.carryOut;
-      epochs.push(allocation);
+      allocation.idleEpochs = idle;
     }
-    addTo(carryByToken, pool.token, carry);
-    ledgers.push({ pool, epochs });
+    for (const [account, amount] of allocation.owed) addTo(owed, account, amount);
+    addTo(state.fundedByToken, pool.token, allocation.funded);
+    state.pools.set(poolId, { carry: allocation.carryOut, idle });
+    out.push({ pool, allocation });
   }
+  state.epoch = epoch;
+  return out;
+}
 
-  const byIndex = [...tokenIndex.entries()].sort((a, b) => a[1] - b[1]);
+/**
+ * The settlement a state stands for: the covered tokens' totals (checked against funding and carry),
+ * and the tree's leaves. `pools` are the ledgers to report (every epoch, or only the latest).
+ */
+export function summarizeSettlement(
+  state: AllocationState,
+  registry: AllocationRegistry,
+  pools: PoolLedger[],
+): SettlementComputation {
+  const carryByToken = new Map<string, bigint>();
+  for (const [poolId, { carry }] of state.pools) addTo(carryByToken, registry.pools.get(poolId)!.token, carry);
+  const byIndex = [...registry.tokenIndex.entries()].sort((a, b) => a[1] - b[1]);
   const tokens: TokenTotals[] = [];
   for (const [token, index] of byIndex) {
-    if (index >= coveredCount) break;
+    if (index >= state.coveredCount) break;
     let total = 0n;
-    for (const amount of cumulative.get(token)?.values() ?? []) total += amount;
-    const fundedThrough = fundedByToken.get(token) ?? 0n;
+    for (const amount of state.cumulative.get(token)?.values() ?? []) total += amount;
+    const fundedThrough = state.fundedByToken.get(token) ?? 0n;
     const carryOut = carryByToken.get(token) ?? 0n;
     if (fundedThrough - total !== carryOut) {
       throw new SettlementError(`internal: ${token}: funded ${fundedThrough} − entitled ${total} ≠ carry ${carryOut}`);
     }
     tokens.push({ token, index, fundedThrough, cumulativeTotal: total, carryOut });
   }
-  if (tokens.length !== coveredCount || tokens.some((t, i) => t.index !== i)) {
+  if (tokens.length !== state.coveredCount || tokens.some((t, i) => t.index !== i)) {
     throw new SettlementError("internal: the allowlist's TokenAllowed events are incomplete");
   }
 
   const entries: SettlementEntry[] = [];
-  for (const [token, owed] of cumulative) {
+  for (const [token, owed] of state.cumulative) {
     for (const [account, amount] of owed) if (amount > 0n) entries.push([account, token, amount]);
   }
   entries.sort((a, b) => compareKeys(a[0], b[0]) || compareKeys(a[1], b[1]));
   const sortedCumulative = new Map(
-    [...cumulative].sort(([a], [b]) => compareKeys(a, b)).map(([token, owed]) => [token, sortedMap(owed)] as const),
+    [...state.cumulative]
+      .sort(([a], [b]) => compareKeys(a, b))
+      .map(([token, owed]) => [token, sortedMap(owed)] as const),
   );
   return {
-    epoch,
-    pools: ledgers,
+    epoch: state.epoch,
+    pools,
     tokens,
     cumulative: sortedCumulative,
     entries,
     cumulativeTotals: tokens.map((t) => t.cumulativeTotal),
   };
+}
+
+/**
+ * Runs the allocation rule for every pool and every epoch from 0 through `epoch`, applies idle
+ * refunds, and accumulates entitlements per account and token: {@link advanceEpoch} folded over
+ * every epoch, from the whole history. A node folds one epoch at a time from its stored state instead.
+ * @param paramsAt allocation parameters for an epoch, as `RewardDistributor.allocationParamsAt` returns them.
+ */
+export function computeSettlement(
+  events: readonly TributaryEvent[],
+  epoch: bigint,
+  paramsAt: (epoch: bigint) => AllocationParams,
+): SettlementComputation {
+  const activity = deriveActivity(events);
+  const registry = readAllocationRegistry(events);
+  const state = emptyAllocationState();
+  // Every pool funded through `epoch` is carried from epoch 0 (with nothing before its funding), so
+  // its ledger lists every epoch.
+  const funded = new Set<bigint>();
+  for (const e of events) if (e.kind === "Funded" && e.epoch <= epoch) funded.add(e.poolId);
+  admitFundedPools(state, funded, registry);
+  const ledgers = new Map<bigint, PoolLedger>();
+  for (let e = 0n; e <= epoch; e++) {
+    const step = advanceEpoch(state, e, { activity: activity.get(e), params: paramsAt(e), registry, funded: [] });
+    for (const { pool, allocation } of step) {
+      const ledger = ledgers.get(pool.poolId) ?? { pool, epochs: [] };
+      ledger.epochs.push(allocation);
+      ledgers.set(pool.poolId, ledger);
+    }
+  }
+  return summarizeSettlement(state, registry, [...ledgers.values()]);
 }
 
 function proRata(pool: bigint, weights: ReadonlyMap<string, bigint>, total: bigint): Map<string, bigint> {

@@ -36,6 +36,16 @@ export interface NodeConfig {
   ipfsGateway?: string;
   /** URL that receives each alert as a JSON POST; absent for logs and metrics only. */
   alertWebhook?: string;
+  /**
+   * Allocation parameters the operator agreed to. When the chain's parameters for an epoch differ from
+   * any field given here, the node refuses to sign that epoch and raises `allocation_params_mismatch`.
+   */
+  expectAllocation: {
+    protocolFeeBps?: bigint;
+    validatorShareBps?: bigint;
+    idleRefundEpochs?: bigint;
+    treasury?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -60,6 +70,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   batchPolicy: "TRIBUTARY_NODE_BATCH_POLICY",
   ipfsGateway: "TRIBUTARY_NODE_IPFS_GATEWAY",
   alertWebhook: "TRIBUTARY_NODE_ALERT_WEBHOOK",
+  expectAllocation: "TRIBUTARY_NODE_EXPECT_ALLOCATION",
 };
 const KNOWN = new Set(Object.keys(ENV_OVERRIDES));
 
@@ -169,6 +180,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   };
   const ipfsGateway = httpUrl("ipfsGateway");
   const alertWebhook = httpUrl("alertWebhook");
+  const expectAllocation = parseExpectAllocation(value("expectAllocation"), from("expectAllocation"));
   const contributionPolicy = resolvePolicy(text("contributionPolicy", false));
   const batchPolicy = resolvePolicy(text("batchPolicy", false));
   function resolvePolicy(v: string | undefined): string | undefined {
@@ -195,5 +207,45 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     },
     ...(ipfsGateway !== undefined ? { ipfsGateway } : {}),
     ...(alertWebhook !== undefined ? { alertWebhook } : {}),
+    expectAllocation,
   };
+}
+
+const ALLOCATION_FIELDS = ["protocolFeeBps", "validatorShareBps", "idleRefundEpochs", "treasury"] as const;
+
+/** `expectAllocation`: an object (or, from the environment, its JSON) of some allocation parameters. */
+function parseExpectAllocation(v: unknown, source: string): NodeConfig["expectAllocation"] {
+  if (v === undefined || v === "") return {};
+  let object = v;
+  if (typeof v === "string") {
+    try {
+      object = JSON.parse(v);
+    } catch {
+      throw new ConfigError(`expectAllocation (${source}) must be a JSON object, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (typeof object !== "object" || object === null || Array.isArray(object)) {
+    throw new ConfigError(`expectAllocation (${source}) must be an object`);
+  }
+  const out: NodeConfig["expectAllocation"] = {};
+  for (const [key, raw] of Object.entries(object)) {
+    if (!(ALLOCATION_FIELDS as readonly string[]).includes(key)) {
+      throw new ConfigError(
+        `unknown field expectAllocation.${key} (${source}); known: ${ALLOCATION_FIELDS.join(", ")}`,
+      );
+    }
+    if (key === "treasury") {
+      if (typeof raw !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
+        throw new ConfigError(`expectAllocation.treasury (${source}) must be an address, got ${JSON.stringify(raw)}`);
+      }
+      out.treasury = raw;
+    } else {
+      const text = typeof raw === "number" ? String(raw) : raw;
+      if (typeof text !== "string" || !/^\d+$/.test(text)) {
+        throw new ConfigError(`expectAllocation.${key} (${source}) must be a whole number, got ${JSON.stringify(raw)}`);
+      }
+      out[key as Exclude<(typeof ALLOCATION_FIELDS)[number], "treasury">] = BigInt(text);
+    }
+  }
+  return out;
 }

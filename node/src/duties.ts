@@ -1,29 +1,34 @@
 /**
- * The duty loop, one step per poll: when the next epoch to settle has closed at the confirmed head,
- * compute its settlement, write the artifact, sign and publish it on the SettlementBoard (validator
- * nodes, behind the signing protection), collect the published signatures and submit once a group
- * reaches quorum. Every step can be re-run: nothing is published twice for one digest, and a submission
- * that loses the race stands down.
+ * The settlement duty, one step per poll: bring the index up to the confirmed head (rolling back a
+ * reorganisation), check the last settlement on chain against this node's own computation (the watch),
+ * and when the next epoch to settle has closed at the indexed block, compute its settlement from the
+ * index, write the artifact, sign and publish it on the SettlementBoard (validator nodes, behind the
+ * signing protection and the pinned allocation parameters), collect the published signatures and submit
+ * once a group reaches quorum. Every step can be re-run: nothing is published twice for one digest, and
+ * a submission that loses the race stands down.
  */
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import type { Logger } from "pino";
 import {
   buildArtifact,
   collectPublishedSignatures,
-  computeEpochSettlement,
   connectSettlementBoard,
-  defaultDataUri,
+  onChainSettlement,
   publishSettlementSignature,
   settlementData,
   settlementKey,
   submitCollected,
+  withRetry,
   withRunner,
-  type EpochSettlement,
   type PublishedSettlement,
   type TributaryContracts,
 } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import type { SettlementBoard } from "../../client/src/generated/typechain/index.js";
+import type { Alerts } from "./alerts.js";
+import type { AllocationStore } from "./allocationStore.js";
+import type { EpochComputer, NodeIndex, NodeSettlement } from "./compute.js";
+import type { NodeConfig } from "./config.js";
 import type { SigningProtection } from "./protection.js";
 import type { NodeMetrics, Readiness } from "./server.js";
 
@@ -40,15 +45,20 @@ export interface DutiesOptions {
   artifactsDir: string;
   confirmations: number;
   signatureLifetimeSeconds: number;
+  index: NodeIndex;
+  computer: EpochComputer;
+  store: AllocationStore;
+  alerts: Alerts;
+  expectAllocation: NodeConfig["expectAllocation"];
 }
 
 export class Duties {
   private readonly board: SettlementBoard;
   private readonly store: FileSettlementStore;
-  /** The settlement computed for the epoch in progress, so a poll does not rescan the chain again. */
-  private computed?: { epoch: bigint; settlement: EpochSettlement; dataUri: string };
-  /** Epochs whose conflict was already alerted, so a refusal is counted once per epoch and process. */
-  private readonly alerted = new Set<bigint>();
+  /** The settlement computed for the epoch in progress, so a poll does not compute it again. */
+  private computed?: NodeSettlement;
+  /** The last on-chain settlement checked by the watch, as `epoch:root`. */
+  private watched?: string;
   readonly readiness: Readiness = {
     connected: false,
     deploymentCode: false,
@@ -81,77 +91,103 @@ export class Duties {
     this.readiness.deploymentCode = true;
   }
 
-  /** One step: at most one epoch's compute, sign, publish, collect and submit. */
+  /** One step: sync the index, watch the last settlement, then at most one epoch's compute, sign, publish, collect and submit. */
   async step(): Promise<void> {
     const { tributary, log, metrics } = this.o;
     const provider = this.provider();
     const head = await provider.getBlockNumber();
     this.readiness.connected = true;
     metrics.headBlock.set(head);
-    const confirmed = await provider.getBlock(Math.max(0, head - this.o.confirmations));
-    if (!confirmed) throw new Error(`block ${head - this.o.confirmations} not found`);
-    const next = await tributary.distributor.nextEpochToSettle();
-    metrics.lastSettledEpoch.set(Number(next) - 1);
     const [genesis, duration] = await Promise.all([
       tributary.distributor.GENESIS(),
       tributary.distributor.EPOCH_DURATION(),
     ]);
-    const closesAt = genesis + (next + 1n) * duration;
-    if (BigInt(confirmed.timestamp) < closesAt) {
-      this.done(`epoch ${next} closes at ${closesAt}; confirmed head ${confirmed.number} at ${confirmed.timestamp}`);
+
+    // 0. Index the confirmed blocks; a reorganisation below them drops the states it invalidated.
+    const synced = await this.o.index.sync(provider, { confirmations: this.o.confirmations });
+    metrics.indexedEvents.inc(synced.events);
+    if (synced.rolledBackTo !== undefined) {
+      metrics.reorgs.inc();
+      const kept = await provider.getBlock(synced.rolledBackTo);
+      // Epochs that had not closed at the last block kept were computed from blocks that are gone.
+      const from = kept ? (BigInt(kept.timestamp) - genesis) / duration : 0n;
+      await this.o.store.dropFrom(from < 0n ? 0n : from);
+      if (this.computed && this.computed.epoch >= from) this.computed = undefined;
+      log.warn(
+        { rolledBackTo: synced.rolledBackTo, droppedFromEpoch: Number(from) },
+        "reorganisation: index rolled back",
+      );
+    }
+    const indexed = await this.o.index.indexedThrough();
+    if (!indexed) {
+      this.done("nothing indexed yet", false);
+      return;
+    }
+    metrics.indexedBlock.set(indexed.number);
+    metrics.headLag.set(head - indexed.number);
+    const closedThrough = (indexed.timestamp - genesis) / duration - 1n; // the last epoch closed at the indexed block
+    const next = await tributary.distributor.nextEpochToSettle();
+    metrics.lastSettledEpoch.set(Number(next) - 1);
+
+    // 1. Watch: the last settlement on chain must be what this node computes.
+    if (next > 0n && next - 1n <= closedThrough) await this.watch(next - 1n);
+
+    if (next > closedThrough) {
+      this.done(
+        `epoch ${next} closes at ${genesis + (next + 1n) * duration}; indexed block ${indexed.number} at ${indexed.timestamp}`,
+      );
       return;
     }
     this.readiness.caughtUp = false;
     this.readiness.detail = `settling epoch ${next}`;
 
-    // 1. Compute (full rescan from the deployment block; cached per epoch and confirmed head).
+    // 2. Compute from the index (cached per epoch).
     if (this.computed?.epoch !== next) {
-      log.info({ epoch: Number(next), confirmedBlock: confirmed.number }, "computing settlement");
-      const settlement = await computeEpochSettlement(tributary, {
-        epoch: next,
-        index: { confirmations: this.o.confirmations },
-      });
-      const dataUri = defaultDataUri(tributary, next, settlement.tree.root);
+      const settlement = await this.o.computer.compute(next);
       const file = await this.store.writeArtifact(
         settlementKey(tributary, next),
-        buildArtifact(tributary, settlement, dataUri, undefined),
+        buildArtifact(tributary, settlement, settlement.dataUri, undefined),
       );
-      this.computed = { epoch: next, settlement, dataUri };
+      this.computed = settlement;
       log.info(
         {
           epoch: Number(next),
           root: settlement.tree.root,
           totals: settlement.computation.cumulativeTotals.map(String),
-          events: settlement.index.events.length,
+          events: settlement.events,
+          foldedEpochs: settlement.folded,
+          ms: Math.round(settlement.ms),
           artifact: file,
         },
         "settlement computed, artifact written",
       );
     }
-    const { settlement, dataUri } = this.computed;
+    const settlement = this.computed;
     const content = {
       epoch: next,
       root: settlement.tree.root,
       cumulativeTotals: settlement.computation.cumulativeTotals,
-      dataUri,
+      dataUri: settlement.dataUri,
     };
 
-    // 2. Sign and publish (validator nodes).
+    // 3. Sign and publish (validator nodes whose pinned parameters hold).
     let groups = await collectPublishedSignatures(tributary, this.board, next);
-    if (this.o.validator) {
+    if (this.o.validator && (await this.paramsAgree(next))) {
       const me = await this.o.validator.getAddress();
       const joined = groups.find((g) => sameContent(g.settlement, content));
       if (joined?.signers.includes(me)) {
         log.debug({ epoch: Number(next), digest: joined.digest }, "already published for this settlement");
       } else {
+        const confirmed = await provider.getBlock(indexed.number);
         const deadline =
-          joined?.settlement.deadline ?? BigInt(confirmed.timestamp) + BigInt(this.o.signatureLifetimeSeconds);
+          joined?.settlement.deadline ??
+          BigInt(confirmed?.timestamp ?? indexed.timestamp) + BigInt(this.o.signatureLifetimeSeconds);
         await this.signAndPublish({ ...content, deadline });
         groups = await collectPublishedSignatures(tributary, this.board, next);
       }
     }
 
-    // 3. Collect and submit at quorum.
+    // 4. Collect and submit at quorum.
     const best = groups.find((g) => g.reachesQuorum);
     if (!best) {
       const top = groups[0];
@@ -174,9 +210,19 @@ export class Duties {
       return;
     }
     if (!sameContent(best.settlement, content)) {
-      log.warn(
-        { epoch: Number(next), digest: best.digest, root: best.settlement.root },
-        "a quorum signed content this node did not compute; submitting it anyway is left to others",
+      this.o.alerts.raise(
+        "settlement_mismatch",
+        `${next}:${best.digest}`,
+        "a quorum signed a settlement this node did not compute; not submitting it",
+        {
+          epoch: Number(next),
+          quorumDigest: best.digest,
+          quorumRoot: best.settlement.root,
+          quorumTotals: best.settlement.cumulativeTotals.map(String),
+          quorumSigners: best.signers,
+          ownRoot: content.root,
+          ownTotals: content.cumulativeTotals.map(String),
+        },
       );
       this.done(`epoch ${next}: the quorum group differs from this node's settlement`, true);
       return;
@@ -216,6 +262,70 @@ export class Duties {
     }
   }
 
+  /** Compares the settlement on chain for `epoch` with this node's computation; alerts when they differ. */
+  private async watch(epoch: bigint): Promise<void> {
+    const { tributary, store, alerts, log } = this.o;
+    const onChain = await onChainSettlement(tributary, { epoch });
+    if (!onChain) return;
+    const key = `${epoch}:${onChain.root}:${onChain.transactionHash}`;
+    if (this.watched === key) return;
+    let own = await store.computed(epoch);
+    if (!own) {
+      await this.o.computer.compute(epoch);
+      own = (await store.computed(epoch))!;
+    }
+    this.watched = key;
+    if (sameContent(onChain, own)) {
+      log.debug({ epoch: Number(epoch), root: own.root }, "the settlement on chain is the one this node computes");
+      return;
+    }
+    alerts.raise(
+      "settlement_mismatch",
+      `${epoch}:${onChain.transactionHash}`,
+      "the settlement on chain differs from this node's computation; it can be vetoed during its challenge period",
+      {
+        epoch: Number(epoch),
+        onChainRoot: onChain.root,
+        onChainTotals: onChain.cumulativeTotals.map(String),
+        onChainDataUri: onChain.dataUri,
+        activatesAt: String(onChain.activatesAt),
+        transactionHash: onChain.transactionHash,
+        ownRoot: own.root,
+        ownTotals: own.cumulativeTotals.map(String),
+        ownDataUri: own.dataUri,
+      },
+    );
+  }
+
+  /** Whether the chain's allocation parameters for `epoch` match the pinned ones; alerts when not. */
+  private async paramsAgree(epoch: bigint): Promise<boolean> {
+    const expected = this.o.expectAllocation;
+    const fields = Object.keys(expected) as (keyof typeof expected)[];
+    if (fields.length === 0) return true;
+    const actual = await withRetry(`allocationParamsAt(${epoch})`, () =>
+      this.o.tributary.distributor.allocationParamsAt(epoch),
+    );
+    const differing = fields.filter((f) =>
+      f === "treasury"
+        ? String(expected.treasury).toLowerCase() !== actual.treasury.toLowerCase()
+        : expected[f] !== actual[f],
+    );
+    if (differing.length === 0) return true;
+    this.o.alerts.raise(
+      "allocation_params_mismatch",
+      String(epoch),
+      "refusing to sign: the chain's allocation parameters for this epoch differ from the pinned expectAllocation",
+      {
+        epoch: Number(epoch),
+        fields: differing,
+        expected: Object.fromEntries(differing.map((f) => [f, String(expected[f])])),
+        actual: Object.fromEntries(differing.map((f) => [f, String(actual[f])])),
+      },
+    );
+    this.done(`epoch ${epoch}: allocation parameters differ from expectAllocation; not signing`, true);
+    return false;
+  }
+
   private async signAndPublish(settlement: Omit<PublishedSettlement, "dataUriHash">): Promise<void> {
     const { tributary, validator, protection, metrics, log } = this.o;
     const digest = await tributary.distributor.settlementDigest(
@@ -223,13 +333,11 @@ export class Duties {
     );
     const claim = await protection.claim({ ...settlement, digest });
     if (!claim.allowed) {
-      if (!this.alerted.has(settlement.epoch)) {
-        this.alerted.add(settlement.epoch);
-        metrics.alerts.inc({ kind: "conflicting_signature" });
-      }
-      log.error(
+      this.o.alerts.raise(
+        "conflicting_signature",
+        String(settlement.epoch),
+        "refusing to sign: this node already signed other content for this epoch (signing both would be equivocation)",
         {
-          alert: "conflicting_signature",
           epoch: Number(settlement.epoch),
           refusedDigest: digest,
           refusedRoot: settlement.root,
@@ -239,7 +347,6 @@ export class Duties {
           signedDataUri: claim.existing.dataUri,
           signedAt: claim.existing.signedAt,
         },
-        "refusing to sign: this node already signed other content for this epoch (signing both would be equivocation)",
       );
       return;
     }

@@ -13,6 +13,10 @@ import { openDatabase } from "./db.js";
 import { Duties } from "./duties.js";
 import { loadKeystore } from "./keystore.js";
 import { SigningProtection } from "./protection.js";
+import { Alerts } from "./alerts.js";
+import { AllocationStore } from "./allocationStore.js";
+import { EpochComputer } from "./compute.js";
+import { MemoryIndex } from "./memoryIndex.js";
 import { NodeMetrics, startServer } from "./server.js";
 
 const USAGE =
@@ -103,7 +107,21 @@ async function main(): Promise<void> {
   const metrics = new NodeMetrics();
   const lastSigned = await protection.lastSignedEpoch();
   if (lastSigned !== undefined) metrics.lastSignedEpoch.set(Number(lastSigned));
+  const index = new MemoryIndex(tributary);
+  const store = await AllocationStore.open(db);
+  const computer = new EpochComputer({ tributary, events: index, store });
+  const alerts = new Alerts({
+    log,
+    metrics,
+    ...(config.alertWebhook ? { webhook: config.alertWebhook } : {}),
+    node: { validator: validatorAddress ?? null },
+  });
   const duties = new Duties({
+    index,
+    store,
+    computer,
+    alerts,
+    expectAllocation: config.expectAllocation,
     tributary,
     ...(validator ? { validator } : {}),
     ...(submitter ? { submitter } : {}),

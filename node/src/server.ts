@@ -1,6 +1,7 @@
 /** The node's HTTP endpoints (node:http): /healthz, /readyz and /metrics (Prometheus, prom-client). */
 import { createServer, type Server } from "node:http";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { ALERT_KINDS } from "./alerts.js";
 
 /** The node's metrics, on their own registry. */
 export class NodeMetrics {
@@ -31,9 +32,32 @@ export class NodeMetrics {
     help: "The chain head last seen",
     registers: [this.registry],
   });
+  readonly indexedBlock = new Gauge({
+    name: "tributary_node_indexed_block",
+    help: "The last confirmed block the node's index holds",
+    registers: [this.registry],
+  });
+  readonly headLag = new Gauge({
+    name: "tributary_node_head_lag_blocks",
+    help: "Blocks between the chain head and the last indexed block (at least the configured confirmations)",
+    registers: [this.registry],
+  });
+  readonly indexedEvents = new Counter({
+    name: "tributary_node_indexed_events_total",
+    help: "Suite events this process added to its index",
+    registers: [this.registry],
+  });
+  readonly reorgs = new Counter({
+    name: "tributary_node_reorgs_total",
+    help: "Reorganisations the index detected and rolled back",
+    registers: [this.registry],
+  });
   readonly alerts = new Counter({
     name: "tributary_node_alerts_total",
-    help: "Alerts raised, by kind (conflicting_signature: refused to sign other content for a signed epoch)",
+    help:
+      "Alerts raised, by kind: conflicting_signature (refused to sign other content for a signed epoch), " +
+      "settlement_mismatch (a settlement on chain or signed by a quorum differs from this node's), " +
+      "allocation_params_mismatch (the chain's allocation parameters differ from the pinned ones; not signed)",
     labelNames: ["kind"],
     registers: [this.registry],
   });
@@ -46,7 +70,7 @@ export class NodeMetrics {
   constructor() {
     this.lastSettledEpoch.set(-1);
     this.lastSignedEpoch.set(-1);
-    this.alerts.inc({ kind: "conflicting_signature" }, 0);
+    for (const kind of ALERT_KINDS) this.alerts.inc({ kind }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: "tributary_node_" });
   }
 }

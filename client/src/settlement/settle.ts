@@ -340,7 +340,7 @@ async function submitOnce(
  */
 export function buildArtifact(
   tributary: TributaryContracts,
-  settlement: EpochSettlement,
+  settlement: Pick<EpochSettlement, "epoch" | "computation" | "tree">,
   dataUri: string,
   submissionTransaction: string | undefined,
 ): SettlementArtifact {

@@ -2,13 +2,12 @@
  * tributary-node: the validator daemon. `tributary-node --config <file>` (or `npm run node -- --config <file>`).
  * Runs without Hardhat: an ethers JsonRpcProvider and the client package.
  */
-import { open, rm, readFile, mkdir } from "node:fs/promises";
-import path from "node:path";
 import { JsonRpcProvider, type Signer } from "ethers";
 import { pino } from "pino";
 import { connectTributary } from "../../client/index.js";
 import { loadDeployment } from "../../client/node/index.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { lockDataDir } from "./lock.js";
 import { openDatabase } from "./db.js";
 import { Duties } from "./duties.js";
 import { loadKeystore } from "./keystore.js";
@@ -37,37 +36,6 @@ function parseArgs(argv: string[]): { config?: string } {
     } else throw new ConfigError(`unknown argument "${a}"; ${USAGE}`);
   }
   return out;
-}
-
-/** One node per data directory: a lock file holding the pid, taken over when that process is gone. */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  await mkdir(dataDir, { recursive: true });
-  const file = path.join(dataDir, "node.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(file, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new ConfigError(`dataDir ${dataDir} is in use by process ${pid} (${file})`);
-      }
-      await rm(file, { force: true });
-    }
-  }
-  throw new ConfigError(`cannot lock dataDir ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function main(): Promise<void> {

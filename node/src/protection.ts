@@ -2,7 +2,7 @@
  * Signing protection: the node records what it signs for each epoch in its database (PGlite on disk,
  * or a PostgreSQL server) before it signs, and refuses to sign different content for an epoch it signed.
  */
-import type { Database } from "./db.js";
+import type { Database, Queryable } from "./db.js";
 
 /** What the node signs for one epoch. */
 export interface SignedRecord {
@@ -59,24 +59,9 @@ export class SigningProtection {
    */
   async claim(record: SignedRecord): Promise<ClaimResult> {
     return this.db.transaction(async (tx) => {
-      const found = await tx.query<Row>(
-        "SELECT epoch::text AS epoch, digest, root, totals, data_uri, deadline::text AS deadline, signed_at " +
-          "FROM signed_settlements WHERE epoch = $1 FOR UPDATE",
-        [record.epoch.toString()],
-      );
-      const existing = found.rows[0];
+      const existing = await lockedRecord(tx, record.epoch);
       if (!existing) {
-        await tx.query(
-          "INSERT INTO signed_settlements (epoch, digest, root, totals, data_uri, deadline) VALUES ($1, $2, $3, $4, $5, $6)",
-          [
-            record.epoch.toString(),
-            record.digest.toLowerCase(),
-            record.root.toLowerCase(),
-            totalsText(record.cumulativeTotals),
-            record.dataUri,
-            record.deadline.toString(),
-          ],
-        );
+        await insertRecord(tx, record);
         return { allowed: true, reason: "new" } as const;
       }
       if (existing.digest === record.digest.toLowerCase()) return { allowed: true, reason: "same-digest" } as const;
@@ -106,6 +91,45 @@ export class SigningProtection {
     return found.rows[0] ? fromRow(found.rows[0]) : undefined;
   }
 
+  /** Every record, by epoch. */
+  async all(): Promise<(SignedRecord & { signedAt: Date })[]> {
+    const found = await this.db.query<Row>(
+      "SELECT epoch::text AS epoch, digest, root, totals, data_uri, deadline::text AS deadline, signed_at " +
+        "FROM signed_settlements ORDER BY epoch",
+    );
+    return found.rows.map(fromRow);
+  }
+
+  /**
+   * Adds records in one transaction (see {@link importProtection}): refuses, writing nothing, when an
+   * epoch already holds other content.
+   */
+  async merge(records: readonly SignedRecord[]): Promise<{ added: number; unchanged: number }> {
+    return this.db.transaction(async (tx) => {
+      let added = 0;
+      let unchanged = 0;
+      for (const record of records) {
+        const existing = await lockedRecord(tx, record.epoch);
+        if (!existing) {
+          await insertRecord(tx, record);
+          added += 1;
+        } else if (
+          existing.root === record.root.toLowerCase() &&
+          existing.totals === totalsText(record.cumulativeTotals) &&
+          existing.data_uri === record.dataUri
+        ) {
+          unchanged += 1;
+        } else {
+          throw new ProtectionImportError(
+            `epoch ${record.epoch}: this database signed root ${existing.root}, the record signed ${record.root}; ` +
+              "the validator signed two settlements for one epoch. Nothing was imported.",
+          );
+        }
+      }
+      return { added, unchanged };
+    });
+  }
+
   /** The highest epoch signed, if any. */
   async lastSignedEpoch(): Promise<bigint | undefined> {
     const found = await this.db.query<{ epoch: string | null }>(
@@ -114,6 +138,150 @@ export class SigningProtection {
     const epoch = found.rows[0]?.epoch;
     return epoch ? BigInt(epoch) : undefined;
   }
+}
+
+/**
+ * The portable form of a node's signing-protection record, for moving a validator to a new machine
+ * (after EIP-3076's interchange format for Ethereum validators): which content the validator signed
+ * for each epoch, for one validator of one deployment.
+ */
+export interface ProtectionInterchange {
+  format: "tributary-signing-protection";
+  version: 1;
+  chainId: string;
+  distributor: string;
+  validator: string;
+  records: {
+    epoch: string;
+    digest: string;
+    root: string;
+    cumulativeTotals: string[];
+    dataUri: string;
+    deadline: string;
+    signedAt: string;
+  }[];
+}
+
+/** The record cannot be imported: it belongs elsewhere, is malformed, or contradicts this database. */
+export class ProtectionImportError extends Error {
+  override name = "ProtectionImportError";
+}
+
+/** Whose record a database holds, checked on import. */
+export interface ProtectionOwner {
+  chainId: string;
+  distributor: string;
+  validator: string;
+}
+
+/** Every signed record, as an interchange document. */
+export async function exportProtection(
+  protection: SigningProtection,
+  owner: ProtectionOwner,
+): Promise<ProtectionInterchange> {
+  const records = await protection.all();
+  return {
+    format: "tributary-signing-protection",
+    version: 1,
+    chainId: owner.chainId,
+    distributor: owner.distributor.toLowerCase(),
+    validator: owner.validator.toLowerCase(),
+    records: records.map((r) => ({
+      epoch: r.epoch.toString(),
+      digest: r.digest,
+      root: r.root,
+      cumulativeTotals: r.cumulativeTotals.map(String),
+      dataUri: r.dataUri,
+      deadline: r.deadline.toString(),
+      signedAt: r.signedAt.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Merges an interchange document into `protection`, in one transaction: epochs it lacks are added,
+ * epochs holding the same content are kept, and an epoch holding other content stops the import with
+ * nothing written (the validator signed both: that is equivocation already, for an operator to resolve).
+ * @returns how many epochs were added and how many were already there.
+ */
+export async function importProtection(
+  protection: SigningProtection,
+  owner: ProtectionOwner,
+  document: unknown,
+): Promise<{ added: number; unchanged: number }> {
+  const doc = parseInterchange(document);
+  for (const [field, mine] of [
+    ["chainId", owner.chainId],
+    ["distributor", owner.distributor.toLowerCase()],
+    ["validator", owner.validator.toLowerCase()],
+  ] as const) {
+    if (doc[field].toLowerCase() !== mine.toLowerCase()) {
+      throw new ProtectionImportError(`the record is for ${field} ${doc[field]}, this node is ${mine}; not imported`);
+    }
+  }
+  return protection.merge(
+    doc.records.map((r) => ({
+      epoch: BigInt(r.epoch),
+      digest: r.digest,
+      root: r.root,
+      cumulativeTotals: r.cumulativeTotals.map((t) => BigInt(t)),
+      dataUri: r.dataUri,
+      deadline: BigInt(r.deadline),
+    })),
+  );
+}
+
+function parseInterchange(document: unknown): ProtectionInterchange {
+  const d = document as Partial<ProtectionInterchange> | null;
+  if (typeof d !== "object" || d === null || d.format !== "tributary-signing-protection") {
+    throw new ProtectionImportError('not a signing-protection record (format must be "tributary-signing-protection")');
+  }
+  if (d.version !== 1) throw new ProtectionImportError(`unsupported record version ${String(d.version)}; expected 1`);
+  for (const field of ["chainId", "distributor", "validator"] as const) {
+    if (typeof d[field] !== "string") throw new ProtectionImportError(`the record lacks ${field}`);
+  }
+  if (!Array.isArray(d.records)) throw new ProtectionImportError("the record lacks its records array");
+  const whole = /^\d+$/;
+  const hex32 = /^0x[0-9a-fA-F]{64}$/;
+  d.records.forEach((r, i) => {
+    const ok =
+      typeof r === "object" &&
+      r !== null &&
+      whole.test(String(r.epoch)) &&
+      hex32.test(String(r.digest)) &&
+      hex32.test(String(r.root)) &&
+      Array.isArray(r.cumulativeTotals) &&
+      r.cumulativeTotals.every((t) => whole.test(String(t))) &&
+      typeof r.dataUri === "string" &&
+      whole.test(String(r.deadline));
+    if (!ok)
+      throw new ProtectionImportError(`record ${i} is malformed (epoch, digest, root, totals, dataUri, deadline)`);
+  });
+  return d as ProtectionInterchange;
+}
+
+/** The epoch's row, locked until the transaction ends. */
+async function lockedRecord(tx: Queryable, epoch: bigint): Promise<Row | undefined> {
+  const found = await tx.query<Row>(
+    "SELECT epoch::text AS epoch, digest, root, totals, data_uri, deadline::text AS deadline, signed_at " +
+      "FROM signed_settlements WHERE epoch = $1 FOR UPDATE",
+    [epoch.toString()],
+  );
+  return found.rows[0];
+}
+
+async function insertRecord(tx: Queryable, record: SignedRecord): Promise<void> {
+  await tx.query(
+    "INSERT INTO signed_settlements (epoch, digest, root, totals, data_uri, deadline) VALUES ($1, $2, $3, $4, $5, $6)",
+    [
+      record.epoch.toString(),
+      record.digest.toLowerCase(),
+      record.root.toLowerCase(),
+      totalsText(record.cumulativeTotals),
+      record.dataUri,
+      record.deadline.toString(),
+    ],
+  );
 }
 
 function totalsText(totals: readonly bigint[]): string {

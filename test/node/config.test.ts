@@ -1,0 +1,73 @@
+import { expect } from "chai";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError, loadConfig } from "../../node/src/config.js";
+
+describe("tributary-node: configuration", function () {
+  let work: string;
+  let file: string;
+  const base = { rpcUrl: "http://127.0.0.1:8545", deployment: "deployment.json", dataDir: "data" };
+  const write = (fields: Record<string, unknown>) => writeFile(file, JSON.stringify({ ...base, ...fields }));
+  const refused = async (env: NodeJS.ProcessEnv, pattern: RegExp) => {
+    const error = await loadConfig(file, env).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error, `expected ${pattern}`).to.be.instanceOf(ConfigError);
+    expect((error as Error).message).to.match(pattern);
+  };
+  before(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), "tributary-config-"));
+    file = path.join(work, "node.json");
+  });
+  after(() => rm(work, { recursive: true, force: true }));
+
+  it("defaults: embedded database, default policies, nothing pinned", async function () {
+    await write({});
+    const config = await loadConfig(file, {});
+    expect(config.database).to.equal(undefined);
+    expect(config.policies).to.deep.equal({});
+    expect(config.expectAllocation).to.deep.equal({});
+    expect(config.dataDir).to.equal(path.join(work, "data"));
+  });
+
+  it("reads the database, policies, gateway, webhook and pinned parameters, from the file or the environment", async function () {
+    await write({
+      database: "postgres://tributary:secret@127.0.0.1:5432/node",
+      contributionPolicy: "./policies/mine.mjs",
+      batchPolicy: "some-package/policy",
+      ipfsGateway: "http://127.0.0.1:8080/ipfs/",
+      alertWebhook: "https://alerts.example/hook",
+      expectAllocation: { protocolFeeBps: 500, treasury: "0x00000000000000000000000000000000000000aa" },
+    });
+    const config = await loadConfig(file, { TRIBUTARY_NODE_EXPECT_ALLOCATION: '{"validatorShareBps":"2000"}' });
+    expect(config.database).to.equal("postgres://tributary:secret@127.0.0.1:5432/node");
+    expect(config.policies).to.deep.equal({
+      contribution: path.join(work, "policies", "mine.mjs"),
+      batch: "some-package/policy",
+    });
+    expect(config.ipfsGateway).to.equal("http://127.0.0.1:8080/ipfs/");
+    expect(config.alertWebhook).to.equal("https://alerts.example/hook");
+    // The environment replaces the whole field.
+    expect(config.expectAllocation).to.deep.equal({ validatorShareBps: 2000n });
+  });
+
+  it("refuses bad values with a line naming the field", async function () {
+    await write({ database: "mysql://x" });
+    await refused({}, /database \(config\) must be a postgres:\/\/ URL/);
+    await write({ alertWebhook: "ftp://x" });
+    await refused({}, /alertWebhook \(config\) must be an http\(s\) URL/);
+    await write({ expectAllocation: { protocolFeeBps: -1 } });
+    await refused({}, /expectAllocation\.protocolFeeBps \(config\) must be a whole number/);
+    await write({ expectAllocation: { feeBps: 1 } });
+    await refused({}, /unknown field expectAllocation\.feeBps/);
+    await write({});
+    await refused(
+      { TRIBUTARY_NODE_EXPECT_ALLOCATION: "{not json" },
+      /\$TRIBUTARY_NODE_EXPECT_ALLOCATION\) must be a JSON object/,
+    );
+    await write({ gossip: true });
+    await refused({}, /unknown config field "gossip"/);
+  });
+});

@@ -29,7 +29,7 @@ import type { Alerts } from "./alerts.js";
 import type { AllocationStore } from "./allocationStore.js";
 import type { EpochComputer, NodeIndex, NodeSettlement } from "./compute.js";
 import type { NodeConfig } from "./config.js";
-import type { SigningProtection } from "./protection.js";
+import type { SignedRecord, SigningProtection } from "./protection.js";
 import type { NodeMetrics, Readiness } from "./server.js";
 
 export interface DutiesOptions {
@@ -163,11 +163,14 @@ export class Duties {
       );
     }
     const settlement = this.computed;
+    // After a veto the same root may return, but never under a vetoed data URI: every node derives the
+    // same new one from the number of vetoes of the epoch.
+    const vetoes = await this.vetoesOf(next);
     const content = {
       epoch: next,
       root: settlement.tree.root,
       cumulativeTotals: settlement.computation.cumulativeTotals,
-      dataUri: settlement.dataUri,
+      dataUri: vetoes === 0 ? settlement.dataUri : `${settlement.dataUri}#attempt-${vetoes + 1}`,
     };
 
     // 3. Sign and publish (validator nodes whose pinned parameters hold).
@@ -275,7 +278,8 @@ export class Duties {
       own = (await store.computed(epoch))!;
     }
     this.watched = key;
-    if (sameContent(onChain, own)) {
+    // A settlement resubmitted after a veto carries the node's data URI with an attempt suffix.
+    if (sameContent({ ...onChain, dataUri: onChain.dataUri.replace(/#attempt-\d+$/, "") }, own)) {
       log.debug({ epoch: Number(epoch), root: own.root }, "the settlement on chain is the one this node computes");
       return;
     }
@@ -294,6 +298,36 @@ export class Duties {
         ownTotals: own.cumulativeTotals.map(String),
         ownDataUri: own.dataUri,
       },
+    );
+  }
+
+  /** SettlementVetoed events of `epoch` on chain. */
+  private async vetoesOf(epoch: bigint): Promise<number> {
+    const { distributor, deployment } = this.o.tributary;
+    const logs = await withRetry("eth_getLogs SettlementVetoed", () =>
+      distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
+    );
+    return logs.length;
+  }
+
+  /** Whether governance vetoed exactly `record`: a submission of its content, then a veto of its root. */
+  private async wasVetoed(record: SignedRecord): Promise<boolean> {
+    const { distributor, deployment } = this.o.tributary;
+    const [submitted, vetoed] = await Promise.all([
+      withRetry("eth_getLogs SettlementSubmitted", () =>
+        distributor.queryFilter(distributor.filters.SettlementSubmitted(record.epoch), deployment.deployBlock),
+      ),
+      withRetry("eth_getLogs SettlementVetoed", () =>
+        distributor.queryFilter(distributor.filters.SettlementVetoed(record.epoch), deployment.deployBlock),
+      ),
+    ]);
+    const position = (log: { blockNumber: number; index: number }) => log.blockNumber * 1e6 + log.index;
+    return submitted.some(
+      (s) =>
+        sameContent(
+          { root: s.args.root, cumulativeTotals: [...s.args.cumulativeTotals], dataUri: s.args.dataUri },
+          record,
+        ) && vetoed.some((v) => v.args.root.toLowerCase() === record.root.toLowerCase() && position(v) > position(s)),
     );
   }
 
@@ -332,26 +366,38 @@ export class Duties {
       settlementData({ ...settlement, dataUriHash: keccak256(toUtf8Bytes(settlement.dataUri)) }),
     );
     const claim = await protection.claim({ ...settlement, digest });
+    let reason: string = claim.allowed ? claim.reason : "after-veto";
     if (!claim.allowed) {
-      this.o.alerts.raise(
-        "conflicting_signature",
-        String(settlement.epoch),
-        "refusing to sign: this node already signed other content for this epoch (signing both would be equivocation)",
-        {
-          epoch: Number(settlement.epoch),
-          refusedDigest: digest,
-          refusedRoot: settlement.root,
-          refusedDataUri: settlement.dataUri,
-          signedDigest: claim.existing.digest,
-          signedRoot: claim.existing.root,
-          signedDataUri: claim.existing.dataUri,
-          signedAt: claim.existing.signedAt,
-        },
+      // Other content was signed for this epoch. That is allowed only when governance vetoed it.
+      const superseded =
+        (await this.wasVetoed(claim.existing)) &&
+        (await protection.supersedeVetoed(claim.existing, { ...settlement, digest }));
+      if (!superseded) {
+        this.o.alerts.raise(
+          "conflicting_signature",
+          String(settlement.epoch),
+          "refusing to sign: this node already signed other content for this epoch (signing both would be equivocation)",
+          {
+            epoch: Number(settlement.epoch),
+            refusedDigest: digest,
+            refusedRoot: settlement.root,
+            refusedDataUri: settlement.dataUri,
+            signedDigest: claim.existing.digest,
+            signedRoot: claim.existing.root,
+            signedDataUri: claim.existing.dataUri,
+            signedAt: claim.existing.signedAt,
+          },
+        );
+        return;
+      }
+      reason = "after-veto";
+      log.warn(
+        { epoch: Number(settlement.epoch), vetoedRoot: claim.existing.root, vetoedDataUri: claim.existing.dataUri },
+        "governance vetoed what this node signed for the epoch; signing the new settlement",
       );
-      return;
     }
     log.info(
-      { epoch: Number(settlement.epoch), digest, deadline: String(settlement.deadline), protection: claim.reason },
+      { epoch: Number(settlement.epoch), digest, deadline: String(settlement.deadline), protection: reason },
       "signing",
     );
     const board = this.board.connect(validator!) as SettlementBoard;

@@ -32,6 +32,16 @@ CREATE TABLE IF NOT EXISTS signed_settlements (
   data_uri TEXT NOT NULL,
   deadline NUMERIC(78, 0) NOT NULL,
   signed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS vetoed_signatures (
+  epoch NUMERIC(78, 0) NOT NULL,
+  digest TEXT NOT NULL,
+  root TEXT NOT NULL,
+  totals TEXT NOT NULL,
+  data_uri TEXT NOT NULL,
+  deadline NUMERIC(78, 0) NOT NULL,
+  signed_at TIMESTAMPTZ NOT NULL,
+  superseded_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )`;
 
 interface Row {
@@ -89,6 +99,27 @@ export class SigningProtection {
       [epoch.toString()],
     );
     return found.rows[0] ? fromRow(found.rows[0]) : undefined;
+  }
+
+  /**
+   * Replaces the epoch's record by `record` in one transaction, keeping the old one in
+   * `vetoed_signatures`: for the caller to use once governance vetoed exactly the recorded content, after
+   * which signing other content for the epoch is not equivocation (docs/signatures.md). Refused when the
+   * record changed since the caller read it.
+   */
+  async supersedeVetoed(vetoed: SignedRecord, record: SignedRecord): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const existing = await lockedRecord(tx, record.epoch);
+      if (!existing || existing.digest !== vetoed.digest.toLowerCase()) return false;
+      await tx.query(
+        "INSERT INTO vetoed_signatures (epoch, digest, root, totals, data_uri, deadline, signed_at) " +
+          "SELECT epoch, digest, root, totals, data_uri, deadline, signed_at FROM signed_settlements WHERE epoch = $1",
+        [record.epoch.toString()],
+      );
+      await tx.query("DELETE FROM signed_settlements WHERE epoch = $1", [record.epoch.toString()]);
+      await insertRecord(tx, record);
+      return true;
+    });
   }
 
   /** Every record, by epoch. */

@@ -19,6 +19,7 @@ import {
   connectTributary,
   devChainWaitUntil,
   hashFileBytes,
+  listAttributionBatches,
   proposeBatch,
   register,
   type AttributionRecord,
@@ -287,7 +288,6 @@ describe("on chain: the batch policy, VotingDuty and the record inbox", function
     await attestBatch(as(v3), { batchId: final.batchId, support: true });
     expect(await reader.ledger.batchStatus(final.batchId)).to.equal(2n); // Final
     const policy = onChainRulesPolicy({ tributary: reader, log: silent });
-    const { listAttributionBatches } = await import("../../client/index.js");
     const context = {
       tributary: reader,
       validator: await node.getAddress(),

@@ -16,6 +16,9 @@ import { Alerts } from "./alerts.js";
 import { AllocationStore } from "./allocationStore.js";
 import { EpochComputer } from "./compute.js";
 import { MemoryIndex } from "./memoryIndex.js";
+import { ProposalDuty, RecordInbox, handleRecordGet, handleRecordsPost } from "./inbox.js";
+import { PolicyLoadError, loadPolicies } from "./policies/load.js";
+import { VotingDuty, registerVotingMetrics } from "./voting.js";
 import { NodeMetrics, startServer } from "./server.js";
 
 const USAGE =
@@ -100,7 +103,27 @@ async function main(): Promise<void> {
     confirmations: config.confirmations,
     signatureLifetimeSeconds: config.signatureLifetimeSeconds,
   });
-  const { server, url } = await startServer(config.listen, metrics, () => duties.readiness);
+  const votingMetrics = registerVotingMetrics(metrics.registry);
+  const policies = await loadPolicies(config.policies, {
+    tributary,
+    log,
+    ...(config.ipfsGateway ? { ipfsGateway: config.ipfsGateway } : {}),
+  });
+  const inbox = await RecordInbox.open(db);
+  const voting = validator
+    ? new VotingDuty({ tributary, validator, policies, log: log.child({ duty: "voting" }), metrics: votingMetrics })
+    : undefined;
+  const proposals = validator
+    ? new ProposalDuty({ tributary, validator, inbox, log: log.child({ duty: "proposals" }), metrics: votingMetrics })
+    : undefined;
+  const { server, url } = await startServer(
+    config.listen,
+    metrics,
+    () => duties.readiness,
+    validator
+      ? { post: (body) => handleRecordsPost(inbox, body), get: (outputId) => handleRecordGet(inbox, outputId) }
+      : undefined,
+  );
   log.info(
     {
       url,
@@ -139,6 +162,19 @@ async function main(): Promise<void> {
       if (/ECONNREFUSED|network|timeout/i.test(String((error as Error).message))) duties.readiness.connected = false;
       log.warn({ err: error }, "step failed; retrying next poll");
     }
+    // Votes, attestations and proposals share the key's nonces with the settlement duty: one at a time.
+    for (const [name, duty] of [
+      ["voting", voting],
+      ["proposals", proposals],
+    ] as const) {
+      if (!duty || stopping) continue;
+      try {
+        await duty.step();
+      } catch (error) {
+        metrics.stepErrors.inc();
+        log.warn({ err: error, duty: name }, "step failed; retrying next poll");
+      }
+    }
     if (stopping) break;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, config.pollIntervalMs);
@@ -158,6 +194,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`tributary-node: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}`);
-  process.exit(1);
+  // A configuration the node cannot run with exits 2 with one line; anything else exits 1 with its stack.
+  const configuration = error instanceof ConfigError || error instanceof PolicyLoadError;
+  console.error(`tributary-node: ${configuration ? error.message : ((error as Error).stack ?? error)}`);
+  process.exit(configuration ? 2 : 1);
 });

@@ -83,18 +83,67 @@ export interface Readiness {
   detail: string;
 }
 
+/** The record inbox's handlers (node/src/inbox.ts), absent on a keyless node. */
+export interface RecordRoutes {
+  post(body: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
+  get(outputId: string): Promise<{ status: number; json: Record<string, unknown> }>;
+}
+
+/** Largest accepted request body: 1 000 records of 8 entries fit well within it. */
+const MAX_BODY_BYTES = 1 << 20;
+
 /** Starts the server on `host:port` and resolves once it listens. */
 export async function startServer(
   listen: { host: string; port: number },
   metrics: NodeMetrics,
   readiness: () => Readiness,
+  records?: RecordRoutes,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
-    const url = (request.url ?? "/").split("?")[0];
+    const url = (request.url ?? "/").split("?")[0]!;
     const json = (status: number, body: unknown) => {
       response.writeHead(status, { "content-type": "application/json" });
       response.end(JSON.stringify(body) + "\n");
     };
+    const answer = (promise: Promise<{ status: number; json: Record<string, unknown> }>) =>
+      promise.then(
+        ({ status, json: body }) => json(status, body),
+        (error: Error) => json(500, { code: "INTERNAL", message: error.message }),
+      );
+    if (url === "/v1/records" || url.startsWith("/v1/records/")) {
+      if (!records) {
+        return json(503, { code: "NO_VALIDATOR_KEY", message: "this node has no validator key; it proposes nothing" });
+      }
+      if (request.method === "GET" && url.startsWith("/v1/records/")) {
+        return void answer(records.get(decodeURIComponent(url.slice("/v1/records/".length))));
+      }
+      if (request.method !== "POST" || url !== "/v1/records") {
+        return json(405, { code: "METHOD_NOT_ALLOWED", message: "POST /v1/records or GET /v1/records/<outputId>" });
+      }
+      if (!/^application\/json\b/i.test(request.headers["content-type"] ?? "")) {
+        return json(415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "send the records as application/json" });
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      request.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          json(413, { code: "BODY_TOO_LARGE", message: `the body exceeds ${MAX_BODY_BYTES} bytes` });
+          request.destroy();
+        } else chunks.push(chunk);
+      });
+      request.on("end", () => {
+        if (size > MAX_BODY_BYTES) return;
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        } catch (error) {
+          return json(400, { code: "INVALID_JSON", message: `the body is not JSON: ${(error as Error).message}` });
+        }
+        void answer(records.post(body));
+      });
+      return;
+    }
     if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: "method not allowed" });
     if (url === "/healthz") return json(200, { status: "ok", pid: process.pid });
     if (url === "/readyz") {
@@ -112,7 +161,7 @@ export async function startServer(
       );
       return;
     }
-    json(404, { error: "not found", endpoints: ["/healthz", "/readyz", "/metrics"] });
+    json(404, { error: "not found", endpoints: ["/healthz", "/readyz", "/metrics", "/v1/records"] });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

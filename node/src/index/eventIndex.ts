@@ -171,30 +171,30 @@ export class EventIndex {
    * contribution those batches' records name, its registration and its votes.
    */
   async epochSlice(epoch: bigint): Promise<TributaryEvent[]> {
+    // Every lookup goes through an index (`= ANY(ARRAY(...))` keeps the planner from hashing a whole kind).
     const sql = `
       WITH batches AS (
         SELECT subject FROM index_events WHERE kind = 'BatchDecided' AND epoch = $1
       ), decided AS (
         SELECT subject FROM index_events WHERE kind = 'ContributionDecided' AND epoch = $1
       ), named AS (
-        SELECT DISTINCT contribution_id FROM index_records WHERE batch_id IN (SELECT subject FROM batches)
+        SELECT DISTINCT contribution_id FROM index_records WHERE batch_id = ANY(ARRAY(SELECT subject FROM batches))
       ), slice AS (
-        SELECT block_number, log_index FROM index_events WHERE kind IN ('TokenAllowed', 'PoolCreated')
-        UNION
-        SELECT block_number, log_index FROM index_events
+        SELECT block_number, log_index, body FROM index_events WHERE kind IN ('TokenAllowed', 'PoolCreated')
+        UNION ALL
+        SELECT block_number, log_index, body FROM index_events
           WHERE kind IN ('Funded', 'ContributionDecided', 'BatchDecided') AND epoch = $1
-        UNION
-        SELECT block_number, log_index FROM index_events
-          WHERE kind IN ('BatchProposed', 'BatchAttested') AND subject IN (SELECT subject FROM batches)
-        UNION
-        SELECT block_number, log_index FROM index_events
-          WHERE kind = 'VoteCast' AND subject IN (SELECT subject FROM decided)
-        UNION
-        SELECT block_number, log_index FROM index_events
-          WHERE kind IN ('ContributionRegistered', 'VoteCast') AND subject IN (SELECT contribution_id FROM named)
+        UNION ALL
+        SELECT block_number, log_index, body FROM index_events
+          WHERE kind IN ('BatchProposed', 'BatchAttested') AND subject = ANY(ARRAY(SELECT subject FROM batches))
+        UNION ALL
+        SELECT block_number, log_index, body FROM index_events
+          WHERE kind = 'VoteCast' AND subject = ANY(ARRAY(SELECT subject FROM decided))
+        UNION ALL
+        SELECT block_number, log_index, body FROM index_events
+          WHERE kind IN ('ContributionRegistered', 'VoteCast') AND subject = ANY(ARRAY(SELECT contribution_id FROM named))
       )
-      SELECT e.body FROM slice JOIN index_events e USING (block_number, log_index)
-      ORDER BY e.block_number, e.log_index`;
+      SELECT DISTINCT ON (block_number, log_index) body FROM slice ORDER BY block_number, log_index`;
     return this.events(sql, [epoch.toString()]);
   }
 
@@ -205,9 +205,14 @@ export class EventIndex {
   async previouslyCountedOutputs(epoch: bigint, outputIds: readonly string[]): Promise<Set<string>> {
     if (outputIds.length === 0) return new Set();
     const { rows } = await this.db.query<{ output_id: string }>(
-      `SELECT DISTINCT r.output_id FROM index_records r
-       JOIN index_events d ON d.kind = 'BatchDecided' AND d.subject = r.batch_id
-       WHERE r.output_id = ANY(string_to_array($1, ',')) AND d.epoch < $2 AND (d.body->>'status')::int = $3`,
+      `WITH named AS MATERIALIZED (
+         SELECT output_id, batch_id FROM index_records WHERE output_id = ANY(string_to_array($1, ','))
+       ), final AS (
+         SELECT subject FROM index_events
+         WHERE kind = 'BatchDecided' AND subject = ANY(ARRAY(SELECT batch_id FROM named))
+           AND epoch < $2 AND (body->>'status')::int = $3
+       )
+       SELECT DISTINCT output_id FROM named WHERE batch_id IN (SELECT subject FROM final)`,
       [outputIds.map((id) => id.toLowerCase()).join(","), epoch.toString(), BatchStatus.Final],
     );
     return new Set(rows.map((row) => row.output_id));
@@ -280,8 +285,9 @@ export class EventIndex {
     if (!cursor) return undefined;
     const onChain = await retry(`eth_getBlockByNumber ${cursor.number}`, () => provider.getBlock(cursor.number));
     if (onChain?.hash === cursor.hash) return undefined;
+    // Sorted by the BIGINT column: `ORDER BY number` would sort the text it is selected as.
     const { rows } = await this.db.query<{ number: string; hash: string }>(
-      "SELECT number::text AS number, hash FROM index_blocks WHERE number < $1 ORDER BY number DESC",
+      "SELECT number::text AS number, hash FROM index_blocks WHERE number < $1 ORDER BY index_blocks.number DESC",
       [cursor.number],
     );
     for (const row of rows) {

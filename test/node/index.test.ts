@@ -149,7 +149,7 @@ describe("tributary-node: the event index", function () {
     let suite: DemoSuite;
     let connection: Awaited<ReturnType<typeof network.create>>;
     let provider: JsonRpcProvider;
-    let template: Promise<void>;
+    let template: Promise<void> | undefined;
     /** An output id counted in epoch 0 and proposed again, in a batch that became Final, in epoch 1. */
     const reproposed = id("round-0-output-2");
 
@@ -159,7 +159,11 @@ describe("tributary-node: the event index", function () {
       work = await mkdtemp(path.join(os.tmpdir(), "tributary-index-"));
       // A new PGlite directory takes seconds to initialise: one is made while the chain is seeded.
       template = openDatabase({ dataDir: work, name: "template" }).then((db) => db.close());
-      [chain, postgres] = await Promise.all([startHardhatNode(), startPostgres()]);
+      // Both start at once; whichever started is kept for the after hook even when the other fails.
+      const [startedChain, startedPostgres] = await Promise.allSettled([startHardhatNode(), startPostgres()]);
+      if (startedChain.status === "fulfilled") chain = startedChain.value;
+      if (startedPostgres.status === "fulfilled") postgres = startedPostgres.value;
+      for (const started of [startedChain, startedPostgres]) if (started.status === "rejected") throw started.reason;
       connection = await network.create({ network: "localhost", override: { url: chain.url } });
       // No response cache: the reorg test reads the same block numbers before and after a revert.
       provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true });
@@ -191,7 +195,7 @@ describe("tributary-node: the event index", function () {
     });
     after(async function () {
       provider?.destroy();
-      await Promise.all([chain?.stop(), postgres?.stop()]);
+      await Promise.all([chain?.stop(), postgres?.stop(), template?.catch(() => {})]);
       if (work) await rm(work, { recursive: true, force: true });
     });
 

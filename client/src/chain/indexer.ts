@@ -1,4 +1,4 @@
-import type { Provider } from "ethers";
+import type { Log, Provider } from "ethers";
 import type { TributaryContracts } from "./contracts.js";
 import { InvalidInputError, RpcError } from "../rules/errors.js";
 import { decodeEvent, settlementTopics } from "./events.js";
@@ -55,36 +55,52 @@ export async function indexEvents(
   }
   const toBlock = parameters.toBlock ?? head - confirmations;
   const { registry, ledger, distributor } = tributary.deployment;
-  const address = [registry, ledger, distributor];
   const events: TributaryEvent[] = [];
   let chunk = Math.max(1, parameters.chunkSize ?? 5_000);
 
   let start = fromBlock;
   while (start <= toBlock) {
-    const end = Math.min(toBlock, start + chunk - 1);
-    let logs;
-    try {
-      logs = await retry(`eth_getLogs ${start}-${end}`, () =>
-        provider.getLogs({ address, topics: [settlementTopics()], fromBlock: start, toBlock: end }),
-      );
-    } catch (error) {
-      if (end > start && isRangeTooLarge(error)) {
-        chunk = Math.max(1, Math.floor((end - start + 1) / 2));
-        continue;
-      }
-      throw error;
-    }
-    for (const log of logs) {
+    const read = await readLogRange(provider, tributary.deployment, start, Math.min(toBlock, start + chunk - 1), retry);
+    // A range the node refused stays refused: later chunks keep the smaller size.
+    chunk = read.toBlock - start + 1;
+    for (const log of read.logs) {
       const event = decodeEvent(log, { registry, ledger, distributor });
       if (event) events.push(event);
     }
-    parameters.onProgress?.({ fromBlock, toBlock, doneBlock: end, events: events.length });
-    start = end + 1;
+    parameters.onProgress?.({ fromBlock, toBlock, doneBlock: read.toBlock, events: events.length });
+    start = read.toBlock + 1;
   }
   events.sort(compareEvents);
   const block = await retry(`eth_getBlockByNumber ${toBlock}`, () => provider.getBlock(Math.max(toBlock, 0)));
   if (!block) throw new RpcError(`block ${toBlock} is not available from the node`);
   return { events, fromBlock, toBlock, toBlockTimestamp: BigInt(block.timestamp) };
+}
+
+/**
+ * Reads the suite's logs from `fromBlock` through `toBlock` in one `eth_getLogs`, halving the range
+ * while the node refuses it as too large. Returns the logs and the last block they cover.
+ * @example
+ * const { logs, toBlock } = await readLogRange(provider, deployment, 100, 5_099, (what, fn) => withRetry(what, fn));
+ */
+export async function readLogRange(
+  provider: Provider,
+  addresses: { registry: string; ledger: string; distributor: string },
+  fromBlock: number,
+  toBlock: number,
+  retry: <T>(what: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<{ logs: Log[]; toBlock: number }> {
+  const address = [addresses.registry, addresses.ledger, addresses.distributor];
+  for (let end = toBlock; ; ) {
+    try {
+      const logs = await retry(`eth_getLogs ${fromBlock}-${end}`, () =>
+        provider.getLogs({ address, topics: [settlementTopics()], fromBlock, toBlock: end }),
+      );
+      return { logs, toBlock: end };
+    } catch (error) {
+      if (end <= fromBlock || !isRangeTooLarge(error)) throw error;
+      end = fromBlock + Math.floor((end - fromBlock + 1) / 2) - 1;
+    }
+  }
 }
 
 /** Chain ids of local dev chains (Hardhat, Anvil), which mine on demand and never reorganise. */

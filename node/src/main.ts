@@ -15,7 +15,7 @@ import { SigningProtection } from "./protection.js";
 import { Alerts } from "./alerts.js";
 import { AllocationStore } from "./allocationStore.js";
 import { EpochComputer } from "./compute.js";
-import { MemoryIndex } from "./memoryIndex.js";
+import { EventIndex } from "./index/eventIndex.js";
 import { ProposalDuty, RecordInbox, handleRecordGet, handleRecordsPost } from "./inbox.js";
 import { PolicyLoadError, loadPolicies } from "./policies/load.js";
 import { VotingDuty, registerVotingMetrics } from "./voting.js";
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const metrics = new NodeMetrics();
   const lastSigned = await protection.lastSignedEpoch();
   if (lastSigned !== undefined) metrics.lastSignedEpoch.set(Number(lastSigned));
-  const index = new MemoryIndex(tributary);
+  const index = await EventIndex.open(db, deployment);
   const store = await AllocationStore.open(db);
   const computer = new EpochComputer({ tributary, events: index, store });
   const alerts = new Alerts({

@@ -54,6 +54,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 console.log("Starting a local chain, deploying Tributary and launching 4 validator nodes…");
 net = await ValidatorNetwork.launch({ directory: path.join(directory, "network"), stakes: VALIDATOR_STAKES, log });
 const network = net;
+console.log(`The network is up (${elapsed()}).`);
 let failed = false;
 try {
   failed = await run(network);

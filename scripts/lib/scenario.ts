@@ -266,9 +266,10 @@ export type RunValidatorRound = (round: ValidatorRound) => Promise<ValidatorActi
 /**
  * The scenario's validator work as rounds. Validators 1-3 accept the genuine contributions and reject
  * the spam; validator 4 dissents once, rejecting the first contribution. Validator 1 proposes the
- * batch, validator 4 rejects it, 2 and 3 attest it. Dissent is cast in an earlier round than the vote
- * that decides the item, because a decided item takes no more votes: with stakes 1000/800/600/400 and a
- * 2/3 quorum, no two of validators 1-3 decide an item alone.
+ * batch, validator 4 rejects it, 2 and 3 attest it. The vote that decides an item is cast in a round of
+ * its own: a decided item takes no more votes, and a vote estimated for gas before another one decided
+ * the item would run out of gas once it is the deciding one. With stakes 1000/800/600/400 and a 2/3
+ * quorum, no two of validators 1-3 decide an item alone.
  */
 export function validatorRounds(work: ValidatorWork): {
   votes: ValidatorRound[];
@@ -288,10 +289,8 @@ export function validatorRounds(work: ValidatorWork): {
         { validator: 0, actions: votes },
         { validator: 3, actions: dissent },
       ],
-      [
-        { validator: 1, actions: votes },
-        { validator: 2, actions: votes },
-      ],
+      [{ validator: 1, actions: votes }],
+      [{ validator: 2, actions: votes }],
     ],
     proposal: [
       {

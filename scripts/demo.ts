@@ -22,7 +22,7 @@ import {
   type SettlementArtifact,
 } from "../client/index.js";
 import { FileSettlementStore } from "../client/node/index.js";
-import { metricValue, until, ValidatorNetwork } from "./lib/network.js";
+import { killStartedProcessesNow, metricValue, until, ValidatorNetwork } from "./lib/network.js";
 import {
   actInRounds,
   claimAndReconcile,
@@ -41,9 +41,11 @@ const log = (line: string) => console.log(line);
 const directory = path.resolve("settlements", "demo");
 await rm(directory, { recursive: true, force: true });
 
+/** Where the client wrote each epoch's artifact. */
+const artifactFiles = new Map<bigint, string>();
 let net: ValidatorNetwork | undefined;
 // Every process the demo started is stopped by its pid, however the demo ends.
-process.once("exit", () => net?.killAllNow());
+process.once("exit", killStartedProcessesNow);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping the network…`);
@@ -160,6 +162,7 @@ async function run(network: ValidatorNetwork): Promise<boolean> {
   let problems = 0;
   for (const report of reports) {
     console.log("\n" + formatEpochTable(report));
+    console.log(`artifact: ${artifactFiles.get(report.epoch)}`);
     for (const problem of report.problems) {
       problems++;
       console.error(`RECONCILIATION FAILED: ${problem}`);
@@ -204,7 +207,7 @@ async function recompute(network: ValidatorNetwork, epoch: bigint): Promise<Sett
     if (theirs) agreeing++;
   }
   const artifact = buildArtifact(tributary, settlement, defaultDataUri(tributary, epoch, root), undefined);
-  await new FileSettlementStore(directory).writeArtifact(key, artifact);
+  artifactFiles.set(epoch, await new FileSettlementStore(directory).writeArtifact(key, artifact));
   log(`epoch ${epoch}: the client's recomputation matches the chain and the ${agreeing} nodes' artifacts (${root})`);
   return artifact;
 }

@@ -96,6 +96,25 @@ export function metricValue(text: string, name: string): number | undefined {
 const alive = (child: ChildProcess | undefined): child is ChildProcess =>
   child !== undefined && child.exitCode === null && child.signalCode === null;
 
+/** Every process a launcher of this module started, so that an exit handler can reach them all. */
+const started = new Set<ChildProcess>();
+
+/**
+ * For an exit handler, which cannot wait: SIGKILLs, by pid, every process this module started that
+ * still runs, including those of a launch still under way.
+ */
+export function killStartedProcessesNow(): void {
+  for (const child of started) {
+    if (alive(child) && child.pid !== undefined) {
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 /** Stops `child` by its pid: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited. */
 export function stopByPid(child: ChildProcess, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
@@ -130,6 +149,7 @@ function runChild(
       env: { ...process.env, FORCE_COLOR: "0" },
     });
     track.add(child);
+    started.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));
@@ -182,6 +202,7 @@ export class ValidatorNetwork {
     );
     initdb.catch(() => {});
     const chain = await startHardhatNode();
+    started.add(chain.process);
     let net: ValidatorNetwork | undefined;
     try {
       log(`hardhat node (pid ${chain.process.pid}) serving JSON-RPC at ${chain.url}`);
@@ -288,6 +309,7 @@ export class ValidatorNetwork {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: "0" },
     });
+    started.add(child);
     const file = createWriteStream(node.logFile, { flags: "a" });
     node.process = child;
     node.output = "";
@@ -410,19 +432,5 @@ export class ValidatorNetwork {
       ...[...this.actors].map((child) => stopByPid(child, 2_000)),
     ]);
     await this.chain.stop();
-  }
-
-  /** For an exit handler, which cannot wait: SIGKILLs every process still running, by pid. */
-  killAllNow(): void {
-    const children = [...this.nodes.map((n) => n.process), ...this.actors, this.chain.process];
-    for (const child of children) {
-      if (alive(child) && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    }
   }
 }

@@ -102,12 +102,10 @@ async function run(network: ValidatorNetwork): Promise<boolean> {
     const submitter = network.nodes.find((_, i) =>
       network.logLines(i, "settlement submitted").some((l) => BigInt(l.epoch as number) === epoch),
     );
+    const tstk = (amount: bigint) => formatUnits(amount, 18).replace(/\.0$/, "");
+    const signers = group!.signers.map((s) => nodeName.get(s.toLowerCase()) ?? s).sort();
     log(
-      `epoch ${epoch} settled by the nodes alone (${elapsed()}): signed by ${group!.signers
-        .map((s) => nodeName.get(s.toLowerCase()) ?? s)
-        .join(
-          ", ",
-        )} with ${formatUnits(group!.signedStake, 18)} of the ${formatUnits(group!.quorum, 18)} TSTK quorum; submitted by ${submitter?.name ?? "a node"}`,
+      `epoch ${epoch} settled by the nodes alone (${elapsed()}): signed by ${signers.join(", ")}, ${tstk(group!.signedStake)} TSTK of stake for a quorum of ${tstk(group!.quorum)}; submitted by ${submitter?.name ?? "a node"}`,
     );
     const artifact = await recompute(network, epoch);
     reports.push(await claimAndReconcile(connection, suite, pools, labels, artifact, round));
@@ -137,7 +135,7 @@ async function run(network: ValidatorNetwork): Promise<boolean> {
     return metricValue(metrics, "tributary_node_last_settled_epoch") === 1 ? metrics : undefined;
   });
   log(
-    `${downName}'s node restarted (pid ${network.nodes[down]!.process!.pid}); it caught up: last settled epoch 1, last signed epoch ${metricValue(caughtUp, "tributary_node_last_signed_epoch")} (it missed epoch 1: ${missed})`,
+    `${downName}'s node restarted (pid ${network.nodes[down]!.process!.pid}); it caught up: last settled epoch 1, last signed epoch ${metricValue(caughtUp, "tributary_node_last_signed_epoch")} (${missed ? "it did not sign epoch 1" : "yet it signed epoch 1"})`,
   );
 
   // Epoch 2, a quiet one: the chat dapp prepays 100 TUSD but no output uses it, so it comes back as
@@ -237,5 +235,7 @@ function printProcesses(network: ValidatorNetwork): void {
       `  pid ${String(p.pid).padStart(7)}  ${p.role.padEnd(width)}  ${key.padEnd(46)}${command ? `  ${command.slice(0, 120)}` : ""}`,
     );
   }
-  console.log("");
+  console.log(
+    "  and, for a moment each, one validatorAct process per validator and round, decrypting that validator's keystore only\n",
+  );
 }

@@ -42,6 +42,12 @@ export interface LaunchOptions {
   stakes: bigint[];
   /** The nodes' poll interval. Default 300 ms. */
   pollIntervalMs?: number;
+  /** More config fields for validator `i`'s node (database, confirmations, policies, alerts…). */
+  nodeConfig?: (i: number) => Record<string, unknown>;
+  /** More environment variables for validator `i`'s node. */
+  nodeEnv?: (i: number) => Record<string, string>;
+  /** Which nodes start at launch. Default: all. */
+  startNodes?: number[];
   log?: (line: string) => void;
 }
 
@@ -178,6 +184,7 @@ export class ValidatorNetwork {
     readonly nodes: ValidatorNode[],
     private readonly directory: string,
     private readonly pollIntervalMs: number,
+    private readonly nodeEnv: (i: number) => Record<string, string>,
   ) {}
 
   /**
@@ -238,12 +245,14 @@ export class ValidatorNetwork {
         nodes,
         options.directory,
         options.pollIntervalMs ?? 300,
+        options.nodeEnv ?? (() => ({})),
       );
-      await net.provision(options.stakes, log);
+      await net.provision(options.stakes, log, options.nodeConfig ?? (() => ({})));
       await initdb;
       for (const node of nodes) await cp(template, path.join(node.dataDir, "db"), { recursive: true });
       await rm(template, { recursive: true, force: true });
-      await Promise.all(nodes.map((_, i) => net!.start(i)));
+      const starting = options.startNodes ?? nodes.map((_, i) => i);
+      await Promise.all(starting.map((i) => net!.start(i)));
       return net;
     } catch (error) {
       if (net) await net.stopAll();
@@ -253,7 +262,11 @@ export class ValidatorNetwork {
   }
 
   /** Makes each validator's key in its own process, funds it, and has that process stake. */
-  private async provision(stakes: bigint[], log: (line: string) => void): Promise<void> {
+  private async provision(
+    stakes: bigint[],
+    log: (line: string) => void,
+    nodeConfig: (i: number) => Record<string, unknown>,
+  ): Promise<void> {
     const { suite, connection } = this;
     await Promise.all(
       this.nodes.map(async (node) => {
@@ -279,7 +292,7 @@ export class ValidatorNetwork {
         .map((n, i) => `${n.name} ${n.address} (${stakes[i]! / 10n ** 18n} TSTK)`)
         .join(", ")}`,
     );
-    for (const node of this.nodes) {
+    for (const [i, node] of this.nodes.entries()) {
       await writeFile(
         node.config,
         JSON.stringify(
@@ -292,6 +305,7 @@ export class ValidatorNetwork {
             listen: "127.0.0.1:0",
             confirmations: 0,
             pollIntervalMs: this.pollIntervalMs,
+            ...nodeConfig(i),
           },
           null,
           2,
@@ -307,7 +321,7 @@ export class ValidatorNetwork {
     const child = spawn(process.execPath, ["--import", "tsx", NODE_MAIN, "--config", node.config], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, FORCE_COLOR: "0" },
+      env: { ...process.env, FORCE_COLOR: "0", ...this.nodeEnv(i) },
     });
     started.add(child);
     const file = createWriteStream(node.logFile, { flags: "a" });

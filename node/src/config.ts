@@ -12,6 +12,12 @@ export interface NodeConfig {
   deployment: string;
   /** Encrypted JSON keystore of the validator key; absent for a keyless node. */
   keystore?: string;
+  /**
+   * An external signer instead of a keystore: a JSON-RPC endpoint holding the validator key
+   * (`eth_accounts`, `eth_signTypedData_v4`, `eth_sendTransaction`), such as Web3Signer or Clef in front
+   * of a node, and the validator's address on it.
+   */
+  externalSigner?: { url: string; address: string };
   /** The keystore's password: read from `passwordFile`, or TRIBUTARY_KEYSTORE_PASSWORD. */
   password?: string;
   /** Where the signing-protection database and the lock file live. */
@@ -71,6 +77,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   ipfsGateway: "TRIBUTARY_NODE_IPFS_GATEWAY",
   alertWebhook: "TRIBUTARY_NODE_ALERT_WEBHOOK",
   expectAllocation: "TRIBUTARY_NODE_EXPECT_ALLOCATION",
+  signerUrl: "TRIBUTARY_NODE_SIGNER_URL",
+  signerAddress: "TRIBUTARY_NODE_SIGNER_ADDRESS",
 };
 const KNOWN = new Set(Object.keys(ENV_OVERRIDES));
 
@@ -158,12 +166,26 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
       );
     }
   }
+  const signerUrl = text("signerUrl", false);
+  const signerAddress = text("signerAddress", false);
+  if ((signerUrl === undefined) !== (signerAddress === undefined)) {
+    throw new ConfigError("an external signer needs both signerUrl and signerAddress");
+  }
+  if (signerUrl !== undefined && !/^https?:\/\/[^/]/i.test(signerUrl)) {
+    throw new ConfigError(`signerUrl (${from("signerUrl")}) must be an http(s) URL, got "${signerUrl}"`);
+  }
+  if (signerAddress !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(signerAddress)) {
+    throw new ConfigError(`signerAddress (${from("signerAddress")}) must be an address, got "${signerAddress}"`);
+  }
+  if (signerUrl !== undefined && keystore !== undefined) {
+    throw new ConfigError("a node has one key: give either a keystore or an external signer, not both");
+  }
   const submitFrom = text("submitFrom", false);
   if (submitFrom !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(submitFrom)) {
     throw new ConfigError(`submitFrom (${from("submitFrom")}) must be an address, got "${submitFrom}"`);
   }
-  if (submitFrom !== undefined && keystore !== undefined) {
-    throw new ConfigError("submitFrom is for keyless nodes; a node with a keystore pays with its own key");
+  if (submitFrom !== undefined && (keystore !== undefined || signerUrl !== undefined)) {
+    throw new ConfigError("submitFrom is for keyless nodes; a validator node pays with its own key");
   }
   const database = text("database", false);
   if (database !== undefined && !/^postgres(ql)?:\/\//i.test(database)) {
@@ -193,6 +215,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     deployment,
     ...(keystore !== undefined ? { keystore } : {}),
     ...(password !== undefined ? { password } : {}),
+    ...(signerUrl !== undefined ? { externalSigner: { url: signerUrl, address: signerAddress! } } : {}),
     dataDir,
     artifactsDir,
     listen,

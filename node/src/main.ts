@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   if (config.keystore) {
     validator = (await loadKeystore(config.keystore, config.password ?? "")).connect(provider);
     submitter = validator;
+  } else if (config.externalSigner) {
+    validator = await connectExternalSigner(config.externalSigner, BigInt(deployment.chainId));
+    submitter = validator;
   } else if (config.submitFrom) {
     submitter = await provider.getSigner(config.submitFrom);
   }
@@ -191,6 +194,32 @@ async function main(): Promise<void> {
   provider.destroy();
   await unlock();
   log.info("stopped");
+}
+
+/**
+ * The validator key held by an external signer: transactions and typed data are signed there
+ * (`eth_sendTransaction`, `eth_signTypedData_v4`), and the endpoint must list the address in `eth_accounts`.
+ */
+async function connectExternalSigner(external: { url: string; address: string }, chainId: bigint): Promise<Signer> {
+  const endpoint = new JsonRpcProvider(external.url, undefined, { staticNetwork: false });
+  try {
+    const { chainId: served } = await endpoint.getNetwork();
+    if (served !== chainId) {
+      throw new ConfigError(
+        `the external signer at ${external.url} is on chain ${served}, the deployment on ${chainId}`,
+      );
+    }
+    return await endpoint.getSigner(external.address);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      endpoint.destroy();
+      throw error;
+    }
+    endpoint.destroy();
+    throw new ConfigError(
+      `the external signer at ${external.url} does not hold ${external.address}: ${(error as Error).message}`,
+    );
+  }
 }
 
 main().catch((error) => {

@@ -67,6 +67,16 @@ describe("tributary-node: configuration", function () {
       { TRIBUTARY_NODE_EXPECT_ALLOCATION: "{not json" },
       /\$TRIBUTARY_NODE_EXPECT_ALLOCATION\) must be a JSON object/,
     );
+    await write({ signerUrl: "http://127.0.0.1:8550" });
+    await refused({}, /an external signer needs both signerUrl and signerAddress/);
+    await write({ signerUrl: "http://127.0.0.1:8550", signerAddress: "0x1234" });
+    await refused({}, /signerAddress \(config\) must be an address/);
+    await write({
+      signerUrl: "http://127.0.0.1:8550",
+      signerAddress: "0x00000000000000000000000000000000000000aa",
+      keystore: "k.json",
+    });
+    await refused({ TRIBUTARY_KEYSTORE_PASSWORD: "x" }, /either a keystore or an external signer, not both/);
     await write({ gossip: true });
     await refused({}, /unknown config field "gossip"/);
   });

@@ -126,7 +126,8 @@ describe("tributary-node: validator nodes settle an epoch on their own", functio
         JSON.stringify({
           rpcUrl: chain.url,
           deployment: deploymentFile,
-          keystore,
+          // Validator 4's key stays in an external signer: the hardhat node, which holds its account.
+          ...(i === 3 ? { signerUrl: chain.url, signerAddress: wallet.address } : { keystore }),
           dataDir: path.join(work, `validator-${i + 1}`),
           listen: "127.0.0.1:0",
           confirmations: 0,
@@ -240,5 +241,19 @@ describe("tributary-node: validator nodes settle an epoch on their own", functio
     expect(published.map((p) => p.signer)).to.not.include(validators[0]);
     expect(await tributary.distributor.nextEpochToSettle()).to.equal(1n);
     expect(metric((await get(restarted, "/metrics")).text, "tributary_node_alerts_total")).to.equal(1);
+  });
+
+  it("a node whose key is held by an external signer signs through eth_signTypedData_v4", async function () {
+    const { tributary } = suite;
+    const board = connectSettlementBoard(suite.deployment.settlementBoard!, tributary.runner);
+    const validators = await Promise.all(suite.cast.validators.map((v) => v.getAddress()));
+    const external = await startNode(3);
+    expect(external.output()).to.include(`"validator":"${validators[3]}"`);
+    const published = await until("validator 4 to publish for epoch 1", async () => {
+      const all = await readPublishedSignatures(tributary, board, 1n);
+      return all.some((p) => p.signer === validators[3]) ? all : undefined;
+    });
+    const roots = new Set(published.map((p) => p.settlement.root));
+    expect(roots.size, "validators 2, 3 and 4 signed one root").to.equal(1);
   });
 });

@@ -36,6 +36,10 @@ export interface NodeBenchResults {
   epochEvents: number[];
   /** Peak RSS of the node process (sync and every compute). */
   peakRssMB: number;
+  /** Peak RSS with the database open before `sync`, and once `sync` returned; the heap then in use. */
+  peakRssBeforeSyncMB: number;
+  peakRssAfterSyncMB: number;
+  heapAfterSyncMB: number;
   /** `computeEpochSettlement` of the last epoch: every log from the deployment block, then the whole history folded. */
   rescanLatestMs: number;
   rescanFirstMs: number;
@@ -93,7 +97,8 @@ export async function measureNode(
     log(
       `  node: sync ${worker.events} events in ${Math.round(worker.syncMs)} ms; compute ` +
         worker.computeMs.map((ms) => Math.round(ms)).join(", ") +
-        ` ms; peak RSS ${Math.round(worker.peakRssMB)} MB`,
+        ` ms; peak RSS ${Math.round(worker.peakRssMB)} MB (before sync ${Math.round(worker.peakRssBeforeSyncMB)}, ` +
+        `after ${Math.round(worker.peakRssAfterSyncMB)}, heap after sync ${Math.round(worker.heapAfterSyncMB)} MB)`,
     );
     if (worker.folded.some((n) => n !== 1))
       throw new Error(`an epoch was not computed from the stored state: ${worker.folded}`);
@@ -121,6 +126,9 @@ export async function measureNode(
         recomputeMsByEpoch: worker.computeMs.map((ms) => Math.round(ms)),
         epochEvents: worker.epochEvents,
         peakRssMB: Math.round(worker.peakRssMB),
+        peakRssBeforeSyncMB: Math.round(worker.peakRssBeforeSyncMB),
+        peakRssAfterSyncMB: Math.round(worker.peakRssAfterSyncMB),
+        heapAfterSyncMB: Math.round(worker.heapAfterSyncMB),
         rescanLatestMs: Math.round(rescanLatestMs),
         rescanFirstMs: Math.round(rescanFirstMs),
         rescanEvents,

@@ -27,7 +27,14 @@ export interface NodeWorkerResult {
   roots: string[];
   accounts: number[];
   peakRssMB: number;
+  /** Peak RSS with the database open and nothing indexed, and once `sync` has returned. */
+  peakRssBeforeSyncMB: number;
+  peakRssAfterSyncMB: number;
+  /** JavaScript heap in use once `sync` has returned: what the index holds. */
+  heapAfterSyncMB: number;
 }
+
+const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
 
 /** The one place the benchmark builds the node's index. */
 async function createNodeIndex(tributary: TributaryContracts, _db: Database): Promise<NodeIndex> {
@@ -53,6 +60,7 @@ try {
   const computer = new EpochComputer({ tributary, events: index, store: await AllocationStore.open(db) });
   // The hasher's one-time set-up is not the first epoch's cost.
   await prepareKeccak();
+  const peakRssBeforeSyncMB = peakRssMB();
 
   const syncStarted = performance.now();
   const { events } = await index.sync(provider, { confirmations: 0 });
@@ -67,6 +75,9 @@ try {
     roots: [],
     accounts: [],
     peakRssMB: 0,
+    peakRssBeforeSyncMB,
+    peakRssAfterSyncMB: peakRssMB(),
+    heapAfterSyncMB: process.memoryUsage().heapUsed / 2 ** 20,
   };
   for (let epoch = 0n; epoch < BigInt(values.epochs); epoch++) {
     const started = performance.now();
@@ -77,7 +88,7 @@ try {
     result.roots.push(settlement.tree.root);
     result.accounts.push(settlement.computation.entries.length);
   }
-  result.peakRssMB = process.resourceUsage().maxRSS / 1024;
+  result.peakRssMB = peakRssMB();
   console.log(JSON.stringify(result));
 } finally {
   await db.close();

@@ -111,6 +111,8 @@ export class BulkSender {
 export async function registerContributors(chain: BenchChain, count: number, log: (line: string) => void) {
   const { provider, suite, adminAddress, validatorAddress } = chain;
   const { tributary, deployment } = suite;
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   const wallets = Array.from({ length: count }, (_, i) => new Wallet(id(`bench-contributor-${i}`)));
   const [, name, version, chainId, verifyingContract] = await tributary.registry.eip712Domain();
   const domain = { name, version, chainId, verifyingContract };
@@ -134,7 +136,7 @@ export async function registerContributors(chain: BenchChain, count: number, log
     );
   }
   await bulk.flush();
-  log(`  ${count} commitments posted`);
+  log(`  ${count} commitments posted (${elapsed()})`);
   // Reveals wait until the commitments are old enough.
   await chain.connection.networkHelpers.time.increase(minAge);
   for (const [i, w] of wallets.entries()) {
@@ -151,13 +153,13 @@ export async function registerContributors(chain: BenchChain, count: number, log
     await bulk.send({ from: adminAddress, to: deployment.registry, data, gas: 200_000 }, 250);
   }
   await bulk.flush();
-  log(`  ${count} contributions registered`);
+  log(`  ${count} contributions registered (${elapsed()})`);
   for (const hash of hashes) {
     const data = registry.encodeFunctionData("vote", [hash, true]);
     await bulk.send({ from: validatorAddress, to: deployment.registry, data, gas: 150_000 }, 400);
   }
   await bulk.stop();
-  log(`  ${count} contributions accepted`);
+  log(`  ${count} contributions accepted (${elapsed()})`);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: gas next to EAS and Uniswap's MerkleDistributor, settlement-tree building
- * next to OpenZeppelin's, and an end-to-end settle against a hardhat node. Prints a table with
- * each target and writes bench/results.json. A benchmark, not a test: it never fails on a miss.
+ * next to OpenZeppelin's, an end-to-end settle against a hardhat node, and the validator node's
+ * settlement computation against a full rescan. Prints a table with each target and writes
+ * bench/results.json. A benchmark, not a test: it never fails on a miss.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -9,9 +10,16 @@ import path from "node:path";
 import { network } from "hardhat";
 import { measureGas } from "./gas.js";
 import { measureMerkle } from "./merkle.js";
+import { measureNode } from "./node.js";
 import { measureSettle } from "./settle.js";
 
 const log = (line: string) => console.log(line);
+/** BENCH_NODE_OUTPUTS and BENCH_NODE_CONTRIBUTORS shrink the node part's history for a quick try. */
+const nodeSizes = () => ({
+  epochs: 10,
+  contributors: Number(process.env.BENCH_NODE_CONTRIBUTORS ?? 20_000),
+  outputs: Number(process.env.BENCH_NODE_OUTPUTS ?? 200_000),
+});
 const only = process.env.BENCH_ONLY?.split(",");
 const wanted = (part: string) => !only || only.includes(part);
 
@@ -21,6 +29,8 @@ console.log("Settlement trees…");
 const merkle = wanted("merkle") ? await measureMerkle(log) : undefined;
 console.log("End-to-end settle against a hardhat node (10 000 contributors, 50 000 outputs)…");
 const settleResult = wanted("settle") ? await measureSettle(log) : undefined;
+console.log("Validator node: stored-state recompute against a full rescan (10 epochs, 200 000 outputs)…");
+const nodeResult = wanted("node") ? await measureNode(log, nodeSizes()) : undefined;
 
 const out = path.resolve("bench", "results.json");
 // A partial run (BENCH_ONLY) keeps the other parts of the previous results.
@@ -35,6 +45,7 @@ const results = {
   gas: gas ?? previous.gas,
   merkle: merkle ?? previous.merkle,
   settle: settleResult ?? previous.settle,
+  node: nodeResult ?? previous.node,
 };
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify(results, null, 2) + "\n");
@@ -131,6 +142,24 @@ if (settleResult) {
     ["settle: tree", `${settleResult.treeMs} ms`, "-", undefined],
     ["settle: sign + submit", `${settleResult.submitMs} ms`, "-", undefined],
     ["settle: end to end", `${settleResult.totalMs} ms`, "≤ 120 s", settleResult.totalMs <= 120_000],
+  );
+}
+if (nodeResult) {
+  rows.push(
+    [
+      `node: sync (${nodeResult.events} events)`,
+      `${nodeResult.eventsPerSec} events/s`,
+      `rescan: ${nodeResult.rescanEventsPerSec} events/s`,
+      undefined,
+    ],
+    ["node: compute first epoch", `${nodeResult.recomputeFirstMs} ms`, "reference", undefined],
+    [
+      `node: compute epoch ${nodeResult.epochs - 1} (latest)`,
+      `${nodeResult.recomputeLatestMs} ms`,
+      `≤ 1.2 × first = ${Math.floor(1.2 * nodeResult.recomputeFirstMs)}; rescan ${nodeResult.rescanLatestMs} ms`,
+      nodeResult.recomputeLatestMs <= 1.2 * nodeResult.recomputeFirstMs && nodeResult.sameRoots,
+    ],
+    ["node: peak RSS", `${nodeResult.peakRssMB} MB`, "≤ 1 024 MB", nodeResult.peakRssMB <= 1_024],
   );
 }
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => String(r[i]).length), 8));

@@ -12,7 +12,7 @@ import { connectTributary, parseDeployment, prepareKeccak, type TributaryContrac
 import { AllocationStore } from "../../node/src/allocationStore.js";
 import { EpochComputer, type NodeIndex } from "../../node/src/compute.js";
 import { openDatabase, type Database } from "../../node/src/db.js";
-import { MemoryIndex } from "../../node/src/memoryIndex.js";
+import { EventIndex } from "../../node/src/index/eventIndex.js";
 
 /** What the worker prints. */
 export interface NodeWorkerResult {
@@ -37,8 +37,8 @@ export interface NodeWorkerResult {
 const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
 
 /** The one place the benchmark builds the node's index. */
-async function createNodeIndex(tributary: TributaryContracts, _db: Database): Promise<NodeIndex> {
-  return new MemoryIndex(tributary);
+async function createNodeIndex(tributary: TributaryContracts, db: Database): Promise<NodeIndex> {
+  return EventIndex.open(db, tributary.deployment);
 }
 
 const { values } = parseArgs({

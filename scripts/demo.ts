@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: a local network of validator nodes. A `hardhat node`, the suite deployed on it, and
  * four `tributary-node` processes, each with its own encrypted keystore and database. Contributors and
- * two dapps act through the client over JSON-RPC; the nodes settle every epoch on their own. In epoch 1
- * one node is killed and the other three settle; restarted, it catches up and signs epoch 2.
+ * two dapps act through the client over JSON-RPC; the nodes vote on the contributions by their policies,
+ * propose the records the dapps hand them over HTTP, attest, and settle every epoch on their own. In
+ * epoch 1 one node is killed and the other three settle; restarted, it catches up and signs epoch 2.
  * Prints each epoch's tables and exits nonzero if any balance fails to reconcile.
  */
 import { execFileSync } from "node:child_process";
@@ -23,8 +24,8 @@ import {
 } from "../client/index.js";
 import { FileSettlementStore } from "../client/node/index.js";
 import { killStartedProcessesNow, metricValue, until, ValidatorNetwork } from "./lib/network.js";
+import { actThroughNodes } from "./lib/throughNodes.js";
 import {
-  actInRounds,
   claimAndReconcile,
   createDatanetsAndPools,
   EPOCH_SECONDS,
@@ -53,8 +54,23 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/**
+ * Validator 4's node runs the example allowlist policy (examples/policies/allowlist.ts), which leaves
+ * out contributor 1, so it votes against that contributor's work while the others accept it. The
+ * contributors' addresses are known once the suite is deployed, so the nodes start after the launch.
+ */
+const DISSENTER = 3;
+const ALLOWLIST_POLICY = path.resolve("examples", "policies", "allowlist.ts");
+let allowlist = "";
 console.log("Starting a local chain, deploying Tributary and launching 4 validator nodes…");
-net = await ValidatorNetwork.launch({ directory: path.join(directory, "network"), stakes: VALIDATOR_STAKES, log });
+net = await ValidatorNetwork.launch({
+  directory: path.join(directory, "network"),
+  stakes: VALIDATOR_STAKES,
+  nodeConfig: (i) => (i === DISSENTER ? { contributionPolicy: ALLOWLIST_POLICY } : {}),
+  nodeEnv: (i): Record<string, string> => (i === DISSENTER ? { TRIBUTARY_ALLOWLIST: allowlist } : {}),
+  startNodes: [],
+  log,
+});
 const network = net;
 console.log(`The network is up (${elapsed()}).`);
 let failed = false;
@@ -79,14 +95,23 @@ if (failed) {
 async function run(network: ValidatorNetwork): Promise<boolean> {
   const { suite, connection } = network;
   const { tributary } = suite;
+  const contributors = await Promise.all(suite.cast.contributors.map((c) => c.getAddress()));
+  allowlist = contributors.slice(1).join(",");
+  await Promise.all(network.nodes.map((_, i) => network.start(i)));
+  log(
+    `${network.nodes.map((n) => n.name).join(", ")} started; ${network.nodes[DISSENTER]!.name} runs the allowlist policy, without contributor-1`,
+  );
   const nodeName = new Map(network.nodes.map((n) => [n.address.toLowerCase(), n.name]));
   const board = connectSettlementBoard(suite.deployment.settlementBoard!, tributary.runner);
   printProcesses(network);
 
   const labels = await scenarioLabels(suite);
   const pools = await createDatanetsAndPools(suite, log);
-  // The validators' votes, proposals and attestations: each validator's own process, its key only.
-  const validatorsAct = actInRounds(network.runRound);
+  // The nodes vote, propose the records the dapps hand validator 1's node, and attest, on their own.
+  const seeding = {
+    act: actThroughNodes(network, { proposer: 0, log }),
+    contentDirectory: path.join(directory, "content"),
+  };
   const reports: ReconciledEpoch[] = [];
 
   /** Closes `epoch`, waits for the nodes to settle it, then claims and reconciles through the client. */
@@ -113,12 +138,12 @@ async function run(network: ValidatorNetwork): Promise<boolean> {
   }
 
   // Epoch 0: everyone acts; all four nodes sign.
-  await seedEpoch(connection, suite, pools, 0, log, validatorsAct);
+  await seedEpoch(connection, suite, pools, 0, log, seeding);
   await settleThroughNodes(0n, 0);
 
   // Epoch 1: everyone acts, then validator 2's node dies. 1000 + 600 + 400 of 2800 TSTK still reach
   // the 2/3 quorum (1867); without validator 1 they would not.
-  await seedEpoch(connection, suite, pools, 1, log, validatorsAct);
+  await seedEpoch(connection, suite, pools, 1, log, seeding);
   const down = 1;
   const downName = network.nodes[down]!.name;
   const lastSignedBefore = await network.metric(down, "tributary_node_last_signed_epoch");
@@ -236,6 +261,6 @@ function printProcesses(network: ValidatorNetwork): void {
     );
   }
   console.log(
-    "  and, for a moment each, one validatorAct process per validator and round, decrypting that validator's keystore only\n",
+    "  (each key was made, and staked, by a short-lived validatorAct process that decrypted that keystore only)\n",
   );
 }

@@ -7,8 +7,8 @@
  * that writes it only as an encrypted keystore; the launcher never sees a private key or a password.
  * The launcher funds the new address with ETH and stake tokens from the hardhat node's accounts (which
  * hold no validator key), and another short-lived process of that one validator stakes. After that the
- * key is read only by that validator's node, and by `act` processes that cast that one validator's
- * votes, proposals and attestations, so no process ever holds two validators' keys.
+ * key is read only by that validator's node, which votes, proposes, attests and settles with it, so no
+ * process ever holds two validators' keys.
  *
  * Databases: each node has its own PGlite directory. Creating one runs PostgreSQL's initdb, several
  * seconds of CPU; four at once on a small machine take half a minute. So one empty cluster is created
@@ -21,15 +21,9 @@ import { cp, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseEther, VoidSigner, type Signer } from "ethers";
 import { network } from "hardhat";
-import { deployDemoSuite, type DemoSuite, type RunValidatorRound } from "./scenario.js";
+import type { AttributionRecord } from "../../client/index.js";
+import { deployDemoSuite, type DemoSuite } from "./scenario.js";
 import { startHardhatNode, type RunningNode } from "./node.js";
-import {
-  resultsFromJson,
-  toJson,
-  type ValidatorAction,
-  type ValidatorActionResult,
-  type ValidatorRound,
-} from "./validatorActions.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const VALIDATOR_ACT = path.join(ROOT, "scripts", "lib", "validatorAct.ts");
@@ -68,6 +62,14 @@ export interface ValidatorNode {
   url?: string;
   /** This run's output, for finding its log lines. */
   output: string;
+}
+
+/** A record in a node's inbox, as `GET /v1/records/<outputId>` answers. */
+export interface InboxRecord {
+  outputId: string;
+  state: "queued" | "proposed" | "duplicate" | "invalid";
+  batchId?: string;
+  detail?: string;
 }
 
 /** One process of the network, for listing. */
@@ -172,7 +174,6 @@ function runChild(
 export class ValidatorNetwork {
   /** Short-lived validator processes running now. */
   private readonly actors = new Set<ChildProcess>();
-  private actionFiles = 0;
 
   private constructor(
     readonly chain: RunningNode,
@@ -284,7 +285,7 @@ export class ValidatorNetwork {
       await (await admin.sendTransaction({ to: node.address, value: parseEther("10") })).wait();
       await (await suite.stakeToken.mint(node.address, stakes[i]!)).wait();
     }
-    await Promise.all(this.nodes.map((_, i) => this.act(i, [{ kind: "stake", amount: stakes[i]! }])));
+    await Promise.all(this.nodes.map((_, i) => this.stake(i, stakes[i]!)));
     const provider = connection.ethers.provider;
     suite.cast.validators = this.nodes.map((node) => new VoidSigner(node.address, provider) as Signer);
     log(
@@ -387,18 +388,13 @@ export class ValidatorNetwork {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
-  /**
-   * Has validator `i` carry out `actions`, in order, in a short-lived process that decrypts that
-   * validator's keystore and no other.
-   */
-  async act(i: number, actions: ValidatorAction[]): Promise<ValidatorActionResult[]> {
+  /** Has validator `i` bond `amount`, in a short-lived process that decrypts that validator's keystore only. */
+  private async stake(i: number, amount: bigint): Promise<void> {
     const node = this.nodes[i]!;
-    const file = path.join(path.dirname(node.config), `actions-${++this.actionFiles}.json`);
-    await writeFile(file, toJson(actions));
-    const out = await runChild(
+    await runChild(
       [
         VALIDATOR_ACT,
-        "act",
+        "stake",
         "--keystore",
         node.keystore,
         "--password-file",
@@ -407,19 +403,47 @@ export class ValidatorNetwork {
         this.chain.url,
         "--deployment",
         this.deploymentFile,
-        "--actions",
-        file,
+        "--amount",
+        amount.toString(),
       ],
       this.actors,
-      `${node.name}'s actions`,
+      `${node.name}'s stake`,
     );
-    const { results } = JSON.parse(out) as { results: unknown[] };
-    return resultsFromJson(JSON.stringify(results));
   }
 
-  /** Runs a round with one process per listed validator, all at once. */
-  readonly runRound: RunValidatorRound = (round: ValidatorRound) =>
-    Promise.all(round.map(({ validator, actions }) => this.act(validator, actions)));
+  /**
+   * Hands `records` to validator `i`'s node (`POST /v1/records`), as a dapp does; the node proposes
+   * them once their contributions are Accepted. Throws with the node's answer unless it queued them.
+   */
+  async postRecords(i: number, records: readonly AttributionRecord[]): Promise<{ queued: string[] }> {
+    const node = this.nodes[i]!;
+    const body = JSON.stringify({
+      records: records.map((r) => ({
+        outputId: r.outputId,
+        poolId: r.poolId.toString(),
+        value: r.value.toString(),
+        vector: r.vector.map((e) => ({ contributionId: e.contributionId.toString(), weightBps: e.weightBps })),
+      })),
+    });
+    const response = await fetch(`${node.url}/v1/records`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const answer = (await response.json()) as { queued?: string[]; message?: string };
+    if (response.status !== 202) {
+      throw new Error(`${node.name}'s node refused the records (HTTP ${response.status}): ${answer.message}`);
+    }
+    return { queued: answer.queued ?? [] };
+  }
+
+  /** Where validator `i`'s inbox holds the record of `outputId` (`GET /v1/records/<outputId>`). */
+  async inboxRecord(i: number, outputId: string): Promise<InboxRecord | undefined> {
+    const response = await fetch(`${this.nodes[i]!.url}/v1/records/${outputId}`);
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`${this.nodes[i]!.name}'s node answered HTTP ${response.status}`);
+    return (await response.json()) as InboxRecord;
+  }
 
   /** The processes now running: the hardhat node and each running validator node. */
   processes(): NetworkProcess[] {

@@ -4,8 +4,9 @@
  * (TUSD, 6 decimals, limited to the open-corpus datanet) and a search dapp's pool (TSRC).
  * Used by `npm run demo` (embedded network), the app's seeding, and the end-to-end tests.
  */
-import { rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { NetworkConnection } from "hardhat/types/network";
 import { formatUnits, id, parseUnits, type Signer } from "ethers";
 import {
@@ -244,24 +245,21 @@ export interface ValidatorWork {
   reject: string[];
   /** A record the ledger must refuse: a chat-pool output drawing on the code datanet. */
   refusedRecord: AttributionRecord;
-  /** The epoch's attribution batch, sorted by output id; it must become final. */
+  /** The epoch's attribution records, sorted by output id; they must become final. */
   records: AttributionRecord[];
 }
 
-/** What the validators' part produced: the final batch, and why the refused record was refused. */
+/** What the validators' part produced: the final batches, and why the refused record was refused. */
 export interface ValidatorOutcome {
-  batchId: bigint;
+  batchIds: bigint[];
   refusal: string;
 }
 
 /**
  * Carries out the validators' part of an epoch: in the demo's own process ({@link actInProcess}), or
- * by processes that each hold one validator's key (scripts/lib/network.ts).
+ * by validator nodes that vote, propose and attest on their own (scripts/lib/throughNodes.ts).
  */
 export type ValidatorsAct = (work: ValidatorWork) => Promise<ValidatorOutcome>;
-
-/** Runs one round of validator actions; its results are in the round's order, one list per entry. */
-export type RunValidatorRound = (round: ValidatorRound) => Promise<ValidatorActionResult[][]>;
 
 /**
  * The scenario's validator work as rounds. Validators 1-3 accept the genuine contributions and reject
@@ -271,7 +269,7 @@ export type RunValidatorRound = (round: ValidatorRound) => Promise<ValidatorActi
  * the item would run out of gas once it is the deciding one. With stakes 1000/800/600/400 and a 2/3
  * quorum, no two of validators 1-3 decide an item alone.
  */
-export function validatorRounds(work: ValidatorWork): {
+function validatorRounds(work: ValidatorWork): {
   votes: ValidatorRound[];
   proposal: ValidatorRound;
   attestations: (batchId: bigint) => ValidatorRound[];
@@ -311,23 +309,12 @@ export function validatorRounds(work: ValidatorWork): {
   };
 }
 
-/** Carries out {@link validatorRounds} with `runRound`. */
-export function actInRounds(runRound: RunValidatorRound): ValidatorsAct {
-  return async (work) => {
-    const rounds = validatorRounds(work);
-    for (const round of rounds.votes) await runRound(round);
-    const [[refused, proposed]] = (await runRound(rounds.proposal)) as [ValidatorActionResult[]];
-    if (refused?.kind !== "refused" || proposed?.kind !== "propose") {
-      throw new Error(`unexpected proposal results ${JSON.stringify([refused, proposed])}`);
-    }
-    for (const round of rounds.attestations(proposed.batchId)) await runRound(round);
-    return { batchId: proposed.batchId, refusal: refused.message };
-  };
-}
-
-/** The validators act in this process, with the cast's signers, one after another. */
+/**
+ * The validators act in this process, with the cast's signers, one after another, by
+ * {@link validatorRounds}: for the embedded network, where the test's process holds every key.
+ */
 export function actInProcess(suite: DemoSuite): ValidatorsAct {
-  return actInRounds(async (round) => {
+  const runRound = async (round: ValidatorRound): Promise<ValidatorActionResult[][]> => {
     const results: ValidatorActionResult[][] = [];
     for (const { validator, actions } of round) {
       const as = withRunner(suite.tributary, suite.cast.validators[validator]!);
@@ -336,14 +323,37 @@ export function actInProcess(suite: DemoSuite): ValidatorsAct {
       results.push(done);
     }
     return results;
-  });
+  };
+  return async (work) => {
+    const rounds = validatorRounds(work);
+    for (const round of rounds.votes) await runRound(round);
+    const [[refused, proposed]] = (await runRound(rounds.proposal)) as [ValidatorActionResult[]];
+    if (refused?.kind !== "refused" || proposed?.kind !== "propose") {
+      throw new Error(`unexpected proposal results ${JSON.stringify([refused, proposed])}`);
+    }
+    for (const round of rounds.attestations(proposed.batchId)) await runRound(round);
+    return { batchIds: [proposed.batchId], refusal: refused.message };
+  };
+}
+
+/** How {@link seedEpoch} runs: who does the validators' part, and where the contributions' content is. */
+export interface SeedEpochOptions {
+  /** The validators' part. Default {@link actInProcess}. */
+  act?: ValidatorsAct;
+  /**
+   * A directory to write each contribution's content to, registered under a `file://` URI and the
+   * content hash of the file (docs/content-hash.md), so that a validator can fetch and check it. The
+   * spam's file does not match the hash registered for it. Without it the URIs are `ipfs://` names
+   * that nothing serves.
+   */
+  contentDirectory?: string;
 }
 
 /**
  * One epoch of activity in the current epoch: registrations (direct, batched, gasless), votes,
  * an attribution batch whose records name the three pools and that becomes final, and the funding of
  * the pools. In round 1 the search dapp funds its pool but has no output attributed, so its pool is
- * idle. `round` varies the content. `act` carries out the validators' part (votes, the batch).
+ * idle. `round` varies the content. `options.act` carries out the validators' part (votes, the batch).
  */
 export async function seedEpoch(
   connection: Connection,
@@ -351,13 +361,23 @@ export async function seedEpoch(
   net: DemoNetwork,
   round: number,
   log: (line: string) => void = () => {},
-  act: ValidatorsAct = actInProcess(suite),
+  options: SeedEpochOptions = {},
 ): Promise<bigint> {
   const { tributary, cast } = suite;
+  const act = options.act ?? actInProcess(suite);
   const as = (signer: Signer) => withRunner(tributary, signer);
   let outputs = 0;
   const output = () => id(`round-${round}-output-${++outputs}`);
-  const content = (label: string) => hashFileBytes(new TextEncoder().encode(label));
+  const bytes = (label: string) => new TextEncoder().encode(label);
+  /** A contribution's content: its registered hash and its URI (with the file written, if asked). */
+  const content = async (label: string, stored = bytes(label)) => {
+    const contentHash = hashFileBytes(bytes(label));
+    if (!options.contentDirectory) return { contentHash, uri: `ipfs://${label}` };
+    const file = path.resolve(options.contentDirectory, `${label}.txt`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, stored);
+    return { contentHash, uri: pathToFileURL(file).href };
+  };
   const epoch = await tributary.distributor.currentEpoch();
   log(`--- epoch ${epoch} ---`);
   const [c1, c2, c3, c4, c5] = cast.contributors as [Signer, Signer, Signer, Signer, Signer];
@@ -365,39 +385,30 @@ export async function seedEpoch(
   const waitUntil = devChainWaitUntil(connection.ethers.provider as unknown as RawRpcProvider);
   // Contributors register: direct, batched and gasless (relayed by the chat dapp).
   const datanetId = net.corpusDatanet;
-  const a = await register(as(c1), {
-    datanetId,
-    contentHash: content(`dataset-a-${round}`),
-    uri: `ipfs://dataset-a-${round}`,
-    waitUntil,
-  });
+  const dataset = await content(`dataset-a-${round}`);
+  const a = await register(as(c1), { datanetId, ...dataset, waitUntil });
+  const models = await Promise.all([1, 2, 3].map((n) => content(`model-b${n}-${round}`)));
   const b = await registerBatch(as(c2), {
     datanetId,
-    contentHashes: [content(`model-b1-${round}`), content(`model-b2-${round}`), content(`model-b3-${round}`)],
-    uris: [`ipfs://model-b1-${round}`, `ipfs://model-b2-${round}`, `ipfs://model-b3-${round}`],
+    contentHashes: models.map((m) => m.contentHash),
+    uris: models.map((m) => m.uri),
     waitUntil,
   });
   const head = await connection.ethers.provider.getBlock("latest");
+  const code = await content(`code-c-${round}`);
   const signed = await signRegistration(tributary, {
     signer: c3,
     datanetId: net.codeDatanet,
-    contentHashes: [content(`code-c-${round}`)],
-    uris: [`ipfs://code-c-${round}`],
+    contentHashes: [code.contentHash],
+    uris: [code.uri],
     deadline: BigInt(head!.timestamp) + 3_600n,
   });
   const c = await relayRegistration(as(cast.dapp), { signed, waitUntil });
-  const d = await register(as(c4), {
-    datanetId,
-    contentHash: content(`eval-d-${round}`),
-    uri: `ipfs://eval-d-${round}`,
-    waitUntil,
-  });
-  const spam = await register(as(c5), {
-    datanetId,
-    contentHash: content(`spam-${round}`),
-    uri: `ipfs://spam-${round}`,
-    waitUntil,
-  });
+  const evaluation = await content(`eval-d-${round}`);
+  const d = await register(as(c4), { datanetId, ...evaluation, waitUntil });
+  // The spam claims content its file does not hold.
+  const spamContent = await content(`spam-${round}`, bytes(`not what spam-${round} registered`));
+  const spam = await register(as(c5), { datanetId, ...spamContent, waitUntil });
   log(
     `registered contributions ${[...a.ids, ...b.ids, ...c.ids, ...d.ids, ...spam.ids].join(", ")} (one relayed gaslessly, in the code datanet)`,
   );
@@ -450,9 +461,10 @@ export async function seedEpoch(
   // Validators vote (the spam is rejected), propose the batch and attest it until it is final.
   const accepted = [...a.contentHashes, ...b.contentHashes, ...c.contentHashes, ...d.contentHashes];
   const outcome = await act({ accept: accepted, reject: spam.contentHashes, refusedRecord, records });
-  log(`votes cast: ${accepted.length} accepted, ${spam.contentHashes.length} rejected`);
+  log(`contributions decided: ${accepted.length} accepted, ${spam.contentHashes.length} rejected`);
   log(`a chat record drawing on the code datanet is refused: ${outcome.refusal}`);
-  log(`attribution batch ${outcome.batchId} with ${records.length} records is final`);
+  const batches = outcome.batchIds.join(", ");
+  log(`attribution batch${outcome.batchIds.length > 1 ? "es" : ""} ${batches} with ${records.length} records final`);
 
   // The dapps fund their pools with inference fees; a grant funds the network pool.
   const fundings: [Signer, MockERC20, bigint, bigint, string][] = [

@@ -4,20 +4,19 @@
  *   node --import tsx scripts/lib/validatorAct.ts create --keystore <file> --password-file <file>
  *     makes a new random key, writes it only as an encrypted keystore (and a random password next to
  *     it, both readable by their owner only) and prints {"address"}.
- *   node --import tsx scripts/lib/validatorAct.ts act --keystore <file> --password-file <file>
- *       --rpc <url> --deployment <deployment.json> --actions <actions.json>
- *     decrypts that one key, carries out the actions (validatorActions.ts) in order and prints
- *     {"address","results"}.
+ *   node --import tsx scripts/lib/validatorAct.ts stake --keystore <file> --password-file <file>
+ *       --rpc <url> --deployment <deployment.json> --amount <base units>
+ *     decrypts that one key, bonds `amount` stake tokens (held by the address already) and prints
+ *     {"address"}.
  *
- * Used by scripts/lib/network.ts to provision validators and, until the node votes and proposes on its
- * own, to cast a validator's votes, proposals and attestations.
+ * Used by scripts/lib/network.ts to provision validators. After that only the validator's node reads
+ * the keystore: it votes, proposes and attests on its own.
  */
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { encryptKeystoreJson, JsonRpcProvider, Wallet } from "ethers";
-import { connectTributary, withRunner } from "../../client/index.js";
+import { connectTributary, stake, withRunner } from "../../client/index.js";
 import { loadDeployment } from "../../client/node/index.js";
-import { actionsFromJson, performValidatorAction, toJson, type ValidatorActionResult } from "./validatorActions.js";
 
 const [command, ...rest] = process.argv.slice(2);
 const flag = (name: string): string => {
@@ -39,7 +38,7 @@ async function create(): Promise<void> {
   console.log(JSON.stringify({ address: wallet.address }));
 }
 
-async function act(): Promise<void> {
+async function stakeTokens(): Promise<void> {
   // No result cache: ethers would otherwise answer a nonce query made within 250 ms of the last one
   // from its cache, and the transaction after a mined one would reuse its nonce.
   const provider = new JsonRpcProvider(flag("--rpc"), undefined, { staticNetwork: true, cacheTimeout: -1 });
@@ -49,10 +48,8 @@ async function act(): Promise<void> {
       provider,
     );
     const tributary = withRunner(connectTributary(await loadDeployment(flag("--deployment")), provider), wallet);
-    const actions = actionsFromJson(await readFile(flag("--actions"), "utf8"));
-    const results: ValidatorActionResult[] = [];
-    for (const action of actions) results.push(await performValidatorAction(tributary, action));
-    console.log(toJson({ address: wallet.address, results }));
+    await stake(tributary, { amount: BigInt(flag("--amount")) });
+    console.log(JSON.stringify({ address: wallet.address }));
   } finally {
     provider.destroy();
   }
@@ -60,8 +57,8 @@ async function act(): Promise<void> {
 
 try {
   if (command === "create") await create();
-  else if (command === "act") await act();
-  else throw new Error(`usage: validatorAct.ts (create | act) …; got ${JSON.stringify(command)}`);
+  else if (command === "stake") await stakeTokens();
+  else throw new Error(`usage: validatorAct.ts (create | stake) …; got ${JSON.stringify(command)}`);
 } catch (error) {
   const cause = (error as { cause?: { error?: { message?: string } } }).cause?.error?.message;
   console.error(`validatorAct: ${(error as Error).stack ?? error}${cause ? `\ncaused by: ${cause}` : ""}`);

@@ -1,7 +1,7 @@
 /**
- * The demo validators' on-chain actions (stake, vote, propose, attest), as plain data so that they can
- * be carried out in the demo's own process (the embedded-network scenario) or handed, as JSON, to a
- * process that holds one validator's key and nothing else (scripts/lib/validatorAct.ts).
+ * The demo validators' on-chain actions (stake, vote, propose, attest), as plain data, carried out in
+ * the process that holds the cast's keys: the embedded-network scenario of the tests and the app's
+ * seeding. On the networked demo the validator nodes act on their own (docs/node.md).
  */
 import {
   attestBatch,
@@ -57,51 +57,4 @@ export async function performValidatorAction(
       }
     }
   }
-}
-
-/** JSON with bigints as decimal strings, for handing actions and results to another process. */
-export const toJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-
-/** Reads actions written by {@link toJson}. */
-export function actionsFromJson(text: string): ValidatorAction[] {
-  const raw = JSON.parse(text) as Record<string, unknown>[];
-  return raw.map((a) => {
-    switch (a.kind) {
-      case "stake":
-        return { kind: "stake", amount: BigInt(a.amount as string) };
-      case "vote":
-        return { kind: "vote", contentHash: String(a.contentHash), accept: a.accept === true };
-      case "attest":
-        return { kind: "attest", batchId: BigInt(a.batchId as string), support: a.support === true };
-      case "propose":
-        return {
-          kind: "propose",
-          expectRefusal: a.expectRefusal === true,
-          records: (a.records as Record<string, unknown>[]).map((r) => ({
-            outputId: String(r.outputId),
-            poolId: BigInt(r.poolId as string),
-            value: BigInt(r.value as string),
-            vector: (r.vector as { contributionId: string; weightBps: number }[]).map((e) => ({
-              contributionId: BigInt(e.contributionId),
-              weightBps: Number(e.weightBps),
-            })),
-          })),
-        };
-      default:
-        throw new Error(`unknown validator action ${JSON.stringify(a.kind)}`);
-    }
-  });
-}
-
-/** Reads results written by {@link toJson}. */
-export function resultsFromJson(text: string): ValidatorActionResult[] {
-  const raw = JSON.parse(text) as Record<string, unknown>[];
-  return raw.map((r) =>
-    r.kind === "propose"
-      ? { kind: "propose", batchId: BigInt(r.batchId as string) }
-      : r.kind === "refused"
-        ? { kind: "refused", message: String(r.message) }
-        : { kind: r.kind as "stake" | "vote" | "attest" },
-  );
 }

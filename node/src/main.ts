@@ -4,7 +4,7 @@
  */
 import { JsonRpcProvider, type Signer } from "ethers";
 import { pino } from "pino";
-import { connectTributary } from "../../client/index.js";
+import { TributaryError, connectTributary } from "../../client/index.js";
 import { loadDeployment } from "../../client/node/index.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { lockDataDir } from "./lock.js";
@@ -224,7 +224,9 @@ async function connectExternalSigner(external: { url: string; address: string },
 
 main().catch((error) => {
   // A configuration the node cannot run with exits 2 with one line; anything else exits 1 with its stack.
-  const configuration = error instanceof ConfigError || error instanceof PolicyLoadError;
+  // The client's typed errors (a missing deployment, a database of another deployment) say what to do.
+  const configuration =
+    error instanceof ConfigError || error instanceof PolicyLoadError || error instanceof TributaryError;
   console.error(`tributary-node: ${configuration ? error.message : ((error as Error).stack ?? error)}`);
   process.exit(configuration ? 2 : 1);
 });

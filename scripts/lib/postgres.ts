@@ -26,6 +26,20 @@ export interface RunningPostgres {
 
 const run = promisify(execFile);
 
+/** util-linux's runuser: on PATH, or in the sbin directories a root PATH has but a user's may lack. */
+async function runuser(): Promise<string> {
+  for (const candidate of ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]) {
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return "runuser";
+}
+
 /**
  * Starts the server and creates the `tributary` database.
  * @throws {Error} the PostgreSQL 15 binaries are not installed, or the server did not start.
@@ -39,10 +53,11 @@ export async function startPostgres(): Promise<RunningPostgres> {
     );
   });
   const asRoot = process.getuid?.() === 0;
+  const runuserPath = asRoot ? await runuser() : "";
   // As root, the server runs as the postgres user: the directory must be theirs.
   const asServer = (binary: string, args: string[]) =>
     asRoot
-      ? run("runuser", ["-u", "postgres", "--", path.join(POSTGRES_BIN, binary), ...args])
+      ? run(runuserPath, ["-u", "postgres", "--", path.join(POSTGRES_BIN, binary), ...args])
       : run(path.join(POSTGRES_BIN, binary), args);
   const directory = await mkdtemp(path.join(os.tmpdir(), "tributary-postgres-"));
   const data = path.join(directory, "data");

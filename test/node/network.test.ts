@@ -91,7 +91,7 @@ describe("tributary-node: a validator network of processes, on PGlite and Postgr
     this.timeout(60_000);
     await net?.stopAll();
     await postgres?.stop();
-    await new Promise((resolve) => webhook?.close(resolve));
+    if (webhook) await new Promise((resolve) => webhook.close(resolve));
     await rm(work, { recursive: true, force: true });
   });
 

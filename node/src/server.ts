@@ -196,9 +196,12 @@ export async function startServer(
     });
   }
 
+  // Load balancers' probes and the metrics scraper are not rate limited.
+  const probe = { rateLimit: false } as const;
   app.get(
     "/healthz",
     {
+      config: probe,
       schema: {
         summary: "The process runs",
         response: { 200: { type: "object", properties: { status: { type: "string" }, pid: { type: "integer" } } } },
@@ -208,7 +211,10 @@ export async function startServer(
   );
   app.get(
     "/readyz",
-    { schema: { summary: "Connected, deployment found, caught up", response: { 200: readiness, 503: readiness } } },
+    {
+      config: probe,
+      schema: { summary: "Connected, deployment found, caught up", response: { 200: readiness, 503: readiness } },
+    },
     async (_request, reply) => {
       const r = readinessOf();
       const ready = r.connected && r.deploymentCode && r.caughtUp;
@@ -217,7 +223,10 @@ export async function startServer(
   );
   app.get(
     "/metrics",
-    { schema: { summary: "Prometheus metrics", produces: ["text/plain"], response: { 200: { type: "string" } } } },
+    {
+      config: probe,
+      schema: { summary: "Prometheus metrics", produces: ["text/plain"], response: { 200: { type: "string" } } },
+    },
     async (_request, reply) => {
       const text = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(text);

@@ -6,6 +6,8 @@
  */
 import { getAddress, ZeroHash } from "ethers";
 import {
+  BatchStatus,
+  ContributionStatus,
   SettlementTree,
   connectSettlementBoard,
   emptyAllocationState,
@@ -424,7 +426,7 @@ export class ApiReader {
     let decidedEpoch: string | null = null;
     for (const e of events) {
       if (e.kind === "ContributionDecided") {
-        status = e.status === 1 ? "Accepted" : "Rejected";
+        status = e.status === ContributionStatus.Accepted ? "Accepted" : "Rejected";
         decidedEpoch = e.epoch.toString();
       } else if (e.kind === "ContributionWithdrawn") status = "Withdrawn";
       else if (e.kind === "ContributionExpired") status = "Expired";
@@ -445,8 +447,8 @@ export class ApiReader {
     const { rows } = await this.o.db.query<{ epoch: string }>(
       `SELECT DISTINCT d.epoch::text AS epoch FROM index_records r
          JOIN index_events d ON d.kind = 'BatchDecided' AND d.subject = r.batch_id
-       WHERE r.contribution_id = $1 AND (d.body->>'status')::int = 1 ORDER BY 1`,
-      [id.toString()],
+       WHERE r.contribution_id = $1 AND (d.body->>'status')::int = $2 ORDER BY 1`,
+      [id.toString(), BatchStatus.Final],
     );
     const earned = new Map<string, bigint>();
     const epochs = [];

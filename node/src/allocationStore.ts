@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS entitlements (
   amount NUMERIC(78, 0) NOT NULL,
   PRIMARY KEY (epoch, account, token)
 );
+-- An account's history (the API) reads its rows of every epoch.
+CREATE INDEX IF NOT EXISTS entitlements_account ON entitlements (account);
 `;
 
 /** The settlement a node computed for an epoch. */

@@ -83,15 +83,18 @@ export class EpochComputer {
     return { ...result!, folded: Number(epoch - from + 1n), ms: performance.now() - started };
   }
 
-  private async paramsAt(epoch: bigint): Promise<AllocationParams> {
-    const p = await withRetry(`allocationParamsAt(${epoch})`, () =>
-      this.o.tributary.distributor.allocationParamsAt(epoch),
-    );
-    return {
-      protocolFeeBps: p.protocolFeeBps,
-      validatorShareBps: p.validatorShareBps,
-      idleRefundEpochs: p.idleRefundEpochs,
-      treasury: p.treasury,
-    };
+  private paramsAt(epoch: bigint): Promise<AllocationParams> {
+    return allocationParamsAt(this.o.tributary, epoch);
   }
+}
+
+/** The allocation parameters in force for `epoch`, from the distributor. */
+export async function allocationParamsAt(tributary: TributaryContracts, epoch: bigint): Promise<AllocationParams> {
+  const p = await withRetry(`allocationParamsAt(${epoch})`, () => tributary.distributor.allocationParamsAt(epoch));
+  return {
+    protocolFeeBps: p.protocolFeeBps,
+    validatorShareBps: p.validatorShareBps,
+    idleRefundEpochs: p.idleRefundEpochs,
+    treasury: p.treasury,
+  };
 }

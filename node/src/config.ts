@@ -52,6 +52,15 @@ export interface NodeConfig {
     idleRefundEpochs?: bigint;
     treasury?: string;
   };
+  /**
+   * `node` (default): the daemon with its duties and the API. `api`: an API replica that serves what
+   * another node writes to a shared PostgreSQL `database`, with no key, no duties and no index sync.
+   */
+  role: "node" | "api";
+  /** Origins allowed to read the API from a browser (CORS); `["*"]` by default. */
+  corsOrigins: string[];
+  /** Requests per client IP per minute before 429; 0 turns the limit off. Default 600. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +88,9 @@ export const ENV_OVERRIDES: Record<string, string> = {
   expectAllocation: "TRIBUTARY_NODE_EXPECT_ALLOCATION",
   signerUrl: "TRIBUTARY_NODE_SIGNER_URL",
   signerAddress: "TRIBUTARY_NODE_SIGNER_ADDRESS",
+  role: "TRIBUTARY_NODE_ROLE",
+  corsOrigins: "TRIBUTARY_NODE_CORS_ORIGINS",
+  rateLimitPerMinute: "TRIBUTARY_NODE_RATE_LIMIT_PER_MINUTE",
 };
 const KNOWN = new Set(Object.keys(ENV_OVERRIDES));
 
@@ -131,13 +143,18 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     return n;
   };
 
+  const role = text("role", false) ?? "node";
+  if (role !== "node" && role !== "api") {
+    throw new ConfigError(`role (${from("role")}) must be "node" or "api", got "${role}"`);
+  }
   const rpcUrl = text("rpcUrl", true)!;
   if (!/^https?:\/\/|^wss?:\/\//i.test(rpcUrl)) {
     throw new ConfigError(`rpcUrl (${from("rpcUrl")}) must be an http(s) or ws(s) URL, got "${rpcUrl}"`);
   }
   const deployment = resolvePath("deployment", true)!;
   const keystore = resolvePath("keystore", false);
-  const dataDir = resolvePath("dataDir", true)!;
+  // An API replica writes nothing locally; its dataDir defaults to the working directory.
+  const dataDir = resolvePath("dataDir", role === "node") ?? process.cwd();
   const artifactsDir = resolvePath("artifactsDir", false) ?? path.join(dataDir, "artifacts");
 
   const listenText = text("listen", false) ?? "127.0.0.1:0";
@@ -193,6 +210,17 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
       `database (${from("database")}) must be a postgres:// URL; leave it out for the embedded database in dataDir`,
     );
   }
+  if (role === "api") {
+    if (database === undefined) {
+      throw new ConfigError(
+        "role api serves another node's PostgreSQL database: set database (or $TRIBUTARY_NODE_DATABASE) to its postgres:// URL",
+      );
+    }
+    if (keystore !== undefined || signerUrl !== undefined || submitFrom !== undefined) {
+      throw new ConfigError("role api holds no key: leave out keystore, signerUrl and submitFrom");
+    }
+  }
+  const corsOrigins = parseOrigins(value("corsOrigins"), from("corsOrigins"));
   const httpUrl = (key: string) => {
     const v = text(key, false);
     if (v !== undefined && !/^https?:\/\/[^/]/i.test(v)) {
@@ -231,7 +259,27 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     ...(ipfsGateway !== undefined ? { ipfsGateway } : {}),
     ...(alertWebhook !== undefined ? { alertWebhook } : {}),
     expectAllocation,
+    role,
+    corsOrigins,
+    rateLimitPerMinute: integer("rateLimitPerMinute", 600, 0),
   };
+}
+
+/** `corsOrigins`: `*`, or origins (`https://app.example`), as an array or, from the environment, comma-separated. */
+function parseOrigins(v: unknown, source: string): string[] {
+  if (v === undefined || v === "") return ["*"];
+  const list = typeof v === "string" ? v.split(",").map((o) => o.trim()) : v;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ConfigError(`corsOrigins (${source}) must be "*" or a list of origins, got ${JSON.stringify(v)}`);
+  }
+  for (const origin of list) {
+    if (origin !== "*" && (typeof origin !== "string" || !/^https?:\/\/[^/]+$/i.test(origin))) {
+      throw new ConfigError(
+        `corsOrigins (${source}) holds ${JSON.stringify(origin)}: give "*" or origins like https://app.example`,
+      );
+    }
+  }
+  return list as string[];
 }
 
 const ALLOCATION_FIELDS = ["protocolFeeBps", "validatorShareBps", "idleRefundEpochs", "treasury"] as const;

@@ -7,6 +7,7 @@
  * once a group reaches quorum. Every step can be re-run: nothing is published twice for one digest, and
  * a submission that loses the race stands down.
  */
+import { readFile } from "node:fs/promises";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import type { Logger } from "pino";
 import {
@@ -27,6 +28,7 @@ import { FileSettlementStore } from "../../client/node/index.js";
 import type { SettlementBoard } from "../../client/src/generated/typechain/index.js";
 import type { Alerts } from "./alerts.js";
 import type { AllocationStore } from "./allocationStore.js";
+import type { ArtifactRepository } from "./artifactRepository.js";
 import type { EpochComputer, NodeIndex, NodeSettlement } from "./compute.js";
 import type { NodeConfig } from "./config.js";
 import type { SignedRecord, SigningProtection } from "./protection.js";
@@ -48,6 +50,8 @@ export interface DutiesOptions {
   index: NodeIndex;
   computer: EpochComputer;
   store: AllocationStore;
+  /** Where each computed artifact's bytes are kept for the API (and its replicas). */
+  artifacts: ArtifactRepository;
   alerts: Alerts;
   expectAllocation: NodeConfig["expectAllocation"];
 }
@@ -148,6 +152,7 @@ export class Duties {
         settlementKey(tributary, next),
         buildArtifact(tributary, settlement, settlement.dataUri, undefined),
       );
+      await this.o.artifacts.save(next, settlement.dataUri, await readFile(file));
       this.computed = settlement;
       log.info(
         {

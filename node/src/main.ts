@@ -3,7 +3,7 @@
  * Runs without Hardhat: an ethers JsonRpcProvider and the client package.
  */
 import { JsonRpcProvider, type Signer } from "ethers";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { TributaryError, connectTributary } from "../../client/index.js";
 import { loadDeployment } from "../../client/node/index.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -19,7 +19,11 @@ import { EventIndex } from "./index/eventIndex.js";
 import { ProposalDuty, RecordInbox, handleRecordGet, handleRecordsPost } from "./inbox.js";
 import { PolicyLoadError, loadPolicies } from "./policies/load.js";
 import { VotingDuty, registerVotingMetrics } from "./voting.js";
-import { NodeMetrics, startServer } from "./server.js";
+import { NodeMetrics, startServer, type Readiness, type ServerOptions } from "./server.js";
+import { ArtifactRepository } from "./artifactRepository.js";
+import { ApiReader } from "./api/reader.js";
+import { registerApiRoutes } from "./api/routes.js";
+import type { NodeConfig } from "./config.js";
 
 const USAGE =
   "usage: tributary-node --config <file>   (fields may be overridden by TRIBUTARY_NODE_* variables; see docs/node.md)";
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (config.role === "api") return serveApiOnly(config, log);
   const unlock = await lockDataDir(config.dataDir);
   const deployment = await loadDeployment(config.deployment);
   if (!deployment.settlementBoard) {
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
   if (lastSigned !== undefined) metrics.lastSignedEpoch.set(Number(lastSigned));
   const index = await EventIndex.open(db, deployment);
   const store = await AllocationStore.open(db);
+  const artifacts = await ArtifactRepository.open(db);
   const computer = new EpochComputer({ tributary, events: index, store });
   const alerts = new Alerts({
     log,
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
   const duties = new Duties({
     index,
     store,
+    artifacts,
     computer,
     alerts,
     expectAllocation: config.expectAllocation,
@@ -119,13 +126,15 @@ async function main(): Promise<void> {
   const proposals = validator
     ? new ProposalDuty({ tributary, validator, inbox, log: log.child({ duty: "proposals" }), metrics: votingMetrics })
     : undefined;
-  const { server, url } = await startServer(
+  const reader = new ApiReader({ tributary, db, index, artifacts });
+  const { close: closeServer, url } = await startServer(
     config.listen,
     metrics,
     () => duties.readiness,
     validator
       ? { post: (body) => handleRecordsPost(inbox, body), get: (outputId) => handleRecordGet(inbox, outputId) }
       : undefined,
+    serverOptions(config, reader),
   );
   log.info(
     {
@@ -143,18 +152,8 @@ async function main(): Promise<void> {
     "listening",
   );
 
-  let stopping = false;
-  let wake: (() => void) | undefined;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "stopping after the current step");
-    wake?.();
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-
-  while (!stopping) {
+  const signals = stopOnSignals(log, "stopping after the current step");
+  while (!signals.stopping) {
     try {
       if (!duties.readiness.deploymentCode) await duties.checkDeployment();
       await duties.step();
@@ -170,7 +169,7 @@ async function main(): Promise<void> {
       ["voting", voting],
       ["proposals", proposals],
     ] as const) {
-      if (!duty || stopping) continue;
+      if (!duty || signals.stopping) continue;
       try {
         await duty.step();
       } catch (error) {
@@ -178,21 +177,108 @@ async function main(): Promise<void> {
         log.warn({ err: error, duty: name }, "step failed; retrying next poll");
       }
     }
-    if (stopping) break;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, config.pollIntervalMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    wake = undefined;
+    if (signals.stopping) break;
+    await signals.sleep(config.pollIntervalMs);
   }
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
+  await closeServer();
   await db.close();
   provider.destroy();
   await unlock();
+  log.info("stopped");
+}
+
+function serverOptions(config: NodeConfig, reader: ApiReader): ServerOptions {
+  return {
+    corsOrigins: config.corsOrigins,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    routes: (app) => registerApiRoutes(app, reader),
+  };
+}
+
+/** SIGTERM and SIGINT set `stopping` and cut the current `sleep` short. */
+function stopOnSignals(log: Logger<never>, message: string): { stopping: boolean; sleep(ms: number): Promise<void> } {
+  let wake: (() => void) | undefined;
+  const state = {
+    stopping: false,
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }).finally(() => (wake = undefined)),
+  };
+  const stop = (signal: string) => {
+    if (state.stopping) return;
+    state.stopping = true;
+    log.info({ signal }, message);
+    wake?.();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  return state;
+}
+
+/**
+ * An API replica (`role: "api"`): serves the rewards API from the PostgreSQL database another node
+ * writes. No key, no duties, no index sync, no lock on a data directory: run as many as needed behind
+ * a load balancer. Ready once the chain serves the deployment and the writer has indexed a block.
+ */
+async function serveApiOnly(config: NodeConfig, log: Logger<never>): Promise<void> {
+  const deployment = await loadDeployment(config.deployment);
+  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: false });
+  const tributary = connectTributary(deployment, provider);
+  const db = await openDatabase({ url: config.database!, dataDir: config.dataDir, name: "db" });
+  const index = await EventIndex.open(db, deployment);
+  const artifacts = await ArtifactRepository.open(db);
+  // The writer creates the allocation tables; opening them here too lets a replica start first.
+  await AllocationStore.open(db);
+  const metrics = new NodeMetrics();
+  const readiness: Readiness = { connected: false, deploymentCode: false, caughtUp: false, detail: "starting" };
+  const reader = new ApiReader({ tributary, db, index, artifacts });
+  const { close, url } = await startServer(
+    config.listen,
+    metrics,
+    () => readiness,
+    undefined,
+    serverOptions(config, reader),
+  );
+  log.info(
+    {
+      url,
+      role: "api",
+      chainId: String(deployment.chainId),
+      distributor: deployment.distributor,
+      database: db.description,
+    },
+    "listening",
+  );
+  const signals = stopOnSignals(log, "stopping");
+  while (!signals.stopping) {
+    try {
+      const network = await provider.getNetwork();
+      readiness.connected = true;
+      if (network.chainId !== BigInt(deployment.chainId)) {
+        throw new Error(`the RPC serves chain ${network.chainId}, the deployment is on chain ${deployment.chainId}`);
+      }
+      readiness.deploymentCode = (await provider.getCode(deployment.distributor)) !== "0x";
+      const indexed = await index.indexedThrough();
+      metrics.indexedBlock.set(indexed?.number ?? 0);
+      readiness.caughtUp = indexed !== undefined;
+      readiness.detail = indexed
+        ? `serving the index through block ${indexed.number}`
+        : "the writer has indexed nothing yet";
+    } catch (error) {
+      readiness.caughtUp = false;
+      readiness.detail = (error as Error).message;
+      log.warn({ err: error }, "readiness check failed");
+    }
+    await signals.sleep(config.pollIntervalMs);
+  }
+  await close();
+  await db.close();
+  provider.destroy();
   log.info("stopped");
 }
 

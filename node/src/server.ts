@@ -1,5 +1,12 @@
-/** The node's HTTP endpoints (node:http): /healthz, /readyz and /metrics (Prometheus, prom-client). */
-import { createServer, type Server } from "node:http";
+/**
+ * The node's HTTP server (Fastify): /healthz, /readyz, /metrics (Prometheus, prom-client), the record
+ * inbox, and the rewards API (node/src/api/routes.ts). Every route declares its schemas, from which
+ * `GET /v1/openapi.json` is generated.
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { ALERT_KINDS } from "./alerts.js";
 
@@ -89,89 +96,181 @@ export interface RecordRoutes {
   get(outputId: string): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
+/** How the server is reached from browsers and how hard it may be hit. */
+export interface ServerOptions {
+  /** Origins allowed by CORS; `["*"]` for any. */
+  corsOrigins: string[];
+  /** Requests per client IP per minute; 0 for no limit. */
+  rateLimitPerMinute: number;
+  /** Adds the API's routes (they are registered after the plugins, so they get CORS, limits and OpenAPI). */
+  routes?: (app: FastifyInstance) => void;
+}
+
+/** The running server. */
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
 /** Largest accepted request body: 1 000 records of 8 entries fit well within it. */
 const MAX_BODY_BYTES = 1 << 20;
+
+const error = {
+  type: "object",
+  required: ["code", "message"],
+  properties: { code: { type: "string" }, message: { type: "string" } },
+} as const;
+/** The JSON schema of every error answer: `{code, message}`. */
+export const ERROR_SCHEMA = error;
+const free = { type: "object", additionalProperties: true } as const;
+const readiness = {
+  type: "object",
+  properties: {
+    ready: { type: "boolean" },
+    connected: { type: "boolean" },
+    deploymentCode: { type: "boolean" },
+    caughtUp: { type: "boolean" },
+    detail: { type: "string" },
+  },
+} as const;
 
 /** Starts the server on `host:port` and resolves once it listens. */
 export async function startServer(
   listen: { host: string; port: number },
   metrics: NodeMetrics,
-  readiness: () => Readiness,
-  records?: RecordRoutes,
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const url = (request.url ?? "/").split("?")[0]!;
-    const json = (status: number, body: unknown) => {
-      response.writeHead(status, { "content-type": "application/json" });
-      response.end(JSON.stringify(body) + "\n");
-    };
-    const answer = (promise: Promise<{ status: number; json: Record<string, unknown> }>) =>
-      promise.then(
-        ({ status, json: body }) => json(status, body),
-        (error: Error) => json(500, { code: "INTERNAL", message: error.message }),
-      );
-    if (url === "/v1/records" || url.startsWith("/v1/records/")) {
-      if (!records) {
-        return json(503, { code: "NO_VALIDATOR_KEY", message: "this node has no validator key; it proposes nothing" });
-      }
-      if (request.method === "GET" && url.startsWith("/v1/records/")) {
-        return void answer(records.get(decodeURIComponent(url.slice("/v1/records/".length))));
-      }
-      if (request.method !== "POST" || url !== "/v1/records") {
-        return json(405, { code: "METHOD_NOT_ALLOWED", message: "POST /v1/records or GET /v1/records/<outputId>" });
-      }
-      if (!/^application\/json\b/i.test(request.headers["content-type"] ?? "")) {
-        return json(415, { code: "UNSUPPORTED_MEDIA_TYPE", message: "send the records as application/json" });
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      request.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          json(413, { code: "BODY_TOO_LARGE", message: `the body exceeds ${MAX_BODY_BYTES} bytes` });
-          request.destroy();
-        } else chunks.push(chunk);
-      });
-      request.on("end", () => {
-        if (size > MAX_BODY_BYTES) return;
-        let body: unknown;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-        } catch (error) {
-          return json(400, { code: "INVALID_JSON", message: `the body is not JSON: ${(error as Error).message}` });
-        }
-        void answer(records.post(body));
-      });
-      return;
-    }
-    if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: "method not allowed" });
-    if (url === "/healthz") return json(200, { status: "ok", pid: process.pid });
-    if (url === "/readyz") {
-      const r = readiness();
-      const ready = r.connected && r.deploymentCode && r.caughtUp;
-      return json(ready ? 200 : 503, { ready, ...r });
-    }
-    if (url === "/metrics") {
-      metrics.registry.metrics().then(
-        (text) => {
-          response.writeHead(200, { "content-type": metrics.registry.contentType });
-          response.end(text);
-        },
-        (error: Error) => json(500, { error: error.message }),
-      );
-      return;
-    }
-    json(404, { error: "not found", endpoints: ["/healthz", "/readyz", "/metrics", "/v1/records"] });
+  readinessOf: () => Readiness,
+  records: RecordRoutes | undefined,
+  options: ServerOptions = { corsOrigins: ["*"], rateLimitPerMinute: 0 },
+): Promise<RunningServer> {
+  const app = Fastify({
+    bodyLimit: MAX_BODY_BYTES,
+    // Unknown query parameters are refused (400) rather than ignored.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => {
-      server.off("error", reject);
-      resolve();
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    const code =
+      err.validation !== undefined
+        ? "INVALID_REQUEST"
+        : err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+          ? "UNSUPPORTED_MEDIA_TYPE"
+          : err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+            ? "BODY_TOO_LARGE"
+            : err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.name === "SyntaxError"
+              ? "INVALID_JSON"
+              : status === 500
+                ? "INTERNAL"
+                : (err.code ?? "ERROR");
+    void reply.status(status).send({ code, message: err.message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({ code: "NOT_FOUND", message: `no route ${request.method} ${request.url.split("?")[0]}` });
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "tributary-node",
+        version: "1",
+        description: "A Tributary node's rewards API, record inbox and health endpoints (docs/api.md).",
+      },
+    },
+  });
+  const anyOrigin = options.corsOrigins.includes("*");
+  await app.register(cors, {
+    origin: anyOrigin ? "*" : options.corsOrigins,
+    methods: anyOrigin ? ["GET", "HEAD"] : ["GET", "HEAD", "POST"],
+  });
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: options.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        code: "RATE_LIMITED",
+        message: `more than ${context.max} requests per minute from this address; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
     });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : listen.port;
+  }
+
+  // Load balancers' probes and the metrics scraper are not rate limited.
+  const probe = { rateLimit: false } as const;
+  app.get(
+    "/healthz",
+    {
+      config: probe,
+      schema: {
+        summary: "The process runs",
+        response: { 200: { type: "object", properties: { status: { type: "string" }, pid: { type: "integer" } } } },
+      },
+    },
+    async () => ({ status: "ok", pid: process.pid }),
+  );
+  app.get(
+    "/readyz",
+    {
+      config: probe,
+      schema: { summary: "Connected, deployment found, caught up", response: { 200: readiness, 503: readiness } },
+    },
+    async (_request, reply) => {
+      const r = readinessOf();
+      const ready = r.connected && r.deploymentCode && r.caughtUp;
+      return reply.status(ready ? 200 : 503).send({ ready, ...r });
+    },
+  );
+  app.get(
+    "/metrics",
+    {
+      config: probe,
+      schema: { summary: "Prometheus metrics", produces: ["text/plain"], response: { 200: { type: "string" } } },
+    },
+    async (_request, reply) => {
+      const text = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(text);
+    },
+  );
+  const noKey = { code: "NO_VALIDATOR_KEY", message: "this node has no validator key; it proposes nothing" };
+  app.post(
+    "/v1/records",
+    {
+      schema: {
+        summary: "Hand attribution records to this validator to propose (docs/node.md)",
+        // Checked by the inbox, which names the record and field at fault.
+        body: {
+          description: '{"records": [{"outputId", "poolId", "value", "vector": [{"contributionId", "weightBps"}]}]}',
+        },
+        response: { 202: free, 400: error, 413: error, 415: error, 503: error },
+      },
+    },
+    async (request, reply) => {
+      if (!records) return reply.status(503).send(noKey);
+      const { status, json } = await records.post(request.body);
+      return reply.status(status as 202).send(json);
+    },
+  );
+  app.get(
+    "/v1/records/:outputId",
+    {
+      schema: {
+        summary: "Where this node's inbox holds a record",
+        params: { type: "object", properties: { outputId: { type: "string" } }, required: ["outputId"] },
+        response: { 200: free, 400: error, 404: error, 503: error },
+      },
+    },
+    async (request, reply) => {
+      if (!records) return reply.status(503).send(noKey);
+      const { status, json } = await records.get((request.params as { outputId: string }).outputId);
+      return reply.status(status as 200).send(json);
+    },
+  );
+  options.routes?.(app);
+  app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  const address = await app.listen({ host: listen.host, port: listen.port });
+  const port = new URL(address).port || String(listen.port);
   const host = listen.host.includes(":") ? `[${listen.host}]` : listen.host;
-  return { server, url: `http://${host}:${port}` };
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
 }

@@ -45,16 +45,10 @@ export interface LaunchOptions {
   log?: (line: string) => void;
 }
 
-/** One validator: its files, its address and, while it runs, its node process. */
-export interface ValidatorNode {
-  /** `validator-<i+1>`. */
+/** A tributary-node process: its config, its log and, while it runs, the process and its URL. */
+export interface NodeProcess {
   name: string;
-  address: string;
-  keystore: string;
-  passwordFile: string;
   config: string;
-  /** The node's own data directory: its PGlite database, lock and artifacts. */
-  dataDir: string;
   /** stdout and stderr of every run of the node, appended. */
   logFile: string;
   process?: ChildProcess;
@@ -62,6 +56,17 @@ export interface ValidatorNode {
   url?: string;
   /** This run's output, for finding its log lines. */
   output: string;
+}
+
+/** One validator: its files, its address and, while it runs, its node process. */
+export interface ValidatorNode extends NodeProcess {
+  /** `validator-<i+1>`. */
+  name: string;
+  address: string;
+  keystore: string;
+  passwordFile: string;
+  /** The node's own data directory: its PGlite database, lock and artifacts. */
+  dataDir: string;
 }
 
 /** A record in a node's inbox, as `GET /v1/records/<outputId>` answers. */
@@ -174,6 +179,8 @@ function runChild(
 export class ValidatorNetwork {
   /** Short-lived validator processes running now. */
   private readonly actors = new Set<ChildProcess>();
+  /** API-only replicas started by {@link startApi}. */
+  readonly apis: NodeProcess[] = [];
 
   private constructor(
     readonly chain: RunningNode,
@@ -318,11 +325,55 @@ export class ValidatorNetwork {
   /** Starts validator `i`'s node and waits until it listens and is ready. */
   async start(i: number): Promise<ValidatorNode> {
     const node = this.nodes[i]!;
+    await this.spawnNode(node, this.nodeEnv(i));
+    return node;
+  }
+
+  /**
+   * Starts an API-only replica (`role: "api"`, docs/api.md) serving from the PostgreSQL `database` a
+   * validator node writes, and waits until it is ready. `stopAll` stops it.
+   */
+  async startApi(options: {
+    database: string;
+    config?: Record<string, unknown>;
+    env?: Record<string, string>;
+  }): Promise<NodeProcess> {
+    const name = `api-${this.apis.length + 1}`;
+    const home = path.join(this.directory, name);
+    await mkdir(home, { recursive: true });
+    const api: NodeProcess = {
+      name,
+      config: path.join(home, "node.json"),
+      logFile: path.join(home, "node.log"),
+      output: "",
+    };
+    await writeFile(
+      api.config,
+      JSON.stringify(
+        {
+          role: "api",
+          rpcUrl: this.chain.url,
+          deployment: this.deploymentFile,
+          database: options.database,
+          listen: "127.0.0.1:0",
+          pollIntervalMs: this.pollIntervalMs,
+          ...options.config,
+        },
+        null,
+        2,
+      ),
+    );
+    this.apis.push(api);
+    await this.spawnNode(api, options.env ?? {});
+    return api;
+  }
+
+  private async spawnNode(node: NodeProcess, env: Record<string, string>): Promise<void> {
     if (alive(node.process)) throw new Error(`${node.name} is already running (pid ${node.process.pid})`);
     const child = spawn(process.execPath, ["--import", "tsx", NODE_MAIN, "--config", node.config], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, FORCE_COLOR: "0", ...this.nodeEnv(i) },
+      env: { ...process.env, FORCE_COLOR: "0", ...env },
     });
     started.add(child);
     const file = createWriteStream(node.logFile, { flags: "a" });
@@ -348,7 +399,6 @@ export class ValidatorNetwork {
       throw new Error(`${node.name} did not start: ${error.message}\n${node.output.slice(-3_000)}`);
     });
     await until(`${node.name} to be ready`, async () => (await fetch(`${node.url}/readyz`)).ok, 60_000);
-    return node;
   }
 
   /** Sends `signal` to validator `i`'s node and waits for it to exit. */
@@ -455,6 +505,11 @@ export class ValidatorNetwork {
         list.push({ pid: node.process.pid, role: `tributary-node ${node.name}`, validator: node.address });
       }
     }
+    for (const api of this.apis) {
+      if (alive(api.process) && api.process.pid !== undefined) {
+        list.push({ pid: api.process.pid, role: `tributary-node ${api.name} (API only, no key)` });
+      }
+    }
     return list;
   }
 
@@ -466,7 +521,7 @@ export class ValidatorNetwork {
   /** Stops every process this network started, each by its pid, and the hardhat node last. */
   async stopAll(): Promise<void> {
     await Promise.all([
-      ...this.nodes.filter((n) => alive(n.process)).map((n) => stopByPid(n.process!)),
+      ...[...this.nodes, ...this.apis].filter((n) => alive(n.process)).map((n) => stopByPid(n.process!)),
       ...[...this.actors].map((child) => stopByPid(child, 2_000)),
     ]);
     await this.chain.stop();

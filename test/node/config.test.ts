@@ -53,6 +53,25 @@ describe("tributary-node: configuration", function () {
     expect(config.expectAllocation).to.deep.equal({ validatorShareBps: 2000n });
   });
 
+  it("reads the API's role, CORS origins and rate limit; an api replica needs PostgreSQL and no key", async function () {
+    await write({});
+    expect(await loadConfig(file, {})).to.include({ role: "node", rateLimitPerMinute: 600 });
+    expect((await loadConfig(file, {})).corsOrigins).to.deep.equal(["*"]);
+    await write({ role: "api", database: "postgres://127.0.0.1/tributary", corsOrigins: ["https://app.example"] });
+    const api = await loadConfig(file, { TRIBUTARY_NODE_RATE_LIMIT_PER_MINUTE: "0" });
+    expect(api).to.include({ role: "api", rateLimitPerMinute: 0 });
+    expect(api.corsOrigins).to.deep.equal(["https://app.example"]);
+    const env = { TRIBUTARY_NODE_CORS_ORIGINS: "https://a.example, https://b.example" };
+    expect((await loadConfig(file, env)).corsOrigins).to.deep.equal(["https://a.example", "https://b.example"]);
+    await refused({ TRIBUTARY_NODE_CORS_ORIGINS: "app.example" }, /^corsOrigins \(\$TRIBUTARY_NODE_CORS_ORIGINS\)/);
+    await refused({ TRIBUTARY_NODE_ROLE: "writer" }, /^role \(\$TRIBUTARY_NODE_ROLE\) must be "node" or "api"/);
+    await refused({ TRIBUTARY_NODE_RATE_LIMIT_PER_MINUTE: "-1" }, /^rateLimitPerMinute/);
+    await write({ role: "api" });
+    await refused({}, /^role api serves another node's PostgreSQL database/);
+    await write({ role: "api", database: "postgres://127.0.0.1/tributary", submitFrom: `0x${"11".repeat(20)}` });
+    await refused({}, /^role api holds no key/);
+  });
+
   it("refuses bad values with a line naming the field", async function () {
     await write({ database: "mysql://x" });
     await refused({}, /database \(config\) must be a postgres:\/\/ URL/);

@@ -1,0 +1,538 @@
+/**
+ * What the rewards API reads: the node's database (the event index, the allocation states and
+ * entitlements, the stored artifacts) and, for what only the chain knows now (the active root, the
+ * challenge period, claimed amounts), the chain, each cached for a short while. Settled epochs'
+ * artifacts and trees never change, so they are kept in memory.
+ */
+import { getAddress, ZeroHash } from "ethers";
+import {
+  BatchStatus,
+  ContributionStatus,
+  SettlementTree,
+  connectSettlementBoard,
+  emptyAllocationState,
+  finalOutputIds,
+  onChainSettlement,
+  prepareKeccak,
+  readPublishedSignatures,
+  withRetry,
+  type AllocationParams,
+  type AllocationState,
+  type SettlementArtifact,
+  type TributaryContracts,
+} from "../../../client/index.js";
+import type { ArtifactRepository, StoredArtifact } from "../artifactRepository.js";
+import type { Database } from "../db.js";
+import type { EventIndex } from "../index/eventIndex.js";
+import { deserializeEvent } from "../index/codec.js";
+import { allocationParamsAt } from "../compute.js";
+import { explainEpoch, type Explanation } from "./explain.js";
+
+export type EpochStatus = "open" | "closed-unsettled" | "pending" | "active" | "vetoed";
+
+/** An API error with a stable code and its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: 400 | 404 | 503,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ChainView {
+  now: bigint;
+  currentEpoch: bigint;
+  nextEpochToSettle: bigint;
+  latest: { epoch: bigint; root: string; pending: boolean };
+  active: { epoch: bigint; root: string } | undefined;
+  tokens: string[];
+}
+
+interface Submission {
+  epoch: bigint;
+  root: string;
+  cumulativeTotals: bigint[];
+  dataUri: string;
+  activatesAt: bigint;
+  transactionHash: string;
+}
+
+/** An active epoch's tree with every account's leaves, for proofs in O(log n). */
+interface LoadedTree {
+  epoch: bigint;
+  root: string;
+  tree: SettlementTree;
+  leaves: Map<string, { token: string; cumulative: bigint }[]>;
+}
+
+export interface EpochSummary {
+  epoch: string;
+  status: EpochStatus;
+  closesAt: string;
+  root: string | null;
+  activatesAt: string | null;
+}
+
+export interface EpochDetail extends EpochSummary {
+  totals: { token: string; cumulativeTotal: string }[];
+  dataUri: string | null;
+  signers: string[];
+  submissionTransaction: string | null;
+  artifact: boolean;
+}
+
+export class ApiReader {
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly trees = new Map<bigint, Promise<LoadedTree>>();
+  private constants?: Promise<{ genesis: bigint; duration: bigint }>;
+
+  constructor(
+    private readonly o: {
+      tributary: TributaryContracts;
+      db: Database;
+      index: EventIndex;
+      artifacts: ArtifactRepository;
+      /** How long live chain reads are reused. Default 2 000 ms. */
+      cacheMs?: number;
+    },
+  ) {}
+
+  /** `fn()`, reused for `ms` (a failure is not kept). */
+  private cached<T>(key: string, fn: () => Promise<T>, ms = this.o.cacheMs ?? 2_000): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < ms) return hit.value as Promise<T>;
+    const value = fn();
+    this.cache.set(key, { at: Date.now(), value });
+    value.catch(() => this.cache.delete(key));
+    if (this.cache.size > 10_000) this.cache.clear();
+    return value;
+  }
+
+  private chain(): Promise<ChainView> {
+    return this.cached("chain", async () => {
+      const { distributor } = this.o.tributary;
+      this.constants ??= Promise.all([distributor.GENESIS(), distributor.EPOCH_DURATION()]).then(([g, d]) => ({
+        genesis: g,
+        duration: d,
+      }));
+      const { genesis, duration } = await this.constants;
+      const provider = distributor.runner!.provider!;
+      const [block, next, [latest, pending], active, tokens] = await withRetry("api chain view", () =>
+        Promise.all([
+          provider.getBlock("latest"),
+          distributor.nextEpochToSettle(),
+          distributor.latestSettlement(),
+          distributor.activeSettlement(),
+          distributor.tokens(),
+        ]),
+      );
+      const now = BigInt(block!.timestamp);
+      return {
+        now,
+        currentEpoch: now < genesis ? -1n : (now - genesis) / duration,
+        nextEpochToSettle: next,
+        latest: { epoch: BigInt(latest.epoch), root: latest.root, pending },
+        active: active.root === ZeroHash ? undefined : { epoch: BigInt(active.epoch), root: active.root },
+        tokens: tokens.map((t) => getAddress(t)),
+      };
+    });
+  }
+
+  private async closesAt(epoch: bigint): Promise<bigint> {
+    await this.chain();
+    const { genesis, duration } = await this.constants!;
+    return genesis + (epoch + 1n) * duration;
+  }
+
+  /** The standing submission of every settled epoch, and the epochs whose last word was a veto. */
+  private settlements(): Promise<{ standing: Map<bigint, Submission>; vetoed: Set<bigint> }> {
+    return this.cached("settlements", async () => {
+      const view = await this.chain();
+      const { rows } = await this.o.db.query<{ body: object; tx_hash: string }>(
+        "SELECT body, tx_hash FROM index_events WHERE kind IN ('SettlementSubmitted', 'SettlementVetoed') " +
+          "ORDER BY block_number, log_index",
+      );
+      const standing = new Map<bigint, Submission>();
+      const vetoed = new Set<bigint>();
+      for (const row of rows) {
+        const e = deserializeEvent(row.body);
+        if (e.kind === "SettlementSubmitted") {
+          standing.set(e.epoch, { ...e, transactionHash: row.tx_hash });
+          vetoed.delete(e.epoch);
+        } else if (e.kind === "SettlementVetoed") {
+          standing.delete(e.epoch);
+          vetoed.add(e.epoch);
+        }
+      }
+      // The index holds confirmed blocks only: a settlement that just landed is read from the chain.
+      for (let epoch = view.nextEpochToSettle - 1n; epoch >= 0n && !standing.has(epoch); epoch--) {
+        const onChain = await onChainSettlement(this.o.tributary, { epoch });
+        if (onChain) standing.set(epoch, { epoch, ...onChain });
+        vetoed.delete(epoch);
+      }
+      for (const epoch of standing.keys()) if (epoch >= view.nextEpochToSettle) standing.delete(epoch);
+      return { standing, vetoed };
+    });
+  }
+
+  private async statusOf(epoch: bigint): Promise<{ status: EpochStatus; submission?: Submission }> {
+    const view = await this.chain();
+    const { standing, vetoed } = await this.settlements();
+    const submission = standing.get(epoch);
+    if (epoch < view.nextEpochToSettle && submission) {
+      const pending = view.latest.pending && view.latest.epoch === epoch;
+      return { status: pending ? "pending" : "active", submission };
+    }
+    if (epoch >= view.currentEpoch) return { status: "open" };
+    return { status: vetoed.has(epoch) ? "vetoed" : "closed-unsettled" };
+  }
+
+  /** Every epoch from 0 through the current one, from `from`, at most `limit`. */
+  async epochs(from: bigint, limit: number) {
+    const view = await this.chain();
+    const list: EpochSummary[] = [];
+    for (let e = from; e <= view.currentEpoch && list.length < limit; e++) list.push(await this.summary(e));
+    return {
+      currentEpoch: view.currentEpoch.toString(),
+      nextEpochToSettle: view.nextEpochToSettle.toString(),
+      activeEpoch: view.active ? view.active.epoch.toString() : null,
+      epochs: list,
+    };
+  }
+
+  private async summary(epoch: bigint): Promise<EpochSummary> {
+    const { status, submission } = await this.statusOf(epoch);
+    return {
+      epoch: epoch.toString(),
+      status,
+      closesAt: (await this.closesAt(epoch)).toString(),
+      root: submission?.root ?? null,
+      activatesAt: submission ? submission.activatesAt.toString() : null,
+    };
+  }
+
+  /** @throws {ApiError} 404 for an epoch that has not started. */
+  async epoch(epoch: bigint): Promise<EpochDetail> {
+    const view = await this.chain();
+    if (epoch > view.currentEpoch) {
+      throw new ApiError(
+        404,
+        "EPOCH_NOT_FOUND",
+        `epoch ${epoch} has not started (the current epoch is ${view.currentEpoch})`,
+      );
+    }
+    const summary = await this.summary(epoch);
+    const { submission } = await this.statusOf(epoch);
+    const signers = submission
+      ? await this.cached(`signers:${epoch}:${submission.transactionHash}`, () => this.signersOf(submission), 60_000)
+      : [];
+    return {
+      ...summary,
+      totals: submission
+        ? submission.cumulativeTotals.map((total, i) => ({ token: view.tokens[i]!, cumulativeTotal: total.toString() }))
+        : [],
+      dataUri: submission?.dataUri ?? null,
+      signers,
+      submissionTransaction: submission?.transactionHash ?? null,
+      artifact: (await this.o.artifacts.get(epoch)) !== undefined,
+    };
+  }
+
+  /** The board's signers of exactly the landed content. */
+  private async signersOf(s: Submission): Promise<string[]> {
+    const { tributary } = this.o;
+    const board = connectSettlementBoard(tributary.deployment.settlementBoard!, tributary.runner);
+    const published = await readPublishedSignatures(tributary, board, s.epoch);
+    const same = published.filter(
+      (p) =>
+        p.settlement.root.toLowerCase() === s.root.toLowerCase() &&
+        p.settlement.dataUri === s.dataUri &&
+        p.settlement.cumulativeTotals.join(",") === s.cumulativeTotals.join(","),
+    );
+    return [...new Set(same.map((p) => p.signer))].sort();
+  }
+
+  /** @throws {ApiError} 404 when the node stored no artifact for the epoch. */
+  async artifact(epoch: bigint): Promise<StoredArtifact> {
+    const stored = await this.o.artifacts.get(epoch);
+    if (!stored) throw new ApiError(404, "ARTIFACT_NOT_FOUND", `no artifact is stored for epoch ${epoch}`);
+    return stored;
+  }
+
+  private loadTree(epoch: bigint, root: string): Promise<LoadedTree> {
+    let loading = this.trees.get(epoch);
+    if (!loading) {
+      loading = (async () => {
+        const stored = await this.artifact(epoch);
+        const artifact = JSON.parse(Buffer.from(stored.bytes).toString("utf8")) as SettlementArtifact;
+        await prepareKeccak();
+        const tree = SettlementTree.load(artifact);
+        if (tree.root.toLowerCase() !== root.toLowerCase()) {
+          throw new ApiError(
+            503,
+            "ARTIFACT_MISMATCH",
+            `the stored artifact of epoch ${epoch} has root ${tree.root}, the chain ${root}`,
+          );
+        }
+        const order = new Map((artifact.metadata?.tokens ?? []).map((t) => [t.token.toLowerCase(), t.index] as const));
+        const leaves = new Map<string, { token: string; cumulative: bigint }[]>();
+        for (const [account, token, cumulative] of tree.entries()) {
+          const key = account.toLowerCase();
+          leaves.set(key, [...(leaves.get(key) ?? []), { token: getAddress(token), cumulative }]);
+        }
+        for (const list of leaves.values()) {
+          list.sort((a, b) => (order.get(a.token.toLowerCase()) ?? 0) - (order.get(b.token.toLowerCase()) ?? 0));
+        }
+        return { epoch, root: tree.root, tree, leaves };
+      })();
+      loading.catch(() => this.trees.delete(epoch));
+      this.trees.set(epoch, loading);
+      // Only the active epoch and the one before it are asked for.
+      for (const kept of this.trees.keys()) if (kept < epoch - 1n) this.trees.delete(kept);
+    }
+    return loading;
+  }
+
+  /** What `account` can claim against the active root, with proofs and ready-to-send calldata. */
+  async rewards(account: string) {
+    const view = await this.chain();
+    if (!view.active) return { account, activeEpoch: null, activeRoot: null, rewards: [] };
+    const loaded = await this.loadTree(view.active.epoch, view.active.root);
+    const { distributor } = this.o.tributary;
+    const to = getAddress(this.o.tributary.deployment.distributor);
+    const rewards = [];
+    for (const { token, cumulative } of loaded.leaves.get(account.toLowerCase()) ?? []) {
+      const claimed = await this.cached(`claimed:${account}:${token}`, () =>
+        withRetry("claimedOf", () => distributor.claimedOf(account, token)),
+      );
+      const proof = loaded.tree.getProof(account, token);
+      rewards.push({
+        token,
+        cumulative: cumulative.toString(),
+        claimed: claimed.toString(),
+        claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
+        proof,
+        claim: { to, data: distributor.interface.encodeFunctionData("claim", [account, token, cumulative, proof]) },
+      });
+    }
+    return { account, activeEpoch: view.active.epoch.toString(), activeRoot: view.active.root, rewards };
+  }
+
+  /** Earned per epoch and token (entitlement deltas), with the roles the artifact lists. */
+  async history(account: string) {
+    const { rows } = await this.o.db.query<{ epoch: string; token: string; amount: string }>(
+      "SELECT epoch::text AS epoch, token, amount::text AS amount FROM entitlements WHERE account = $1 ORDER BY epoch, token",
+      [account],
+    );
+    const previous = new Map<string, bigint>();
+    const epochs = new Map<string, { token: string; amount: string; cumulative: string; roles: string[] }[]>();
+    for (const row of rows) {
+      const cumulative = BigInt(row.amount);
+      const earned = cumulative - (previous.get(row.token) ?? 0n);
+      previous.set(row.token, cumulative);
+      if (earned === 0n) continue;
+      const list = epochs.get(row.epoch) ?? [];
+      list.push({ token: row.token, amount: earned.toString(), cumulative: row.amount, roles: [] });
+      epochs.set(row.epoch, list);
+    }
+    const out = [];
+    for (const [epoch, tokens] of epochs) {
+      const roles = await this.rolesOf(BigInt(epoch), account);
+      for (const t of tokens) t.roles = roles.get(t.token.toLowerCase()) ?? [];
+      out.push({ epoch, status: (await this.statusOf(BigInt(epoch))).status, tokens });
+    }
+    return { account, epochs: out };
+  }
+
+  /** The roles `account` has per token in the stored artifact of `epoch` (none when there is none). */
+  private rolesOf(epoch: bigint, account: string): Promise<Map<string, string[]>> {
+    return this.cached(
+      `roles:${epoch}:${account}`,
+      async () => {
+        const stored = await this.o.artifacts.get(epoch);
+        const out = new Map<string, string[]>();
+        if (!stored) return out;
+        const artifact = JSON.parse(Buffer.from(stored.bytes).toString("utf8")) as SettlementArtifact;
+        for (const a of artifact.metadata.amounts) {
+          if (a.account.toLowerCase() === account.toLowerCase()) out.set(a.token.toLowerCase(), [...a.roles]);
+        }
+        return out;
+      },
+      60_000,
+    );
+  }
+
+  /** @throws {ApiError} 404 for an epoch not closed or not yet computed by the writer node. */
+  async explain(account: string, epoch: bigint): Promise<Explanation & { status: EpochStatus }> {
+    const { status } = await this.statusOf(epoch);
+    if (status === "open") throw new ApiError(404, "EPOCH_OPEN", `epoch ${epoch} has not closed`);
+    const stateBefore = await this.stateAfter(epoch - 1n);
+    const computed = await this.o.db.query("SELECT 1 FROM allocation_states WHERE epoch = $1", [epoch.toString()]);
+    if (!stateBefore || computed.rows.length === 0) {
+      throw new ApiError(404, "EPOCH_NOT_COMPUTED", `the node has not computed epoch ${epoch} yet`);
+    }
+    const explanation = await this.cached(
+      `explain:${epoch}:${account}`,
+      async () => {
+        const slice = await this.o.index.epochSlice(epoch);
+        const countedBefore = await this.o.index.previouslyCountedOutputs(epoch, finalOutputIds(slice));
+        return explainEpoch({ account, epoch, slice, countedBefore, params: await this.paramsAt(epoch), stateBefore });
+      },
+      status === "active" ? 600_000 : undefined,
+    );
+    return { ...explanation, status };
+  }
+
+  private paramsAt(epoch: bigint): Promise<AllocationParams> {
+    return this.cached(`params:${epoch}`, () => allocationParamsAt(this.o.tributary, epoch));
+  }
+
+  /** The carried state after `epoch` (without entitlements, which explaining does not need). */
+  private async stateAfter(epoch: bigint): Promise<AllocationState | undefined> {
+    if (epoch < 0n) return emptyAllocationState();
+    const carried = await this.carried(epoch);
+    if (!carried) return undefined;
+    return {
+      epoch,
+      pools: new Map(carried.pools.map(([id, carry, idle]) => [BigInt(id), { carry: BigInt(carry), idle }])),
+      fundedByToken: new Map(carried.fundedByToken.map(([token, amount]) => [token, BigInt(amount)])),
+      coveredCount: carried.coveredCount,
+      cumulative: new Map(),
+    };
+  }
+
+  private async carried(epoch: bigint): Promise<Carried | undefined> {
+    const { rows } = await this.o.db.query<{ carried: Carried | string }>(
+      "SELECT carried FROM allocation_states WHERE epoch = $1",
+      [epoch.toString()],
+    );
+    if (!rows[0]) return undefined;
+    return typeof rows[0].carried === "string" ? (JSON.parse(rows[0].carried) as Carried) : rows[0].carried;
+  }
+
+  /** @throws {ApiError} 404 for an unknown contribution. */
+  async contribution(id: bigint) {
+    const events = await this.subjectEvents(
+      ["ContributionRegistered", "VoteCast", "ContributionDecided", "ContributionWithdrawn", "ContributionExpired"],
+      id,
+    );
+    const registered = events.find((e) => e.kind === "ContributionRegistered");
+    if (!registered || registered.kind !== "ContributionRegistered") {
+      throw new ApiError(404, "CONTRIBUTION_NOT_FOUND", `contribution ${id} is not indexed`);
+    }
+    let status = "Pending";
+    let decidedEpoch: string | null = null;
+    for (const e of events) {
+      if (e.kind === "ContributionDecided") {
+        status = e.status === ContributionStatus.Accepted ? "Accepted" : "Rejected";
+        decidedEpoch = e.epoch.toString();
+      } else if (e.kind === "ContributionWithdrawn") status = "Withdrawn";
+      else if (e.kind === "ContributionExpired") status = "Expired";
+    }
+    const votes = events.flatMap((e) =>
+      e.kind === "VoteCast"
+        ? [
+            {
+              validator: getAddress(e.validator),
+              accept: e.accept,
+              stake: e.stake.toString(),
+              epoch: e.epoch.toString(),
+            },
+          ]
+        : [],
+    );
+    // Earnings: its share of its contributor's amount in every closed epoch that used it.
+    const { rows } = await this.o.db.query<{ epoch: string }>(
+      `SELECT DISTINCT d.epoch::text AS epoch FROM index_records r
+         JOIN index_events d ON d.kind = 'BatchDecided' AND d.subject = r.batch_id
+       WHERE r.contribution_id = $1 AND (d.body->>'status')::int = $2 ORDER BY 1`,
+      [id.toString(), BatchStatus.Final],
+    );
+    const earned = new Map<string, bigint>();
+    const epochs = [];
+    for (const { epoch } of rows) {
+      let explanation;
+      try {
+        explanation = await this.explain(getAddress(registered.contributor), BigInt(epoch));
+      } catch (error) {
+        if (error instanceof ApiError && error.statusCode === 404) continue;
+        throw error;
+      }
+      const byToken = new Map<string, bigint>();
+      for (const pool of explanation.pools) {
+        for (const item of pool.contributor?.items ?? []) {
+          if (item.contributionId !== id.toString()) continue;
+          byToken.set(pool.token, (byToken.get(pool.token) ?? 0n) + BigInt(item.amount));
+        }
+      }
+      for (const [token, amount] of byToken) earned.set(token, (earned.get(token) ?? 0n) + amount);
+      epochs.push({
+        epoch,
+        status: explanation.status,
+        earned: [...byToken].map(([token, amount]) => ({ token, amount: amount.toString() })),
+      });
+    }
+    return {
+      id: id.toString(),
+      contributor: getAddress(registered.contributor),
+      datanetId: registered.datanetId.toString(),
+      contentHash: registered.contentHash,
+      uri: registered.uri,
+      status,
+      decidedEpoch,
+      votes,
+      earnings: [...earned].map(([token, amount]) => ({ token, amount: amount.toString() })),
+      epochs,
+    };
+  }
+
+  /** @throws {ApiError} 404 for an unknown pool. */
+  async pool(id: bigint) {
+    const events = await this.subjectEvents(["PoolCreated", "Funded"], id);
+    const created = events.find((e) => e.kind === "PoolCreated");
+    if (!created || created.kind !== "PoolCreated")
+      throw new ApiError(404, "POOL_NOT_FOUND", `pool ${id} is not indexed`);
+    const funded = new Map<string, bigint>();
+    for (const e of events)
+      if (e.kind === "Funded") funded.set(e.epoch.toString(), (funded.get(e.epoch.toString()) ?? 0n) + e.amount);
+    const { rows } = await this.o.db.query<{ epoch: string; carried: Carried | string }>(
+      "SELECT epoch::text AS epoch, carried FROM allocation_states ORDER BY allocation_states.epoch",
+    );
+    const carry = new Map<string, { carry: string; idle: number }>();
+    for (const row of rows) {
+      const c = typeof row.carried === "string" ? (JSON.parse(row.carried) as Carried) : row.carried;
+      const mine = c.pools.find(([poolId]) => poolId === id.toString());
+      if (mine) carry.set(row.epoch, { carry: mine[1], idle: mine[2] });
+    }
+    const epochs = [...new Set([...funded.keys(), ...carry.keys()])].sort((a, b) => Number(BigInt(a) - BigInt(b)));
+    return {
+      id: id.toString(),
+      owner: getAddress(created.owner),
+      token: getAddress(created.token),
+      datanets: created.datanets.map(String),
+      epochs: epochs.map((epoch) => ({
+        epoch,
+        funded: (funded.get(epoch) ?? 0n).toString(),
+        carryOut: carry.get(epoch)?.carry ?? null,
+        idleEpochs: carry.get(epoch)?.idle ?? null,
+      })),
+    };
+  }
+
+  private async subjectEvents(kinds: string[], subject: bigint) {
+    const { rows } = await this.o.db.query<{ body: object }>(
+      "SELECT body FROM index_events WHERE kind = ANY(string_to_array($1, ',')) AND subject = $2 ORDER BY block_number, log_index",
+      [kinds.join(","), subject.toString()],
+    );
+    return rows.map((r) => deserializeEvent(r.body));
+  }
+}
+
+/** The carried part of a stored allocation state (node/src/allocationStore.ts). */
+interface Carried {
+  pools: [string, string, number][];
+  fundedByToken: [string, string][];
+  coveredCount: number;
+}

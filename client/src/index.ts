@@ -7,6 +7,7 @@ export * from "./rules/validation.js";
 export * from "./rules/deployment.js";
 export * from "./rules/events.js";
 export * from "./rules/artifact.js";
+export * from "./rules/contentAddress.js";
 export * from "./chain/calls.js";
 export * from "./chain/contracts.js";
 export * from "./chain/deployments.js";

@@ -37,6 +37,7 @@ export * from "./actions/contributionStatus.js";
 export * from "./actions/claimable.js";
 export * from "./actions/claim.js";
 export * from "./actions/claimMany.js";
+export * from "./actions/fetchRewards.js";
 export * from "./actions/setRecipient.js";
 export * from "./rules/proof.js";
 
@@ -63,5 +64,6 @@ export * from "./settlement/settle.js";
 export * from "./settlement/onChainSettlement.js";
 export * from "./settlement/verify.js";
 export * from "./settlement/discoverSettlements.js";
+export * from "./settlement/fetchArtifact.js";
 export * from "./settlement/collectSignatures.js";
 export * from "./abis.js";

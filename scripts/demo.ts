@@ -11,11 +11,11 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { formatUnits } from "ethers";
 import {
+  artifactDataUri,
   buildArtifact,
   collectPublishedSignatures,
   computeEpochSettlement,
   connectSettlementBoard,
-  defaultDataUri,
   fundPool,
   onChainSettlement,
   settlementKey,
@@ -229,7 +229,10 @@ async function recompute(network: ValidatorNetwork, epoch: bigint): Promise<Sett
     if (theirs && theirs.metadata.root !== root) throw new Error(`${node.name}'s artifact ${file} has another root`);
     if (theirs) agreeing++;
   }
-  const artifact = buildArtifact(tributary, settlement, defaultDataUri(tributary, epoch, root), undefined);
+  const artifact = buildArtifact(tributary, settlement);
+  if (artifactDataUri(artifact) !== onChain.dataUri) {
+    throw new Error(`epoch ${epoch}: the recomputed artifact's address is not the signed ${onChain.dataUri}`);
+  }
   artifactFiles.set(epoch, await new FileSettlementStore(directory).writeArtifact(key, artifact));
   log(`epoch ${epoch}: the client's recomputation matches the chain and the ${agreeing} nodes' artifacts (${root})`);
   return artifact;

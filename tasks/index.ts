@@ -73,10 +73,11 @@ export const tributaryTasks = [
       defaultValue: -1,
     })
     .addOption({
-      name: "dataUri",
-      description: "Data URI validators sign (default: deterministic tributary: URI)",
-      type: ArgumentType.STRING,
-      defaultValue: "",
+      name: "attempt",
+      description:
+        "Settle the epoch again after governance vetoes, as attempt <vetoes + 1> (a new artifact, so a new data URI)",
+      type: ArgumentType.INT,
+      defaultValue: 0,
     })
     .setAction(compiledAction(() => import("./actions/settle.js")))
     .build(),

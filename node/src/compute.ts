@@ -5,7 +5,8 @@
  */
 import {
   SettlementTree,
-  defaultDataUri,
+  artifactDataUri,
+  buildArtifact,
   emptyAllocationState,
   finalOutputIds,
   foldEpoch,
@@ -42,6 +43,7 @@ export interface NodeSettlement {
   epoch: bigint;
   computation: SettlementComputation;
   tree: SettlementTree;
+  /** The content address of the epoch's artifact as first settled (no `attempt`). */
   dataUri: string;
   /** Epochs folded to get here (1 when the state before was stored). */
   folded: number;
@@ -76,7 +78,7 @@ export class EpochComputer {
       const counted = await this.o.events.previouslyCountedOutputs(e, finalOutputIds(slice));
       const computation = foldEpoch(state, e, slice, counted, await this.paramsAt(e));
       const tree = SettlementTree.build(computation.entries);
-      const dataUri = defaultDataUri(this.o.tributary, e, tree.root);
+      const dataUri = artifactDataUri(buildArtifact(this.o.tributary, { epoch: e, computation, tree }));
       await store.save(state, { root: tree.root, cumulativeTotals: computation.cumulativeTotals, dataUri });
       result = { epoch: e, computation, tree, dataUri, events: slice.length };
     }

@@ -7,10 +7,11 @@
  * once a group reaches quorum. Every step can be re-run: nothing is published twice for one digest, and
  * a submission that loses the race stands down.
  */
-import { readFile } from "node:fs/promises";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 import type { Logger } from "pino";
 import {
+  artifactBytes,
+  artifactDataUri,
   buildArtifact,
   collectPublishedSignatures,
   connectSettlementBoard,
@@ -19,6 +20,7 @@ import {
   settlementData,
   settlementKey,
   submitCollected,
+  vetoesOf,
   withRetry,
   withRunner,
   type PublishedSettlement,
@@ -61,6 +63,8 @@ export class Duties {
   private readonly store: FileSettlementStore;
   /** The settlement computed for the epoch in progress, so a poll does not compute it again. */
   private computed?: NodeSettlement;
+  /** The data URI of the artifact last written for `computed`, and the attempt it carries. */
+  private written?: { attempt: number; dataUri: string };
   /** The last on-chain settlement checked by the watch, as `epoch:root`. */
   private watched?: string;
   readonly readiness: Readiness = {
@@ -145,14 +149,13 @@ export class Duties {
     this.readiness.caughtUp = false;
     this.readiness.detail = `settling epoch ${next}`;
 
-    // 2. Compute from the index (cached per epoch).
+    // 2. Compute from the index (cached per epoch) and write the artifact whose address is signed. After a
+    // veto the same root may return, but never under a vetoed data URI: the artifact carries the attempt
+    // (vetoes of the epoch + 1), so every node derives the same new content, hence the same address.
+    const attempt = (await vetoesOf(tributary, next)) + 1;
     if (this.computed?.epoch !== next) {
       const settlement = await this.o.computer.compute(next);
-      const file = await this.store.writeArtifact(
-        settlementKey(tributary, next),
-        buildArtifact(tributary, settlement, settlement.dataUri, undefined),
-      );
-      await this.o.artifacts.save(next, settlement.dataUri, await readFile(file));
+      const file = await this.writeArtifact(settlement, attempt);
       this.computed = settlement;
       log.info(
         {
@@ -163,19 +166,20 @@ export class Duties {
           foldedEpochs: settlement.folded,
           ms: Math.round(settlement.ms),
           artifact: file,
+          dataUri: this.written!.dataUri,
         },
         "settlement computed, artifact written",
       );
+    } else if (this.written?.attempt !== attempt) {
+      const file = await this.writeArtifact(this.computed, attempt);
+      log.info({ epoch: Number(next), attempt, artifact: file, dataUri: this.written!.dataUri }, "artifact written");
     }
     const settlement = this.computed;
-    // After a veto the same root may return, but never under a vetoed data URI: every node derives the
-    // same new one from the number of vetoes of the epoch.
-    const vetoes = await this.vetoesOf(next);
     const content = {
       epoch: next,
       root: settlement.tree.root,
       cumulativeTotals: settlement.computation.cumulativeTotals,
-      dataUri: vetoes === 0 ? settlement.dataUri : `${settlement.dataUri}#attempt-${vetoes + 1}`,
+      dataUri: this.written!.dataUri,
     };
 
     // 3. Sign and publish (validator nodes whose pinned parameters hold).
@@ -283,8 +287,7 @@ export class Duties {
       own = (await store.computed(epoch))!;
     }
     this.watched = key;
-    // A settlement resubmitted after a veto carries the node's data URI with an attempt suffix.
-    if (sameContent({ ...onChain, dataUri: onChain.dataUri.replace(/#attempt-\d+$/, "") }, own)) {
+    if (sameContent(onChain, own) || (await this.isLaterAttempt(epoch, onChain, own))) {
       log.debug({ epoch: Number(epoch), root: own.root }, "the settlement on chain is the one this node computes");
       return;
     }
@@ -306,13 +309,34 @@ export class Duties {
     );
   }
 
-  /** SettlementVetoed events of `epoch` on chain. */
-  private async vetoesOf(epoch: bigint): Promise<number> {
-    const { distributor, deployment } = this.o.tributary;
-    const logs = await withRetry("eth_getLogs SettlementVetoed", () =>
-      distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
-    );
-    return logs.length;
+  /** Writes the artifact of `settlement` as settlement `attempt` of its epoch; returns the file. */
+  private async writeArtifact(settlement: NodeSettlement, attempt: number): Promise<string> {
+    const artifact = buildArtifact(this.o.tributary, settlement, { attempt });
+    const file = await this.store.writeArtifact(settlementKey(this.o.tributary, settlement.epoch), artifact);
+    const dataUri = artifactDataUri(artifact);
+    // The database copy serves the API, and API replicas that never see this node's disk.
+    await this.o.artifacts.save(settlement.epoch, dataUri, artifactBytes(artifact));
+    this.written = { attempt, dataUri };
+    return file;
+  }
+
+  /**
+   * Whether `onChain` is this node's settlement of `epoch` resubmitted after vetoes: same root and
+   * totals, and the address of its artifact as one of the attempts the vetoes allow.
+   */
+  private async isLaterAttempt(
+    epoch: bigint,
+    onChain: { root: string; cumulativeTotals: readonly bigint[]; dataUri: string },
+    own: { root: string; cumulativeTotals: readonly bigint[]; dataUri: string },
+  ): Promise<boolean> {
+    if (!sameContent({ ...onChain, dataUri: own.dataUri }, own)) return false;
+    const vetoes = await vetoesOf(this.o.tributary, epoch);
+    if (vetoes === 0) return false;
+    const settlement = await this.o.computer.compute(epoch);
+    for (let attempt = 2; attempt <= vetoes + 1; attempt++) {
+      if (artifactDataUri(buildArtifact(this.o.tributary, settlement, { attempt })) === onChain.dataUri) return true;
+    }
+    return false;
   }
 
   /** Whether governance vetoed exactly `record`: a submission of its content, then a veto of its root. */

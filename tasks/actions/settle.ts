@@ -9,7 +9,7 @@ interface SettleArguments {
   deployment: string;
   out: string;
   confirmations: number;
-  dataUri: string;
+  attempt: number;
 }
 
 export default async function settleTask(args: SettleArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -17,13 +17,14 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
     if (args.epoch === "") throw new InvalidInputError("--epoch is required");
     const epoch = requireEpoch(args.epoch, "--epoch");
     if (args.confirmations < -1) throw new InvalidInputError("--confirmations must not be negative");
+    if (args.attempt < 0) throw new InvalidInputError("--attempt must be 1 or more");
     const { connection, tributary } = await open(hre, args.deployment);
     const validators = await connection.ethers.getSigners();
     const result = await settle(tributary, {
       epoch,
       validators,
       store: new FileSettlementStore(path.resolve(args.out)),
-      ...(args.dataUri ? { dataUri: args.dataUri } : {}),
+      ...(args.attempt > 0 ? { attempt: args.attempt } : {}),
       index: {
         ...(args.confirmations >= 0 ? { confirmations: args.confirmations } : {}),
         onProgress: ({ doneBlock, toBlock, events }) =>
@@ -39,7 +40,7 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
       if (error instanceof ContractRevertError && error.errorName === "SettlementWasVetoed") {
         throw new InvalidInputError(
           `governance vetoed the settlement signed for epoch ${epoch}, and this run would submit it unchanged; ` +
-            "publish a corrected artifact and re-run with --data-uri <its URI>, so that validators sign anew",
+            "re-run with --attempt <vetoes of the epoch + 1>, so that validators sign a new artifact anew",
           { cause: error },
         );
       }
@@ -58,5 +59,6 @@ export default async function settleTask(args: SettleArguments, hre: HardhatRunt
       );
     }
     console.log(`artifact: ${result.artifactLocation}`);
+    console.log(`data URI: ${result.dataUri}`);
   });
 }

@@ -4,7 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { formatUnits } from "ethers";
-import { parseDeployment, SettlementTree, verifySettlementProof, type SettlementArtifact } from "../../client/index.js";
+import {
+  bytesCid,
+  parseDeployment,
+  SettlementTree,
+  verifySettlementProof,
+  type SettlementArtifact,
+} from "../../client/index.js";
 import { castFrom, EPOCH_SECONDS, seedEpoch, setupNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types/index.js";
 import { connectTributary } from "../../client/index.js";
@@ -289,10 +295,10 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       ["TSRC", 18],
     ]);
 
-    // Governance vetoes it (say its data URI pointed nowhere): the operator re-runs settle with the
-    // same store and a new data URI, as docs/operations.md says, and validators re-sign.
+    // Governance vetoes it (say its artifact was never published): the operator re-runs settle with the
+    // same store as attempt 2, as docs/operations.md says, and validators re-sign a new artifact.
     await (await tributary.distributor.veto(0n)).wait();
-    // Re-running without a new data URI would submit the vetoed settlement again: refused, with the fix.
+    // Re-running without a new attempt would submit the vetoed settlement again: refused, with the fix.
     const unchanged = await hardhat(node, [
       "tributary:settle",
       "--epoch",
@@ -306,7 +312,7 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
     const [refusal, ...more] = errorLines(unchanged);
     expect(more).to.deep.equal([]);
     expect(refusal).to.match(/^tributary: governance vetoed the settlement of epoch 0 with root 0x[0-9a-f]{64} /);
-    expect(refusal).to.contain("settle again with a new data URI (dataUri, or --data-uri in the CLI)");
+    expect(refusal).to.contain("settle again as attempt 2 (attempt: 2, or --attempt 2 in the CLI)");
     const resettled = await hardhat(node, [
       "tributary:settle",
       "--epoch",
@@ -315,13 +321,17 @@ describe("operator CLI (hardhat tributary:* tasks) against a hardhat node", func
       deploymentFile,
       "--out",
       out,
-      "--data-uri",
-      "ipfs://corrected",
+      "--attempt",
+      "2",
     ]);
     expect(resettled.code, resettled.stderr).to.equal(0);
     expect(resettled.stdout).to.match(/was vetoed; signing the new one/);
     const resubmitted = await tributary.distributor.queryFilter(tributary.distributor.filters.SettlementSubmitted(0n));
-    expect(resubmitted.map((e) => e.args.dataUri).at(-1)).to.equal("ipfs://corrected");
+    const resigned = resubmitted.map((e) => e.args.dataUri).at(-1)!;
+    expect(resigned).to.not.equal(resubmitted[0]!.args.dataUri);
+    expect(resettled.stdout).to.contain(`data URI: ${resigned}`);
+    // The artifact file is the signed content, byte for byte.
+    expect(bytesCid(new Uint8Array(await readFile(artifactPath)))).to.equal(resigned.slice("ipfs://".length));
 
     // Contributor 1's dataset is used by chat, search and (as every record is) network records: it
     // has a leaf in each of the three tokens.

@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
+  artifactBytes,
+  artifactDataUri,
   checkSettlementArtifact,
   discoverSettlements,
   fetchSettlementArtifact,
   MemorySettlementStore,
   settle,
+  settlementArtifactPath,
   settlementArtifactUrl,
   SettlementArtifactMismatchError,
   SettlementArtifactUnavailableError,
@@ -27,13 +30,13 @@ async function closedEpochZero(): Promise<DemoSuite> {
   return suite;
 }
 
-/** A fetch that serves `files` (URL → JSON) and answers 404 to anything else, recording what was asked. */
-function fakeFetch(files: Record<string, unknown>) {
+/** A fetch that serves `files` (URL → artifact, as canonical bytes) and answers 404 to anything else, recording what was asked. */
+function fakeFetch(files: Record<string, SettlementArtifact>) {
   const asked: string[] = [];
   const fetch = async (url: string) => {
     asked.push(url);
     return url in files
-      ? new Response(JSON.stringify(files[url]), { status: 200 })
+      ? new Response(artifactBytes(files[url]!), { status: 200 })
       : new Response("not found", { status: 404 });
   };
   return { fetch, asked };
@@ -59,7 +62,8 @@ describe("discoverSettlements and fetchSettlementArtifact", function () {
     expect(pending!.cumulativeTotals).to.deep.equal(result.cumulativeTotals);
     expect(pending!.tokens).to.deep.equal(result.computation.tokens.map((t) => t.token));
     expect(pending!.dataUri).to.equal(result.dataUri);
-    expect(pending!.dataUri).to.match(/^tributary:settlement:31337:0x[0-9a-f]{40}:0:0x[0-9a-f]{64}$/);
+    expect(pending!.dataUri).to.equal(artifactDataUri(result.artifact));
+    expect(pending!.dataUri).to.match(/^ipfs:\/\/bafkrei[a-z2-7]{52}$/);
     expect(pending!.state).to.equal("pending");
     expect(pending!.transactionHash).to.equal(result.submissionTransaction);
 
@@ -129,7 +133,7 @@ describe("discoverSettlements and fetchSettlementArtifact", function () {
     );
     expect(sum.field).to.equal("Σ leaves[0]");
 
-    // Fetched, a mismatch is refused the same way.
+    // Fetched, a tampered copy is refused before it is even read: its bytes are not the signed address.
     const url = "https://artifacts.test/epoch-0.json";
     const tampered = copy(artifact);
     tampered.metadata.tokens[0]!.cumulativeTotal = "7";
@@ -138,10 +142,12 @@ describe("discoverSettlements and fetchSettlementArtifact", function () {
       fetch: fakeFetch({ [url]: tampered }).fetch,
     }).catch((e) => e);
     expect(error).to.be.instanceOf(SettlementArtifactMismatchError);
-    expect(error.field).to.equal("cumulativeTotal[0]");
+    expect(error.field).to.equal("content address");
+    expect(error.expected).to.equal(settlement!.dataUri);
+    expect(error.actual).to.equal(artifactDataUri(tampered));
   });
 
-  it("say why an artifact is unavailable: no settlements directory, a missing file, another settlement's URI", async function () {
+  it("say why an artifact is unavailable: no settlements directory, a missing file", async function () {
     const suite = await networkHelpers.loadFixture(closedEpochZero);
     const tributary = withRunner(suite.tributary, suite.cast.admin);
     await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store: new MemorySettlementStore() });
@@ -158,33 +164,43 @@ describe("discoverSettlements and fetchSettlementArtifact", function () {
     }).catch((e) => e);
     expect(missing).to.be.instanceOf(SettlementArtifactUnavailableError);
     expect(missing.message).to.contain("HTTP 404");
-
-    const otherRoot = { ...settlement!, root: "0x" + "22".repeat(32) };
-    expect(() => settlementArtifactUrl(otherRoot, { resolve: "http://settlements.test/" })).to.throw(
-      SettlementArtifactUnavailableError,
-      "names another settlement than the one on chain",
-    );
   });
 
-  it("leave out a vetoed settlement, and find the one submitted after it, fetched from its https data URI", async function () {
+  it("leave out a vetoed settlement, and find the one submitted after it as attempt 2, under a new content address", async function () {
     const suite = await networkHelpers.loadFixture(closedEpochZero);
     const tributary = withRunner(suite.tributary, suite.cast.admin);
-    await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store: new MemorySettlementStore() });
+    const first = await settle(tributary, {
+      epoch: 0n,
+      validators: suite.cast.validators,
+      store: new MemorySettlementStore(),
+    });
     await (await tributary.distributor.veto(0n)).wait();
     expect(await discoverSettlements(suite.tributary)).to.deep.equal([]);
 
-    const dataUri = "https://artifacts.test/corrected/epoch-0.json";
     const second = await settle(tributary, {
       epoch: 0n,
       validators: suite.cast.validators,
       store: new MemorySettlementStore(),
-      dataUri,
+      attempt: 2,
     });
+    expect(second.artifact.metadata.attempt).to.equal(2);
+    expect(second.root).to.equal(first.root);
+    expect(second.dataUri).to.not.equal(first.dataUri);
     const found = await discoverSettlements(suite.tributary);
-    expect(found.map((s) => [s.epoch, s.dataUri, s.root])).to.deep.equal([[0n, dataUri, second.root]]);
-    const served = fakeFetch({ [dataUri]: second.artifact });
-    // An https data URI is fetched as is, even when a settlements directory is given.
-    await fetchSettlementArtifact(found[0]!, { resolve: "http://settlements.test/", fetch: served.fetch });
-    expect(served.asked).to.deep.equal([dataUri]);
+    expect(found.map((s) => [s.epoch, s.dataUri, s.root])).to.deep.equal([[0n, second.dataUri, second.root]]);
+    const url = `http://settlements.test/${settlementArtifactPath(found[0]!)}`;
+    // The vetoed attempt's artifact, still served there, is refused: it is not the signed content.
+    const stale = await fetchSettlementArtifact(found[0]!, {
+      resolve: "http://settlements.test/",
+      fetch: fakeFetch({ [url]: first.artifact }).fetch,
+    }).catch((e) => e);
+    expect(stale).to.be.instanceOf(SettlementArtifactMismatchError);
+    expect(stale.field).to.equal("content address");
+    const served = fakeFetch({ [url]: second.artifact });
+    const fetched = await fetchSettlementArtifact(found[0]!, {
+      resolve: "http://settlements.test/",
+      fetch: served.fetch,
+    });
+    expect(fetched).to.deep.equal(second.artifact);
   });
 });

@@ -4,8 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { getAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
+import { getAddress, type Signer } from "ethers";
 import {
+  artifactDataUri,
   claim,
   claimable,
   claimMany,
@@ -242,7 +243,7 @@ describe("settle: liveness", function () {
     expect(paid).to.equal(amount);
   });
 
-  it("after a veto, the same store re-signs under a new data URI instead of replaying the vetoed signatures", async function () {
+  it("after a veto, the same store re-signs attempt 2, under a new content address, instead of replaying the vetoed signatures", async function () {
     const suite = await networkHelpers.loadFixture(closedEpochZero);
     const store = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-veto-")));
     const tributary = withRunner(suite.tributary, suite.cast.admin);
@@ -253,17 +254,23 @@ describe("settle: liveness", function () {
       epoch: 0n,
       validators: suite.cast.validators,
       store,
-      dataUri: "ipfs://corrected-artifact",
+      attempt: 2,
     });
     expect(second.submittedNow).to.equal(true);
     expect(second.root).to.equal(first.root);
+    expect(second.artifact.metadata.attempt).to.equal(2);
+    expect(first.artifact.metadata).to.not.have.property("attempt");
+    expect(second.dataUri).to.equal(artifactDataUri(second.artifact));
+    expect(second.dataUri).to.not.equal(first.dataUri);
     const d = tributary.distributor;
     const [, latest] = await d.queryFilter(d.filters.SettlementSubmitted(0n), 0);
-    expect(latest!.args.dataUri).to.equal("ipfs://corrected-artifact");
-    expect(keccak256(toUtf8Bytes(second.dataUri))).to.equal(keccak256(toUtf8Bytes("ipfs://corrected-artifact")));
+    expect(latest!.args.dataUri).to.equal(second.dataUri);
     expect([...latest!.args.cumulativeTotals]).to.deep.equal(first.cumulativeTotals);
     const journal = (await store.readJournal(settlementKey(tributary, 0n)))!;
-    expect(journal.dataUri).to.equal("ipfs://corrected-artifact");
+    expect(journal.dataUri).to.equal(second.dataUri);
+    expect(journal.attempt).to.equal(2);
+    // The file written is the signed content, byte for byte.
+    expect(await store.readArtifact(settlementKey(tributary, 0n))).to.deep.equal(second.artifact);
     // Fresh signatures over the new content, not the vetoed ones.
     expect(journal.signatures!.signatures).to.not.deep.equal(vetoedSignatures);
   });
@@ -278,37 +285,36 @@ describe("settle: liveness", function () {
     // Refused before any transaction, with the fix: a new data URI.
     expect(error).to.be.instanceOf(SettlementError);
     expect(error.message).to.contain(`governance vetoed the settlement of epoch 0 with root ${first.root}`);
-    expect(error.message).to.contain("new data URI");
+    expect(error.message).to.contain("settle again as attempt 2 (attempt: 2, or --attempt 2 in the CLI)");
     expect(await submissions(suite, 0n)).to.equal(1);
   });
 
   it("does not re-sign when the veto hit other content than the journal's signed settlement", async function () {
     const suite = await networkHelpers.loadFixture(closedEpochZero);
     const tributary = withRunner(suite.tributary, suite.cast.admin);
-    // Operator A gathers signatures for "ipfs://a" and crashes before submitting.
+    // Operator A gathers signatures for the first attempt and crashes before submitting.
     const storeA = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-veto-a-")));
     await settle(tributary, {
       epoch: 0n,
       validators: suite.cast.validators,
       store: storeA,
-      dataUri: "ipfs://a",
       afterStep: (s) => {
         if (s === "signed") throw new Crash(s);
       },
     }).catch(() => undefined);
     const signedByA = (await storeA.readJournal(settlementKey(tributary, 0n)))!;
     expect(signedByA.signatures!.signatures.length).to.be.greaterThan(0);
-    // Operator B submits the same root under "ipfs://b"; governance vetoes that one.
+    // Operator B submits the same root as attempt 3; governance vetoes that one.
     const storeB = new FileSettlementStore(await mkdtemp(path.join(os.tmpdir(), "tributary-veto-b-")));
-    await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store: storeB, dataUri: "ipfs://b" });
+    const b = await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store: storeB, attempt: 3 });
     await (await tributary.distributor.veto(0n)).wait();
 
-    // A's signed content was never vetoed: signing "ipfs://c" on top of it would be equivocation.
+    // A's signed content was never vetoed: signing attempt 2 on top of it would be equivocation.
     const refused = await settle(tributary, {
       epoch: 0n,
       validators: suite.cast.validators,
       store: storeA,
-      dataUri: "ipfs://c",
+      attempt: 2,
     }).catch((e) => e);
     expect(refused).to.be.instanceOf(SettlementError);
     expect(refused.message).to.match(/would be equivocation/);
@@ -318,10 +324,11 @@ describe("settle: liveness", function () {
     // A may still submit exactly what it signed, with the signatures it already holds.
     const resumed = await settle(tributary, { epoch: 0n, validators: suite.cast.validators, store: storeA });
     expect(resumed.submittedNow).to.equal(true);
-    expect(resumed.dataUri).to.equal("ipfs://a");
+    expect(resumed.dataUri).to.equal(signedByA.dataUri);
+    expect(resumed.artifact.metadata).to.not.have.property("attempt");
     const d = tributary.distributor;
     const submitted = await d.queryFilter(d.filters.SettlementSubmitted(0n), 0);
-    expect(submitted.map((e) => e.args.dataUri)).to.deep.equal(["ipfs://b", "ipfs://a"]);
+    expect(submitted.map((e) => e.args.dataUri)).to.deep.equal([b.dataUri, signedByA.dataUri]);
     const tx = await connection.ethers.provider.getTransaction(resumed.submissionTransaction!);
     const args = d.interface.parseTransaction(tx!)!.args;
     expect([...args.signatures]).to.deep.equal(signedByA.signatures!.signatures);
@@ -343,7 +350,7 @@ describe("settle: liveness", function () {
       epoch: 0n,
       validators: suite.cast.validators,
       store,
-      dataUri: "ipfs://other",
+      attempt: 2,
     }).catch((e) => e);
     expect(error).to.be.instanceOf(SettlementError);
     expect(error.message).to.match(/would be equivocation/);

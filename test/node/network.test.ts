@@ -16,7 +16,10 @@ import {
   verify,
   withRunner,
   type PublishedSignature,
+  artifactDataUri,
+  settlementKey,
 } from "../../client/index.js";
+import { FileSettlementStore } from "../../client/node/index.js";
 import { EPOCH_SECONDS } from "../../scripts/lib/scenario.js";
 import { ValidatorNetwork, until } from "../../scripts/lib/network.js";
 import { startPostgres, type RunningPostgres } from "../../scripts/lib/postgres.js";
@@ -276,7 +279,14 @@ describe("tributary-node: a validator network of processes, on PGlite and Postgr
     const all = await submissions(epoch);
     expect(all).to.have.length(2);
     expect(all[1]!.args.root).to.equal(first!.args.root);
-    expect(all[1]!.args.dataUri).to.equal(`${first!.args.dataUri}#attempt-2`);
+    // The same root as attempt 2: other content, so another content address, which each node's artifact has.
+    expect(all[1]!.args.dataUri).to.not.equal(first!.args.dataUri);
+    const key = settlementKey(tributary(), epoch);
+    for (const n of net.nodes.slice(0, 3)) {
+      const artifact = await new FileSettlementStore(path.join(n.dataDir, "artifacts")).readArtifact(key);
+      expect(artifact!.metadata.attempt).to.equal(2);
+      expect(artifactDataUri(artifact!)).to.equal(all[1]!.args.dataUri);
+    }
     const resigned = net.logLines(
       0,
       "governance vetoed what this node signed for the epoch; signing the new settlement",

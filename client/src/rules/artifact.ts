@@ -9,7 +9,10 @@ export interface SettleJournal {
   root: string;
   /** Signed totals per covered token, in allowlist order. */
   cumulativeTotals: string[];
+  /** The artifact's content address, which validators sign. */
   dataUri: string;
+  /** The artifact's `metadata.attempt`, when settled again after a veto. */
+  attempt?: number;
   /** Validators' signatures over `deadline`, sorted by signer address. */
   signatures?: { deadline: string; signers: string[]; signatures: string[] };
   /** The submission: the nonce it was sent with makes at most one of its sends land. */
@@ -55,19 +58,26 @@ export interface ArtifactPool {
   idleEpochs: number;
 }
 
-/** Metadata stored next to the tree in a settlement artifact. */
+/**
+ * Metadata stored next to the tree in a settlement artifact. It holds nothing known only after
+ * signing (the data URI is the artifact's own content address, see `artifactDataUri`).
+ */
 export interface SettlementMetadata {
   epoch: string;
   chainId: string;
   distributor: string;
   root: string;
-  dataUri: string;
+  /**
+   * Present (≥ 2) only when the epoch is settled again after governance vetoed its earlier
+   * settlements: the same root then has other content, so another data URI.
+   */
+  attempt?: number;
+  /** The treasury of the epoch's allocation parameters; empty when no pool exists yet. */
   treasury: string;
   /** Covered tokens in allowlist order; their totals are the signed `cumulativeTotals`. */
   tokens: ArtifactToken[];
   pools: ArtifactPool[];
   amounts: ArtifactAmount[];
-  submissionTransaction?: string;
 }
 
 /**

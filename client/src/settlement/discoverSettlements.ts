@@ -4,6 +4,7 @@ import { TributaryError } from "../rules/errors.js";
 import { providerOf, withRetry } from "../chain/indexer.js";
 import { loadArtifactTree } from "../rules/proof.js";
 import type { SettlementArtifact } from "../rules/artifact.js";
+import { bytesCid, cidOfDataUri, parseArtifactBytes } from "../rules/contentAddress.js";
 
 /** A settlement as the chain records it: the last `SettlementSubmitted` of a settled epoch, not vetoed. */
 export interface DiscoveredSettlement {
@@ -35,7 +36,10 @@ export class SettlementArtifactUnavailableError extends TributaryError {
   }
 }
 
-/** A fetched artifact is not the settlement on chain: its root, totals, tokens, epoch or tree differ. */
+/**
+ * A fetched artifact is not the settlement on chain: its bytes do not hash to the signed data URI, or
+ * its root, totals, tokens, epoch or tree differ.
+ */
 export class SettlementArtifactMismatchError extends TributaryError {
   readonly epoch: bigint;
   /** What differs, e.g. `root`, `cumulativeTotal[1]`, `tree`. */
@@ -128,10 +132,9 @@ export interface FetchSettlementArtifactOptions {
   /**
    * How data URIs other than http(s) are resolved. A string or URL is the settlements directory as
    * served over http(s), laid out as a `FileSettlementStore` writes it (`tributary:settle --out <dir>`):
-   * `chain-<chainId>/<distributor lowercase>/epoch-<epoch>.json`. The default data URI
-   * (`tributary:settlement:…`, {@link defaultDataUri}) and any other non-http URI (the CLI writes the
-   * artifact there whatever `--data-uri` says) are looked up in it. A function maps a settlement to
-   * its artifact's URL, or to undefined for the default handling.
+   * `chain-<chainId>/<distributor lowercase>/epoch-<epoch>.json`. Content addresses (`ipfs://<CID>`)
+   * and any other non-http URI are looked up in it. A function maps a settlement to its artifact's
+   * URL, or to undefined for the default handling.
    */
   resolve?: string | URL | ((settlement: DiscoveredSettlement) => string | URL | undefined);
   /** Base against which relative URLs are taken (in a browser, `location.href`). */
@@ -163,14 +166,6 @@ export function settlementArtifactUrl(
     if (resolved !== undefined) return url(resolved).href;
   }
   if (/^https?:\/\//i.test(dataUri)) return dataUri;
-  if (dataUri.startsWith("tributary:settlement:")) {
-    const [chainId, distributor, uriEpoch, root] = dataUri.slice("tributary:settlement:".length).split(":");
-    const named = [chainId, distributor?.toLowerCase(), uriEpoch, root?.toLowerCase()].join(":");
-    const expected = [settlement.chainId, settlement.distributor.toLowerCase(), epoch, settlement.root.toLowerCase()];
-    if (named !== expected.join(":")) {
-      throw unavailable(`the data URI ${dataUri} of epoch ${epoch} names another settlement than the one on chain`);
-    }
-  }
   if (options.resolve === undefined || typeof options.resolve === "function") {
     throw unavailable(`cannot fetch ${dataUri}: give the URL where the settlements directory is served`);
   }
@@ -181,9 +176,11 @@ export function settlementArtifactUrl(
 
 /**
  * Fetches `settlement`'s artifact from its data URI (see {@link settlementArtifactUrl}) and refuses it,
- * with a {@link SettlementArtifactMismatchError}, unless it is exactly the settlement on chain: same
- * chain, distributor and epoch, a tree whose values hash to the on-chain root, and the same covered
- * tokens whose leaves sum to the signed per-token totals.
+ * with a {@link SettlementArtifactMismatchError}, unless it is exactly the settlement on chain: bytes
+ * whose CID is the signed data URI when that is a content address (`ipfs://<CID>`), the same chain,
+ * distributor and epoch, a tree whose values hash to the on-chain root, and the same covered tokens
+ * whose leaves sum to the signed per-token totals. To read a content-addressed artifact from a node
+ * API or an IPFS gateway, see `fetchArtifact`.
  * @example
  * for (const s of await discoverSettlements(tributary)) {
  *   const artifact = await fetchSettlementArtifact(s, { resolve: "https://example.org/settlements/" });
@@ -214,25 +211,58 @@ export async function fetchSettlementArtifact(
       `the artifact of epoch ${epoch} is not at ${url} (HTTP ${response.status})`,
     );
   }
-  let artifact: SettlementArtifact;
+  let bytes: Uint8Array;
   try {
-    artifact = (await response.json()) as SettlementArtifact;
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
     throw new SettlementArtifactUnavailableError(
       epoch,
       dataUri,
-      `the artifact of epoch ${epoch} at ${url} is not JSON`,
-      {
-        cause: error,
-      },
+      `cannot read the artifact of epoch ${epoch} from ${url}: ${(error as Error).message}`,
+      { cause: error },
     );
   }
+  const artifact = checkArtifactBytes(settlement, bytes);
   checkSettlementArtifact(settlement, artifact);
   return artifact;
 }
 
+/**
+ * Parses fetched bytes as `settlement`'s artifact: when its data URI is a content address, they must
+ * hash to it and be in the canonical format; a legacy data URI (before content addressing) names no
+ * bytes, so any JSON passes here and only the checks against the chain apply.
+ * @throws {SettlementArtifactMismatchError} the bytes are not what the data URI names, or not an artifact.
+ */
+export function checkArtifactBytes(
+  settlement: Pick<DiscoveredSettlement, "epoch" | "dataUri">,
+  bytes: Uint8Array,
+): SettlementArtifact {
+  const { epoch, dataUri } = settlement;
+  const cid = cidOfDataUri(dataUri);
+  if (cid !== undefined) {
+    const actual = bytesCid(bytes);
+    if (actual !== cid)
+      throw new SettlementArtifactMismatchError(epoch, "content address", dataUri, `ipfs://${actual}`);
+    try {
+      return parseArtifactBytes(bytes);
+    } catch (error) {
+      throw new SettlementArtifactMismatchError(epoch, "format", "a settlement artifact", (error as Error).message, {
+        cause: error,
+      });
+    }
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as SettlementArtifact;
+  } catch (error) {
+    throw new SettlementArtifactMismatchError(epoch, "format", "a settlement artifact", "not JSON", { cause: error });
+  }
+}
+
 /** Throws a {@link SettlementArtifactMismatchError} unless `artifact` is exactly `settlement`. */
-export function checkSettlementArtifact(settlement: DiscoveredSettlement, artifact: SettlementArtifact): void {
+export function checkSettlementArtifact(
+  settlement: Pick<DiscoveredSettlement, "epoch" | "chainId" | "distributor" | "root" | "cumulativeTotals" | "tokens">,
+  artifact: SettlementArtifact,
+): void {
   const { epoch } = settlement;
   const mismatch = (field: string, expected: unknown, actual: unknown) =>
     new SettlementArtifactMismatchError(epoch, field, String(expected), String(actual));

@@ -6,6 +6,7 @@ import { wrapCall } from "../chain/calls.js";
 import { providerOf, type IndexEventsParameters } from "../chain/indexer.js";
 import type { ArtifactAmount, SettleJournal, SettlementArtifact } from "../rules/artifact.js";
 import type { SettlementStore } from "./store.js";
+import { artifactDataUri } from "../rules/contentAddress.js";
 import { requireEpoch } from "../rules/validation.js";
 import { type SettlementMessage, signSettlement } from "../actions/signSettlement.js";
 import { type EpochSettlement, computeEpochSettlement } from "./computeEpochSettlement.js";
@@ -17,11 +18,6 @@ export function settlementKey(tributary: TributaryContracts, epoch: bigint): str
   const { chainId, distributor } = tributary.deployment;
   return `chain-${chainId}/${distributor.toLowerCase()}/epoch-${epoch}`;
 }
-/** The default data URI of a settlement: deterministic, so every settler signs the same thing. */
-export function defaultDataUri(tributary: TributaryContracts, epoch: bigint, root: string): string {
-  const { chainId, distributor } = tributary.deployment;
-  return `tributary:settlement:${chainId}:${distributor.toLowerCase()}:${epoch}:${root}`;
-}
 /** Steps of {@link settle}, in order. `sent` fires once the submission is broadcast, before it is mined. */
 export type SettleStep = "indexed" | "tree" | "signed" | "sent" | "submitted" | "artifact";
 /** Parameters of {@link settle}. */
@@ -31,8 +27,12 @@ export interface SettleParameters {
   validators: Signer[];
   /** Where the journal and artifact are kept. */
   store: SettlementStore;
-  /** The data URI validators sign; defaults to {@link defaultDataUri}. */
-  dataUri?: string;
+  /**
+   * Which settlement of the epoch this is, when governance vetoed earlier ones: 2 after one veto, and
+   * so on (validator nodes sign `vetoes + 1`). It goes into the artifact's `metadata.attempt`, so the
+   * same root gets another data URI. Default: the journal's, else 1 (no `attempt` in the artifact).
+   */
+  attempt?: number;
   /** Lifetime of the validators' signatures. Default one day. */
   signatureLifetimeSeconds?: number;
   index?: IndexEventsParameters;
@@ -54,6 +54,7 @@ export interface SettleResult {
   root: string;
   /** Signed totals per covered token, in allowlist order (`computation.tokens`). */
   cumulativeTotals: bigint[];
+  /** The artifact's content address (`ipfs://<CID>`), which validators signed. */
   dataUri: string;
   /** Where the artifact was written. */
   artifactLocation: string;
@@ -128,11 +129,10 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
 
   const root = tree.root;
   let journal = await store.readJournal(key);
-  // Resuming keeps the data URI already signed unless a new one is asked for.
-  const dataUri =
-    parameters.dataUri ??
-    (journal?.root === root ? journal.dataUri : undefined) ??
-    defaultDataUri(tributary, epoch, root);
+  // Resuming keeps the attempt already signed unless another one is asked for.
+  const attempt = requireAttempt(parameters.attempt ?? (journal?.root === root ? journal.attempt : undefined));
+  const artifact = buildArtifact(tributary, settlement, attempt === undefined ? {} : { attempt });
+  const dataUri = artifactDataUri(artifact);
   const totals = computation.cumulativeTotals.map(String);
   if (
     journal &&
@@ -161,6 +161,7 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     root,
     cumulativeTotals: totals,
     dataUri,
+    ...(attempt === undefined ? {} : { attempt }),
   };
   await store.writeJournal(key, journal);
   progress(
@@ -184,10 +185,12 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     }
     if (resumed && (await wasVetoed(tributary, journal))) {
       // Exactly what the journal signed was vetoed: the contract refuses it for good.
+      const next = (await vetoesOf(tributary, epoch)) + 1;
       throw new SettlementError(
         `governance vetoed the settlement of epoch ${epoch} with root ${root} and data URI ${dataUri}, which is ` +
-          `what this run would submit again; if the data was at fault, settle again with a new data URI ` +
-          `(dataUri, or --data-uri in the CLI), otherwise fix the cause of the veto first`,
+          `what this run would submit again; if it is right, settle again as attempt ${next} ` +
+          `(attempt: ${next}, or --attempt ${next} in the CLI), as validator nodes do, otherwise fix the cause of ` +
+          `the veto first`,
       );
     }
     const signStarted = now();
@@ -209,7 +212,6 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
   await after("submitted");
 
   const artifactStarted = now();
-  const artifact = buildArtifact(tributary, settlement, dataUri, onChain.transactionHash);
   const artifactLocation = await store.writeArtifact(key, artifact);
   const artifactMs = now() - artifactStarted;
   progress("artifact", `artifact written to ${artifactLocation}`);
@@ -334,16 +336,23 @@ async function submitOnce(
   if (!receipt || receipt.status !== 1) throw new SettlementError(`the submission of epoch ${epoch} reverted`);
   return journal;
 }
+/** Options of {@link buildArtifact}. */
+export interface BuildArtifactOptions {
+  /** The settlement's attempt after vetoes (≥ 2); 1 or undefined for the first. */
+  attempt?: number;
+}
 /**
  * The settlement artifact of a computed epoch: the tree dump and its metadata (what `settle` writes).
- * `submissionTransaction` is left out when the settlement is not on chain yet.
+ * Its content address, `artifactDataUri(artifact)`, is the data URI validators sign.
+ * @example
+ * const dataUri = artifactDataUri(buildArtifact(tributary, settlement));
  */
 export function buildArtifact(
   tributary: TributaryContracts,
   settlement: Pick<EpochSettlement, "epoch" | "computation" | "tree">,
-  dataUri: string,
-  submissionTransaction: string | undefined,
+  options: BuildArtifactOptions = {},
 ): SettlementArtifact {
+  const attempt = requireAttempt(options.attempt);
   const { computation, tree } = settlement;
   const current = computation.pools.map((ledger) => ledger.epochs.at(-1)!);
   const amounts: ArtifactAmount[] = [];
@@ -374,7 +383,7 @@ export function buildArtifact(
       chainId: tributary.deployment.chainId.toString(),
       distributor: tributary.deployment.distributor,
       root: tree.root,
-      dataUri,
+      ...(attempt === undefined ? {} : { attempt }),
       treasury,
       tokens: computation.tokens.map((t) => ({
         token: t.token,
@@ -404,9 +413,26 @@ export function buildArtifact(
         };
       }),
       amounts,
-      ...(submissionTransaction ? { submissionTransaction } : {}),
     },
   };
+}
+
+/** An attempt number as the artifact carries it: undefined for the first, else a whole number ≥ 2. */
+function requireAttempt(attempt: number | undefined): number | undefined {
+  if (attempt === undefined || attempt === 1) return undefined;
+  if (!Number.isSafeInteger(attempt) || attempt < 1) {
+    throw new InvalidInputError(`attempt must be a whole number ≥ 1, got ${attempt}`);
+  }
+  return attempt;
+}
+
+/** How many times governance vetoed a settlement of `epoch`. */
+export async function vetoesOf(tributary: TributaryContracts, epoch: bigint): Promise<number> {
+  const { distributor, deployment } = tributary;
+  const vetoed = await rpc("eth_getLogs SettlementVetoed", () =>
+    distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
+  );
+  return vetoed.length;
 }
 
 /** Whether governance vetoed exactly the settlement `journal` records (epoch, root, totals, data URI). */

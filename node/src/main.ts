@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   if (!deployment.settlementBoard) {
     throw new ConfigError(`the deployment ${config.deployment} names no settlementBoard`);
   }
-  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: false });
+  // No response cache: ethers answers an identical request within 250 ms from its cache, and a stale
+  // `eth_getTransactionCount` right after a transaction would reuse its nonce.
+  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: false, cacheTimeout: -1 });
   const tributary = connectTributary(deployment, provider);
   let validator: Signer | undefined;
   let submitter: Signer | undefined;
@@ -287,7 +289,7 @@ async function serveApiOnly(config: NodeConfig, log: Logger<never>): Promise<voi
  * (`eth_sendTransaction`, `eth_signTypedData_v4`), and the endpoint must list the address in `eth_accounts`.
  */
 async function connectExternalSigner(external: { url: string; address: string }, chainId: bigint): Promise<Signer> {
-  const endpoint = new JsonRpcProvider(external.url, undefined, { staticNetwork: false });
+  const endpoint = new JsonRpcProvider(external.url, undefined, { staticNetwork: false, cacheTimeout: -1 });
   try {
     const { chainId: served } = await endpoint.getNetwork();
     if (served !== chainId) {

@@ -146,27 +146,7 @@ export class Duties {
     this.readiness.detail = `settling epoch ${next}`;
 
     // 2. Compute from the index (cached per epoch).
-    if (this.computed?.epoch !== next) {
-      const settlement = await this.o.computer.compute(next);
-      const file = await this.store.writeArtifact(
-        settlementKey(tributary, next),
-        buildArtifact(tributary, settlement, settlement.dataUri, undefined),
-      );
-      await this.o.artifacts.save(next, settlement.dataUri, await readFile(file));
-      this.computed = settlement;
-      log.info(
-        {
-          epoch: Number(next),
-          root: settlement.tree.root,
-          totals: settlement.computation.cumulativeTotals.map(String),
-          events: settlement.events,
-          foldedEpochs: settlement.folded,
-          ms: Math.round(settlement.ms),
-          artifact: file,
-        },
-        "settlement computed, artifact written",
-      );
-    }
+    if (this.computed?.epoch !== next) this.computed = await this.computeAndKeep(next);
     const settlement = this.computed;
     // After a veto the same root may return, but never under a vetoed data URI: every node derives the
     // same new one from the number of vetoes of the epoch.
@@ -270,6 +250,30 @@ export class Duties {
     }
   }
 
+  /** Computes `epoch` from the index, writes its artifact file and keeps its bytes for the API. */
+  private async computeAndKeep(epoch: bigint): Promise<NodeSettlement> {
+    const { tributary, log } = this.o;
+    const settlement = await this.o.computer.compute(epoch);
+    const file = await this.store.writeArtifact(
+      settlementKey(tributary, epoch),
+      buildArtifact(tributary, settlement, settlement.dataUri, undefined),
+    );
+    await this.o.artifacts.save(epoch, settlement.dataUri, await readFile(file));
+    log.info(
+      {
+        epoch: Number(epoch),
+        root: settlement.tree.root,
+        totals: settlement.computation.cumulativeTotals.map(String),
+        events: settlement.events,
+        foldedEpochs: settlement.folded,
+        ms: Math.round(settlement.ms),
+        artifact: file,
+      },
+      "settlement computed, artifact written",
+    );
+    return settlement;
+  }
+
   /** Compares the settlement on chain for `epoch` with this node's computation; alerts when they differ. */
   private async watch(epoch: bigint): Promise<void> {
     const { tributary, store, alerts, log } = this.o;
@@ -278,8 +282,10 @@ export class Duties {
     const key = `${epoch}:${onChain.root}:${onChain.transactionHash}`;
     if (this.watched === key) return;
     let own = await store.computed(epoch);
-    if (!own) {
-      await this.o.computer.compute(epoch);
+    // A node that starts after an epoch was settled computes it here: its artifact is kept too, since
+    // the API proves claims against the active epoch's artifact.
+    if (!own || !(await this.o.artifacts.get(epoch))) {
+      await this.computeAndKeep(epoch);
       own = (await store.computed(epoch))!;
     }
     this.watched = key;

@@ -412,7 +412,7 @@ async function renderEpochs(mine: number) {
   await renderRewards(mine);
   if (mine !== session) return;
   drawChart([...earned].map(([epoch, amounts]) => ({ epoch, amounts })));
-  await renderWhyEpochs([...earned.keys()], mine);
+  await renderWhyEpochs([...earned.keys()], history.problem, mine);
 }
 
 /** One row per token the API proves the account is owed: entitled in total, claimed so far, claimable now. */
@@ -512,7 +512,14 @@ const whyEpoch = $<HTMLSelectElement>("why-epoch");
 whyEpoch.addEventListener("change", () => void renderWhy(session));
 
 /** Fills the epoch picker with the epochs the account earned in, keeping the choice; shows the picked one. */
-async function renderWhyEpochs(epochs: bigint[], mine: number) {
+async function renderWhyEpochs(epochs: bigint[], problem: string | undefined, mine: number) {
+  if (problem !== undefined) {
+    whyEpoch.innerHTML = "";
+    $("why-status").textContent = problem;
+    $("why-status").classList.add("error");
+    $("why-rows").innerHTML = "";
+    return;
+  }
   const chosen = whyEpoch.value;
   whyEpoch.innerHTML = epochs.map((e) => `<option value="${e}">epoch ${e}</option>`).join("");
   if (epochs.some((e) => e.toString() === chosen)) whyEpoch.value = chosen;

@@ -1,15 +1,17 @@
 /**
  * End-to-end: the dapp in Debian's Chromium (driven by playwright-core) against a seeded
- * `hardhat node` running the three-pool demo (rewards in TRWD, TUSD with 6 decimals, and TSRC). Shows
- * the chain and the epoch clock, rewards per token, claims one token and then all of them, registers,
- * votes, settles with the operator CLI while the page is open, chooses a recipient per token, resets
- * everything on a change of account, and refuses an artifact that is not the settlement on chain;
+ * `hardhat node` running the three-pool demo (rewards in TRWD, TUSD with 6 decimals, and TSRC), reading
+ * rewards from a keyless tributary-node's API. Shows the chain and the epoch clock, rewards per token,
+ * claims one token and then all of them with the API's proofs, explains an epoch's reward output by
+ * output, registers, votes, settles with the operator CLI while the page is open, chooses a recipient per
+ * token, resets everything on a change of account, refuses an API answer that is not the chain's
+ * settlement, and says so, claiming nothing, when the API is down;
  * asserts what a person sees and saves a screenshot of each screen, 1280 and 390 px wide, under
  * app/e2e-screenshots/.
  */
 import { expect } from "chai";
 import { createReadStream } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +21,8 @@ import { formatUnits, getAddress, id, parseUnits } from "ethers";
 import {
   attestBatch,
   fundPool,
+  listAttributionBatches,
+  listContributions,
   proposeBatch,
   settlementKey,
   withRunner,
@@ -26,7 +30,8 @@ import {
 } from "../../client/index.js";
 import { FileSettlementStore } from "../../client/node/index.js";
 import { EPOCH_SECONDS, type Connection, type DemoNetwork, type DemoSuite } from "../../scripts/lib/scenario.js";
-import { runHardhat, startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
+import { startApiNode, waitForActiveArtifact, type ApiNode } from "../../scripts/lib/apiNode.js";
+import { freePort, runHardhat, startHardhatNode, type RunningNode } from "../../scripts/lib/node.js";
 import { GENERATED_DIRECTORY, SETTLEMENTS_DIRECTORY, seedApp } from "../../scripts/lib/seedApp.js";
 
 const APP = path.resolve("app");
@@ -49,13 +54,28 @@ async function hardhat(nodeUrl: string, args: string[]): Promise<{ code: number 
 }
 
 /**
- * Serves the built app, the live generated files, any `mounts` (URL prefix → directory), and proxies
- * /rpc to the node.
+ * Serves the built app, the live generated files, any `mounts` (URL prefix → directory), proxies /rpc
+ * to the node, and serves at /lying-api/ the API at `apiUrl` with one unit more in every reward than it
+ * proves.
  */
-async function serveApp(nodeUrl: string, mounts: Record<string, string>): Promise<{ url: string; server: Server }> {
+async function serveApp(
+  nodeUrl: string,
+  apiUrl: () => string,
+  mounts: Record<string, string>,
+): Promise<{ url: string; server: Server }> {
   const upstream = new URL(nodeUrl);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname.startsWith("/lying-api/")) {
+      const answer = await fetch(`${apiUrl()}/${url.pathname.slice("/lying-api/".length)}${url.search}`);
+      const body = (await answer.json()) as { rewards?: { cumulative: string; claimable: string }[] };
+      for (const r of body.rewards ?? []) {
+        r.cumulative = (BigInt(r.cumulative) + 1n).toString();
+        r.claimable = (BigInt(r.claimable) + 1n).toString();
+      }
+      res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      return;
+    }
     if (url.pathname === "/rpc") {
       const proxied = httpRequest(
         {
@@ -97,6 +117,10 @@ async function serveApp(nodeUrl: string, mounts: Record<string, string>): Promis
 describe("reference dapp in Chromium", function () {
   this.timeout(600_000);
   let node: RunningNode;
+  /** The keyless tributary-node whose API the app reads, and where it keeps its data. */
+  let api: ApiNode;
+  let apiDirectory: string;
+  let apiListen: string;
   let suite: DemoSuite;
   let net: DemoNetwork;
   let connection: Connection;
@@ -106,8 +130,6 @@ describe("reference dapp in Chromium", function () {
   let page: Page;
   let app: { url: string; server: Server };
   let profile: string;
-  /** A copy of the settlements directory, served at /tampered/, whose artifacts are edited by a test. */
-  let tampered: string;
   let shot = 0;
 
   /** The document's and the viewport's widths: a page that fits has no horizontal scroll. */
@@ -169,10 +191,20 @@ describe("reference dapp in Chromium", function () {
         decimals: Number(await token.decimals()),
       });
     }
+    apiDirectory = await mkdtemp(path.join(os.tmpdir(), "tributary-e2e-node-"));
+    // A fixed port, so that the node can be stopped and started again where the built app looks for it.
+    apiListen = `127.0.0.1:${await freePort()}`;
+    api = await startApiNode({
+      rpcUrl: node.url,
+      deployment: path.join(GENERATED_DIRECTORY, "deployment.json"),
+      directory: apiDirectory,
+      listen: apiListen,
+    });
+    await waitForActiveArtifact(api.url);
+    process.env.VITE_TRIBUTARY_API_URL = api.url;
     const { build } = await import("vite");
     await build({ configFile: path.join(APP, "vite.config.ts"), logLevel: "warn" });
-    tampered = await mkdtemp(path.join(os.tmpdir(), "tributary-tampered-"));
-    app = await serveApp(node.url, { "/generated/": GENERATED_DIRECTORY, "/tampered/": tampered });
+    app = await serveApp(node.url, () => api.url, { "/generated/": GENERATED_DIRECTORY });
     await rm(SCREENSHOTS, { recursive: true, force: true });
     await mkdir(SCREENSHOTS, { recursive: true });
     profile = await mkdtemp(path.join(os.tmpdir(), "tributary-chromium-"));
@@ -199,9 +231,10 @@ describe("reference dapp in Chromium", function () {
   after(async function () {
     await browser?.close();
     app?.server.close();
+    await api?.stop();
     await node?.stop();
     if (profile) await rm(profile, { recursive: true, force: true });
-    if (tampered) await rm(tampered, { recursive: true, force: true });
+    if (apiDirectory) await rm(apiDirectory, { recursive: true, force: true });
   });
 
   it("shows the chain, the current epoch with a countdown to its end, what datanets and epochs are, and a favicon", async function () {
@@ -297,6 +330,45 @@ describe("reference dapp in Chromium", function () {
     }
     expect(await page.locator("#claim-all").isDisabled()).to.equal(true);
     await screenshot("claimed-all");
+  });
+
+  it("explains epoch 0 output by output: the seeded outputs that used the contributor's files, their weights, values, pools and amounts", async function () {
+    await as("contributor-1");
+    const me = getAddress((await page.textContent("#account-address"))!);
+    const mine = new Set((await listContributions(suite.tributary, { contributor: me })).map((c) => c.id));
+    const records = (await listAttributionBatches(suite.tributary))
+      .filter((b) => b.status === "Final")
+      .flatMap((b) => b.records)
+      .flatMap((r) => r.vector.filter((v) => mine.has(v.contributionId)).map((v) => ({ ...r, ...v })));
+    expect(records.length).to.be.greaterThan(0);
+    expect(await page.inputValue("#why-epoch")).to.equal("0");
+    await page.locator("#why-rows tr.item").first().waitFor();
+    for (const r of records) {
+      // The record's own pool pays for it, and so does the network pool (0), over every record.
+      for (const pool of new Set([r.poolId, 0n])) {
+        const row = page.locator(`#why-rows tr.item[data-pool="${pool}"][data-output="${r.outputId}"]`);
+        expect(await row.count(), `output ${r.outputId} in pool ${pool}`).to.equal(1);
+        expect(await row.locator(".contribution").textContent()).to.equal(`#${r.contributionId}`);
+        expect(await row.locator(".weight").textContent()).to.match(new RegExp(`^${r.weightBps / 100}% → `));
+        expect(await row.locator(".value").textContent()).to.equal(shown(r.value, 18));
+        expect(await row.locator(".pool").textContent()).to.match(new RegExp(`^#${pool} \\(T[A-Z]+\\)$`));
+        expect(await row.locator(".amount").textContent()).to.match(/^[\d,.]+ T[A-Z]+$/);
+        expect(await row.locator(".rounding").textContent()).to.match(/^(exact|−0\.\d+ base unit)$/);
+      }
+    }
+    const outputs = await page
+      .locator("#why-rows tr.item")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-output")));
+    expect(outputs.every((o) => records.some((r) => r.outputId === o))).to.equal(true);
+    // Per pool, the account's share is what the settlement owes it in that pool's token.
+    const artifact = await artifactOf(0n);
+    const totals = await page.locator("#why-rows tr.pool-total .amount").allTextContents();
+    for (const a of artifact.metadata.amounts.filter((a) => getAddress(a.account) === me)) {
+      const { symbol, decimals } = tokens.get(getAddress(a.token))!;
+      expect(totals).to.include(`${shown(BigInt(a.amount), decimals)} ${symbol}`);
+      expect(await page.textContent("#why-status")).to.contain(`${shown(BigInt(a.amount), decimals)} ${symbol}`);
+    }
+    await screenshot("why");
   });
 
   it("disabled buttons look disabled, whatever their colour when enabled", async function () {
@@ -443,7 +515,7 @@ describe("reference dapp in Chromium", function () {
     await page.waitForSelector("body[data-ready=true]");
     await as("contributor-1");
     await expect0(epochRow(Number(epoch)).locator(".state"), "active");
-    await expect0(page.locator("#rewards-epoch"), `as of epoch ${epoch}`);
+    await expect0(page.locator("#rewards-epoch"), `as of epoch ${epoch}, proofs checked against the chain`);
 
     const me = getAddress((await page.textContent("#account-address"))!);
     const newly = artifact.metadata.amounts.filter((a) => getAddress(a.account) === me && BigInt(a.amount) > 0n);
@@ -468,6 +540,15 @@ describe("reference dapp in Chromium", function () {
     expect(await page.locator(`#chart rect.bar[data-epoch="0"]`).count()).to.equal(3);
     expect(await page.locator(`#chart rect.bar[data-epoch="${epoch}"]`).count()).to.equal(newly.length);
     await screenshot("rewards-chart");
+    // The why view now explains the new epoch: the chat output, paid by the chat pool and the network pool.
+    expect(await page.inputValue("#why-epoch")).to.equal(epoch.toString());
+    const output = page.locator(`#why-rows tr.item[data-output="${id("e2e-output")}"]`);
+    await output.first().waitFor();
+    expect(await output.count()).to.equal(2);
+    expect(await output.locator(".contribution").allTextContents()).to.deep.equal([
+      `#${contributionId}`,
+      `#${contributionId}`,
+    ]);
   });
 
   it("a contributor chooses where its claims of a token pay, is told when an address is malformed, and resets it", async function () {
@@ -541,55 +622,92 @@ describe("reference dapp in Chromium", function () {
     await screenshot("after-switching");
   });
 
-  it("refuses an artifact that is not the settlement on chain, from a settlements URL given in the address", async function () {
-    const active = await suite.tributary.distributor.activeSettlement();
-    const epoch = active.epoch;
-    await cp(SETTLEMENTS_DIRECTORY, tampered, { recursive: true });
-    const key = settlementKey(suite.tributary, epoch);
-    const file = path.join(tampered, `${key}.json`);
-    const artifact = JSON.parse(await readFile(file, "utf8")) as SettlementArtifact;
-    // One more unit of the first token than the validators signed.
-    artifact.metadata.tokens[0]!.cumulativeTotal = (
-      BigInt(artifact.metadata.tokens[0]!.cumulativeTotal) + 1n
-    ).toString();
-    await writeFile(file, JSON.stringify(artifact));
-
+  it("refuses an API answer that is not the settlement on chain, from an API URL given in the address, and claims nothing", async function () {
     const other = await browser.newPage();
     try {
-      await other.goto(`${app.url}/?settlements=/tampered/`);
+      await other.goto(`${app.url}/?api=/lying-api`);
       await other.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
-      // contributor-2 has claimed nothing: with the artifact it would have Claim buttons to press.
+      // contributor-2 has claimed nothing: with a true answer it would have Claim buttons to press.
       const contributor2 = getAddress(
         (await other.locator("#account-select option", { hasText: "contributor-2" }).first().getAttribute("value"))!,
       );
       await other.selectOption("#account-select", contributor2);
       await other.waitForFunction((address) => document.body.dataset.account === address, contributor2);
-      const heading = other.locator("#rewards-epoch");
-      await heading.waitFor();
-      const text = (await heading.textContent())!;
-      expect(text).to.contain(`the artifact of the active settlement (epoch ${epoch}) cannot be used`);
-      expect(text).to.contain("does not match the settlement on chain: cumulativeTotal[0]");
+      const status = other.locator("#api-status");
+      await other.waitForFunction(() => document.getElementById("api-status")?.textContent !== "");
+      const text = (await status.textContent())!;
+      expect(text).to.contain("/lying-api does not agree with the chain");
+      expect(text).to.contain("does not hold against the active root");
+      expect(text).to.contain("nothing was claimed");
+      expect(await other.locator("#rewards-epoch").textContent()).to.equal("unavailable");
       expect(await other.locator("#reward-rows button.claim").count()).to.equal(0);
       expect(await other.locator("#claim-all").isDisabled()).to.equal(true);
-      expect(await other.locator(`#epoch-rows tr[data-epoch="${epoch}"] .reward`).textContent()).to.equal(
-        "artifact unavailable",
-      );
-      // Epochs whose artifacts were left alone are still shown.
-      expect(await other.locator(`#epoch-rows tr[data-epoch="0"] .reward`).textContent()).to.contain("TRWD");
-      // The same account, from the untouched directory, can claim.
-      await as("contributor-2");
-      expect(await page.locator("#reward-rows button.claim:enabled").count()).to.be.greaterThan(0);
       await other.screenshot({
-        path: path.join(SCREENSHOTS, `${String(++shot).padStart(2, "0")}-refused-artifact-desktop.png`),
+        path: path.join(SCREENSHOTS, `${String(++shot).padStart(2, "0")}-refused-api-answer-desktop.png`),
         fullPage: true,
       });
     } finally {
       await other.close();
     }
-    // The served directory itself is trusted as before.
-    await page.reload();
-    await page.waitForSelector("body[data-ready=true]");
-    await expect0(page.locator("#rewards-epoch"), `as of epoch ${epoch}`);
+    // The same account, from the true API, can claim.
+    await as("contributor-2");
+    expect(await page.locator("#reward-rows button.claim:enabled").count()).to.be.greaterThan(0);
+  });
+
+  it("when the API is down the page says so and sends nothing: at load (a closed port), and on a claim after it stopped", async function () {
+    const contributor2 = getAddress(
+      (await page.locator("#account-select option", { hasText: "contributor-2" }).first().getAttribute("value"))!,
+    );
+    const down = await browser.newPage();
+    try {
+      await down.goto(`${app.url}/?api=http://127.0.0.1:${await freePort()}`);
+      await down.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+      await down.selectOption("#account-select", contributor2);
+      await down.waitForFunction((address) => document.body.dataset.account === address, contributor2);
+      await down.waitForFunction(() => document.getElementById("api-status")?.textContent !== "");
+      expect(await down.textContent("#api-status")).to.match(
+        /^The rewards API at http:\/\/127\.0\.0\.1:\d+ cannot be reached; nothing can be claimed until it answers\.$/,
+      );
+      expect(await down.locator("#api-status").evaluate((e) => e.classList.contains("error"))).to.equal(true);
+      expect(await down.locator("#reward-rows button.claim").count()).to.equal(0);
+      expect(await down.locator("#claim-all").isDisabled()).to.equal(true);
+      expect(await down.locator('#epoch-rows tr[data-epoch="0"] .reward').textContent()).to.equal("API unavailable");
+      expect(await down.textContent("#why-status")).to.contain("cannot be reached");
+      await down.screenshot({
+        path: path.join(SCREENSHOTS, `${String(++shot).padStart(2, "0")}-api-down-desktop.png`),
+        fullPage: true,
+      });
+    } finally {
+      await down.close();
+    }
+
+    // The page was loaded with the API up; it stops; pressing Claim sends no transaction.
+    await as("contributor-2");
+    const button = page.locator("#reward-rows button.claim:enabled").first();
+    const token = (await button.getAttribute("data-token"))!;
+    const block = await connection.ethers.provider.getBlockNumber();
+    await api.stop();
+    try {
+      await button.click();
+      await page.waitForFunction(() => document.getElementById("claim-status")?.classList.contains("error"));
+      expect(await page.textContent("#claim-status")).to.contain("cannot be reached; nothing can be claimed");
+      expect(await page.textContent("#api-status")).to.contain("cannot be reached");
+      expect(await connection.ethers.provider.getBlockNumber()).to.equal(block);
+      expect(await suite.tributary.distributor.claimedOf(contributor2, token)).to.equal(0n);
+      await screenshot("api-stopped");
+    } finally {
+      api = await startApiNode({
+        rpcUrl: node.url,
+        deployment: path.join(GENERATED_DIRECTORY, "deployment.json"),
+        directory: apiDirectory,
+        listen: apiListen,
+      });
+    }
+    // Back up, the same button claims.
+    await as("contributor-2");
+    await page.locator(`#reward-rows button.claim[data-token="${token}"]`).click();
+    await page.waitForFunction(() => document.getElementById("claim-status")?.textContent?.startsWith("Claimed"));
+    expect(await suite.tributary.distributor.claimedOf(contributor2, token)).to.be.greaterThan(0n);
   });
 
   it("fits a 390 px wide phone screen: no horizontal scroll, tables scroll inside their container", async function () {

@@ -13,9 +13,6 @@ import {
   type Signer,
 } from "ethers";
 import {
-  claim,
-  claimable,
-  claimMany,
   connectTributary,
   erc20At,
   hashFileBytes,
@@ -26,15 +23,13 @@ import {
   register,
   devChainWaitUntil,
   DEV_CHAIN_IDS,
-  discoverSettlements,
-  fetchSettlementArtifact,
   setRecipient,
   TributaryError,
   vote,
-  type DiscoveredSettlement,
-  type SettlementArtifact,
   type TributaryContracts,
 } from "../../client/index.js";
+import { apiGet, type ExplainAnswer, type HistoryAnswer, type Rounding } from "./api.js";
+import { fetchVerifiedRewards, type VerifiedRewards } from "./verify.js";
 
 interface KnownAccount {
   address: string;
@@ -51,19 +46,16 @@ const deployment = parseDeployment(await (await fetch("/generated/deployment.jso
 const knownAccounts: KnownAccount[] = await (await fetch("/generated/accounts.json")).json();
 const provider = new JsonRpcProvider(`${location.origin}/rpc`, undefined, { batchMaxCount: 1, pollingInterval: 250 });
 const readOnly = connectTributary(deployment, provider);
-/** Artifacts that matched their settlement on chain, by epoch, root and data URI. */
-const artifactCache = new Map<string, SettlementArtifact>();
 /**
- * Where settlement artifacts are served, laid out as `tributary:settle --out <dir>` writes them:
- * `?settlements=<url>`, else `VITE_TRIBUTARY_SETTLEMENTS_URL` at build time, else where the seed puts them.
+ * The node whose rewards API the app reads (docs/api.md): `?api=<url>`, else `VITE_TRIBUTARY_API_URL`
+ * at build time (`npm run app` sets it to the node it starts), else a node on this machine.
  */
 const viteEnv = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env ?? {};
-const settlementsUrl = new URL(
-  new URLSearchParams(location.search).get("settlements") ||
-    viteEnv.VITE_TRIBUTARY_SETTLEMENTS_URL ||
-    "/generated/settlements/",
+const apiUrl = new URL(
+  new URLSearchParams(location.search).get("api") || viteEnv.VITE_TRIBUTARY_API_URL || "http://127.0.0.1:9464",
   location.href,
-).href;
+).href.replace(/\/$/, "");
+$("api-url").textContent = apiUrl;
 
 let signer: Signer | undefined;
 let me = "";
@@ -379,144 +371,132 @@ $("pending-contributions").addEventListener("click", async (event) => {
   }
 });
 
-/** A settlement found on chain, with its artifact once fetched and checked against the chain. */
-interface FoundSettlement {
-  settlement: DiscoveredSettlement;
-  artifact?: SettlementArtifact;
-  /** Why the artifact could not be used: unreachable, or not the settlement on chain. */
-  problem?: string;
+/** Shows, or clears, why the API's answers cannot be used: the page then offers nothing to claim. */
+function showApiProblem(problem: string | undefined) {
+  $("api-status").textContent = problem ?? "";
+  $("api-status").classList.toggle("error", problem !== undefined);
 }
-
-/** Fetches and checks a settlement's artifact, once: only artifacts that matched the chain are kept. */
-async function findArtifact(settlement: DiscoveredSettlement): Promise<FoundSettlement> {
-  const key = `${settlement.epoch}:${settlement.root}:${settlement.dataUri}`.toLowerCase();
-  let artifact = artifactCache.get(key);
-  if (!artifact) {
-    try {
-      artifact = await fetchSettlementArtifact(settlement, { resolve: settlementsUrl });
-    } catch (error) {
-      return { settlement, problem: explain(error) };
-    }
-    artifactCache.set(key, artifact);
-  }
-  return { settlement, artifact };
-}
-
-/** The artifact of the active root, once the app knows it; claims use it. */
-let activeArtifact: SettlementArtifact | undefined;
-/** The active settlement whose artifact could not be used, and why. */
-let activeProblem: { epoch: bigint; problem: string } | undefined;
 
 async function renderEpochs(mine: number) {
   const account = me;
-  const [settlements, current, active] = await Promise.all([
-    discoverSettlements(readOnly),
-    readOnly.distributor.currentEpoch(),
-    readOnly.distributor.activeSettlement(),
+  const current = await readOnly.distributor.currentEpoch();
+  const [views, history] = await Promise.all([
+    Promise.all(Array.from({ length: Number(current) + 1 }, (_, e) => readEpoch(readOnly, { epoch: BigInt(e) }))),
+    apiGet<HistoryAnswer>(apiUrl, `v1/accounts/${account}/history`).then(
+      (answer) => ({ answer, problem: undefined }),
+      (error: unknown) => ({ answer: undefined, problem: explain(error) }),
+    ),
   ]);
-  const found = await Promise.all(settlements.map(findArtifact));
-  const rows: string[] = [];
-  const rewards: { epoch: bigint; amounts: Map<string, bigint> }[] = [];
-  // Assigned once at the end: a refresh still running must not leave claims without an artifact.
-  let nextActive: SettlementArtifact | undefined;
-  let nextProblem: typeof activeProblem;
-  for (let epoch = 0n; epoch <= current; epoch++) {
-    const view = await readEpoch(readOnly, { epoch });
-    const entry = found.find((f) => f.settlement.epoch === epoch);
-    const artifact = entry?.artifact;
-    const earned = new Map<string, bigint>();
-    for (const line of artifact?.metadata.amounts ?? []) {
-      if (line.account.toLowerCase() !== account.toLowerCase()) continue;
-      const token = getAddress(line.token);
-      earned.set(token, (earned.get(token) ?? 0n) + BigInt(line.amount));
-    }
-    if (artifact) rewards.push({ epoch, amounts: earned });
-    const isActive = entry && entry.settlement.root.toLowerCase() === active.root.toLowerCase();
-    if (isActive && artifact) nextActive = artifact;
-    if (isActive && entry.problem) nextProblem = { epoch, problem: entry.problem };
+  const earned = new Map<bigint, Map<string, bigint>>();
+  for (const e of history.answer?.epochs ?? []) {
+    earned.set(BigInt(e.epoch), new Map(e.tokens.map((t) => [getAddress(t.token), BigInt(t.amount)])));
+  }
+  const rows = views.map((view, e) => {
+    const epoch = BigInt(e);
     const state = { open: "open", closed: "closed, not settled", pending: "in challenge", active: "active" }[
       view.state
     ];
-    const reward = artifact
-      ? perToken(earned)
-      : entry?.problem
-        ? `<span class="error" title="${escape(entry.problem)}">artifact unavailable</span>`
+    const amounts = earned.get(epoch);
+    const reward = amounts
+      ? perToken(amounts)
+      : history.problem
+        ? `<span class="error" title="${escape(history.problem)}">API unavailable</span>`
         : "-";
-    rows.push(
+    return (
       `<tr data-epoch="${epoch}"><td>${epoch}</td><td class="funded">${perToken(view.funded)}</td>` +
-        `<td class="state">${state}</td><td class="reward">${reward}</td></tr>`,
+      `<td class="state">${state}</td><td class="reward">${reward}</td></tr>`
     );
-  }
+  });
   if (mine !== session) return;
-  activeArtifact = nextActive;
-  activeProblem = nextProblem;
   $("epoch-rows").innerHTML = rows.join("");
-  const problems = found.filter((f) => f.problem).map((f) => f.problem!);
-  $("settlements-status").textContent = problems.join(" ");
-  $("settlements-status").classList.toggle("error", problems.length > 0);
   await renderRewards(mine);
   if (mine !== session) return;
-  drawChart(rewards);
+  drawChart([...earned].map(([epoch, amounts]) => ({ epoch, amounts })));
+  await renderWhyEpochs([...earned.keys()], history.problem, mine);
 }
 
-/** One row per token of the active settlement: entitled in total, claimed so far, claimable now. */
+/** One row per token the API proves the account is owed: entitled in total, claimed so far, claimable now. */
 async function renderRewards(mine: number) {
-  const account = me;
-  const artifact = activeArtifact;
-  const available = artifact ? await claimable(readOnly, { artifact, account }) : new Map<string, bigint>();
-  const rows: string[] = [];
-  for (const t of tokenList) {
-    const leaf = artifact?.metadata.amounts.find(
-      (a) => a.account.toLowerCase() === account.toLowerCase() && a.token.toLowerCase() === t.address.toLowerCase(),
-    );
-    const claimed = await readOnly.distributor.claimedOf(account, t.address);
-    if (!leaf && claimed === 0n) continue;
-    const now = available.get(t.address) ?? 0n;
-    rows.push(
-      `<tr data-token="${t.address}" data-symbol="${t.symbol}"><td class="symbol">${t.symbol}</td>` +
-        `<td class="entitled">${units(BigInt(leaf?.cumulativeAmount ?? "0"), t.decimals)}</td>` +
-        `<td class="claimed">${units(claimed, t.decimals)}</td>` +
-        `<td class="claimable">${units(now, t.decimals)}</td>` +
-        `<td><button class="claim" data-token="${t.address}" ${now > 0n ? "" : "disabled"}>Claim ${t.symbol}</button></td></tr>`,
-    );
+  let rewards: VerifiedRewards | undefined;
+  let problem: string | undefined;
+  try {
+    rewards = await fetchVerifiedRewards(readOnly, { apiUrl, account: me });
+  } catch (error) {
+    problem = explain(error);
   }
   if (mine !== session) return;
+  showApiProblem(problem);
+  const rows: string[] = [];
+  for (const r of rewards?.rewards ?? []) {
+    const t = tokenInfo(r.token);
+    rows.push(
+      `<tr data-token="${t.address}" data-symbol="${t.symbol}"><td class="symbol">${t.symbol}</td>` +
+        `<td class="entitled">${units(r.cumulative, t.decimals)}</td>` +
+        `<td class="claimed">${units(r.claimed, t.decimals)}</td>` +
+        `<td class="claimable">${units(r.claimable, t.decimals)}</td>` +
+        `<td><button class="claim" data-token="${t.address}" ${r.claimable > 0n ? "" : "disabled"}>Claim ${t.symbol}</button></td></tr>`,
+    );
+  }
   const heading = $("rewards-epoch");
-  heading.textContent = artifact
-    ? `as of epoch ${artifact.metadata.epoch}`
-    : activeProblem
-      ? `the artifact of the active settlement (epoch ${activeProblem.epoch}) cannot be used: ${activeProblem.problem}`
-      : "no active settlement yet";
-  heading.classList.toggle("error", !artifact && activeProblem !== undefined);
-  $("reward-rows").innerHTML = rows.join("") || `<tr><td colspan="5">No rewards yet.</td></tr>`;
-  $<HTMLButtonElement>("claim-all").disabled = available.size === 0;
+  heading.textContent = rewards
+    ? rewards.activeEpoch === null
+      ? "no active settlement yet"
+      : `as of epoch ${rewards.activeEpoch}, proofs checked against the chain`
+    : "unavailable";
+  heading.classList.toggle("error", !rewards);
+  $("reward-rows").innerHTML =
+    rows.join("") ||
+    `<tr><td colspan="5">${rewards ? "No rewards yet." : "Nothing to claim while the API cannot be used."}</td></tr>`;
+  $<HTMLButtonElement>("claim-all").disabled = !rewards?.rewards.some((r) => r.claimable > 0n);
 }
 
-/** Claims one token, or every token with something left when `token` is undefined. */
+/**
+ * Claims one token with the API's calldata, or every token with something left (one `claimMany` of the
+ * API's proofs) when `token` is undefined. The API is asked again and checked against the chain first:
+ * nothing is sent on an answer that is not verified.
+ */
 async function claimRewards(token: string | undefined, button: HTMLButtonElement) {
-  if (!signer || !activeArtifact) return say("claim-status", "Connect an account first.", true);
+  if (!signer) return say("claim-status", "Connect an account first.", true);
   const mine = session;
-  const client = tributary;
+  const sender = signer;
   const account = me;
-  const artifact = activeArtifact;
   button.disabled = true;
   try {
-    say("claim-status", "Claiming…");
-    let paid: Map<string, bigint>;
-    if (token) {
-      paid = new Map([[token, (await claim(client, { artifact, account, token })).paid]]);
-    } else {
-      const owed = [...(await claimable(readOnly, { artifact, account })).keys()];
-      paid = (await claimMany(client, { artifact, requests: owed.map((t) => ({ account, token: t })) })).paid;
+    say("claim-status", "Checking the API's proofs against the chain…");
+    const rewards = await fetchVerifiedRewards(readOnly, { apiUrl, account });
+    const owed = rewards.rewards.filter((r) => r.claimable > 0n && (!token || sameToken(r.token, token)));
+    if (owed.length === 0) throw new TributaryError("NOTHING_TO_CLAIM", "Nothing is left to claim.");
+    say("claim-status", "Claiming…", false, mine);
+    const transaction =
+      owed.length === 1
+        ? owed[0]!.claim
+        : {
+            to: rewards.rewards[0]!.claim.to,
+            data: readOnly.distributor.interface.encodeFunctionData("claimMany", [
+              owed.map((r) => ({ account, token: r.token, cumulativeAmount: r.cumulative, proof: r.proof })),
+            ]),
+          };
+    const receipt = await (await sender.sendTransaction(transaction)).wait();
+    const paid = new Map<string, bigint>();
+    for (const log of receipt?.logs ?? []) {
+      const parsed = readOnly.distributor.interface.parseLog(log);
+      if (parsed?.name !== "Claimed") continue;
+      const paidToken = getAddress(parsed.args.token as string);
+      paid.set(paidToken, (paid.get(paidToken) ?? 0n) + (parsed.args.amount as bigint));
     }
     await refresh();
     const list = tokenList.filter((t) => paid.has(t.address)).map((t) => amountOf(t.address, paid.get(t.address)!));
     say("claim-status", `Claimed ${list.join(", ") || "nothing"}.`, false, mine);
   } catch (error) {
     say("claim-status", explain(error), true, mine);
-    if (mine === session) button.disabled = false;
+    if (mine === session) {
+      showApiProblem(error instanceof TributaryError && error.code.startsWith("API_") ? explain(error) : undefined);
+      button.disabled = false;
+    }
   }
 }
+
+const sameToken = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 $("reward-rows").addEventListener("click", (event) => {
   const button = event.target as HTMLButtonElement;
@@ -526,6 +506,119 @@ $("reward-rows").addEventListener("click", (event) => {
 $<HTMLButtonElement>("claim-all").addEventListener("click", (event) => {
   void claimRewards(undefined, event.target as HTMLButtonElement);
 });
+
+// --- Why: what made up the account's reward in an epoch, from the API's explanation.
+const whyEpoch = $<HTMLSelectElement>("why-epoch");
+whyEpoch.addEventListener("change", () => void renderWhy(session));
+
+/** Fills the epoch picker with the epochs the account earned in, keeping the choice; shows the picked one. */
+async function renderWhyEpochs(epochs: bigint[], problem: string | undefined, mine: number) {
+  if (problem !== undefined) {
+    whyEpoch.innerHTML = "";
+    $("why-status").textContent = problem;
+    $("why-status").classList.add("error");
+    $("why-rows").innerHTML = "";
+    return;
+  }
+  const chosen = whyEpoch.value;
+  whyEpoch.innerHTML = epochs.map((e) => `<option value="${e}">epoch ${e}</option>`).join("");
+  if (epochs.some((e) => e.toString() === chosen)) whyEpoch.value = chosen;
+  else if (epochs.length > 0) whyEpoch.value = epochs[epochs.length - 1]!.toString();
+  await renderWhy(mine);
+}
+
+/** `value` with 18 decimals (record values and weights, as the registry and the rule count them). */
+const plain = (value: bigint) => units(value, 18);
+
+/** What rounding down dropped: the fraction of the token's smallest unit, and the exact division. */
+function rounded(r: Rounding): string {
+  const numerator = BigInt(r.numerator);
+  const denominator = BigInt(r.denominator);
+  if (denominator === 0n) return "-";
+  const dropped = Number(((numerator % denominator) * 10_000n) / denominator) / 10_000;
+  return `<span title="⌊${r.numerator} / ${r.denominator}⌋ = ${r.floor}">${dropped === 0 ? "exact" : `−${dropped} base unit`}</span>`;
+}
+
+async function renderWhy(mine: number) {
+  const account = me;
+  const epoch = whyEpoch.value;
+  if (!epoch) {
+    if (mine !== session) return;
+    $("why-status").textContent = "No computed epoch in which this account earned anything yet.";
+    $("why-status").classList.remove("error");
+    $("why-rows").innerHTML = "";
+    return;
+  }
+  let answer: ExplainAnswer;
+  try {
+    answer = await apiGet<ExplainAnswer>(apiUrl, `v1/accounts/${account}/explain?epoch=${epoch}`);
+  } catch (error) {
+    if (mine !== session) return;
+    $("why-status").textContent = explain(error);
+    $("why-status").classList.add("error");
+    $("why-rows").innerHTML = "";
+    return;
+  }
+  if (mine !== session || whyEpoch.value !== epoch) return;
+  const rows: string[] = [];
+  for (const pool of answer.pools) {
+    const pay = (value: string) => amountOf(pool.token, BigInt(value));
+    const poolCell = `#${pool.poolId} (${tokenInfo(pool.token).symbol})`;
+    for (const item of pool.contributor?.items ?? []) {
+      rows.push(
+        `<tr class="item" data-pool="${pool.poolId}" data-output="${item.outputId}"><td class="output"><code title="${item.outputId}">${short(item.outputId)}</code></td>` +
+          `<td class="contribution">#${item.contributionId}</td>` +
+          `<td class="weight">${item.weightBps / 100}% → ${plain(BigInt(item.weight) / 10_000n)}</td>` +
+          `<td class="value">${plain(BigInt(item.value))}</td><td class="pool">${poolCell}</td>` +
+          `<td class="amount">${pay(item.amount)}</td><td class="rounding">${rounded(item.rounding)}</td></tr>`,
+      );
+    }
+    for (const item of pool.validator?.items ?? []) {
+      const subject = item.contributionId ? `#${item.contributionId}` : item.batchId ? `batch #${item.batchId}` : "-";
+      rows.push(
+        `<tr class="item validator" data-pool="${pool.poolId}"><td class="output">${item.kind}${item.agreed ? "" : " (outvoted)"}</td>` +
+          `<td class="contribution">${subject}</td><td class="weight">stake ${plain(BigInt(item.stake))}</td>` +
+          `<td class="value">-</td><td class="pool">${poolCell}</td>` +
+          `<td class="amount">${pay(item.amount)}</td><td class="rounding">${rounded(item.rounding)}</td></tr>`,
+      );
+    }
+    for (const [role, part] of [
+      ["contributors", pool.contributor],
+      ["validators", pool.validator],
+    ] as const) {
+      if (!part) continue;
+      rows.push(
+        `<tr class="pool-total" data-pool="${pool.poolId}"><td colspan="2">Your share of the pool's ${role}</td>` +
+          `<td class="weight">${plain(BigInt(part.weight) / (role === "contributors" ? 10_000n : 1n))} of ${plain(BigInt(part.totalWeight) / (role === "contributors" ? 10_000n : 1n))}</td>` +
+          `<td class="value">-</td><td class="pool">${poolCell}</td><td class="amount">${pay(part.amount)}</td>` +
+          `<td class="rounding">${rounded(part.rounding)}</td></tr>`,
+      );
+    }
+    if (pool.treasuryFee) {
+      rows.push(
+        `<tr class="pool-total" data-pool="${pool.poolId}"><td colspan="4">Protocol fee (treasury)</td><td class="pool">${poolCell}</td>` +
+          `<td class="amount">${pay(pool.treasuryFee)}</td><td class="rounding">-</td></tr>`,
+      );
+    }
+    if (pool.refund) {
+      rows.push(
+        `<tr class="pool-total" data-pool="${pool.poolId}"><td colspan="4">Refund of an idle pool</td><td class="pool">${poolCell}</td>` +
+          `<td class="amount">${pay(pool.refund)}</td><td class="rounding">-</td></tr>`,
+      );
+    }
+  }
+  const totals = new Map(answer.totals.map((t) => [getAddress(t.token), BigInt(t.amount)]));
+  $("why-status").textContent = `In epoch ${answer.epoch} this account earned ${perTokenText(totals)}.`;
+  $("why-status").classList.remove("error");
+  $("why-rows").innerHTML = rows.join("") || `<tr><td colspan="7">Nothing earned in this epoch.</td></tr>`;
+}
+
+/** Per-token amounts as one line of text, in allowlist order. */
+const perTokenText = (amounts: Map<string, bigint>) =>
+  tokenList
+    .filter((t) => (amounts.get(t.address) ?? 0n) > 0n)
+    .map((t) => amountOf(t.address, amounts.get(t.address)!))
+    .join(", ") || "nothing";
 
 $<HTMLInputElement>("recipient").addEventListener("input", () => {
   recipientTypedFor = me;

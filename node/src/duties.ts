@@ -63,8 +63,8 @@ export class Duties {
   private readonly store: FileSettlementStore;
   /** The settlement computed for the epoch in progress, so a poll does not compute it again. */
   private computed?: NodeSettlement;
-  /** The data URI of the artifact last written for `computed`, and the attempt it carries. */
-  private written?: { attempt: number; dataUri: string };
+  /** The artifact last written: its epoch, the attempt it carries and its data URI. */
+  private written?: { epoch: bigint; attempt: number; dataUri: string };
   /** The last on-chain settlement checked by the watch, as `epoch:root`. */
   private watched?: string;
   readonly readiness: Readiness = {
@@ -154,23 +154,8 @@ export class Duties {
     // (vetoes of the epoch + 1), so every node derives the same new content, hence the same address.
     const attempt = (await vetoesOf(tributary, next)) + 1;
     if (this.computed?.epoch !== next) {
-      const settlement = await this.o.computer.compute(next);
-      const file = await this.writeArtifact(settlement, attempt);
-      this.computed = settlement;
-      log.info(
-        {
-          epoch: Number(next),
-          root: settlement.tree.root,
-          totals: settlement.computation.cumulativeTotals.map(String),
-          events: settlement.events,
-          foldedEpochs: settlement.folded,
-          ms: Math.round(settlement.ms),
-          artifact: file,
-          dataUri: this.written!.dataUri,
-        },
-        "settlement computed, artifact written",
-      );
-    } else if (this.written?.attempt !== attempt) {
+      this.computed = await this.computeAndKeep(next, attempt);
+    } else if (this.written?.epoch !== next || this.written.attempt !== attempt) {
       const file = await this.writeArtifact(this.computed, attempt);
       log.info({ epoch: Number(next), attempt, artifact: file, dataUri: this.written!.dataUri }, "artifact written");
     }
@@ -274,6 +259,29 @@ export class Duties {
     }
   }
 
+  /**
+   * Computes `epoch` from the index and writes its artifact as settlement `attempt` of the epoch (file and
+   * database, for the API).
+   */
+  private async computeAndKeep(epoch: bigint, attempt: number): Promise<NodeSettlement> {
+    const settlement = await this.o.computer.compute(epoch);
+    const file = await this.writeArtifact(settlement, attempt);
+    this.o.log.info(
+      {
+        epoch: Number(epoch),
+        root: settlement.tree.root,
+        totals: settlement.computation.cumulativeTotals.map(String),
+        events: settlement.events,
+        foldedEpochs: settlement.folded,
+        ms: Math.round(settlement.ms),
+        artifact: file,
+        dataUri: this.written!.dataUri,
+      },
+      "settlement computed, artifact written",
+    );
+    return settlement;
+  }
+
   /** Compares the settlement on chain for `epoch` with this node's computation; alerts when they differ. */
   private async watch(epoch: bigint): Promise<void> {
     const { tributary, store, alerts, log } = this.o;
@@ -282,8 +290,10 @@ export class Duties {
     const key = `${epoch}:${onChain.root}:${onChain.transactionHash}`;
     if (this.watched === key) return;
     let own = await store.computed(epoch);
-    if (!own) {
-      await this.o.computer.compute(epoch);
+    // A node that starts after an epoch was settled computes it here: its artifact is kept too, since
+    // the API proves claims against the active epoch's artifact.
+    if (!own || !(await this.o.artifacts.get(epoch))) {
+      await this.computeAndKeep(epoch, (await vetoesOf(tributary, epoch)) + 1);
       own = (await store.computed(epoch))!;
     }
     this.watched = key;
@@ -316,7 +326,7 @@ export class Duties {
     const dataUri = artifactDataUri(artifact);
     // The database copy serves the API, and API replicas that never see this node's disk.
     await this.o.artifacts.save(settlement.epoch, dataUri, artifactBytes(artifact));
-    this.written = { attempt, dataUri };
+    this.written = { epoch: settlement.epoch, attempt, dataUri };
     return file;
   }
 

@@ -1,8 +1,9 @@
 /**
  * Seeds a node for the reference dapp: one settled, active epoch of the three-pool demo (rewards in
- * TRWD, TUSD and TSRC, all unclaimed), and two contributions waiting for votes. Writes what the app
- * reads under `app/public/generated/`: the deployment, the accounts, and the settlements directory
- * (`settlements/`, laid out as `tributary:settle --out` writes it), where the app looks up artifacts.
+ * TRWD, TUSD and TSRC, all unclaimed), and two contributions waiting for votes. Writes under
+ * `app/public/generated/` the deployment and the accounts the app reads, and the settlements directory
+ * (`settlements/`, laid out as `tributary:settle --out` writes it) for operators; the app reads rewards
+ * from a node's API, not from there.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";

@@ -90,9 +90,13 @@ wait_for() { # what, command
   exit 1
 }
 wait_for "the validator node to be ready" "curl -sf $API/readyz"
-task tributary:time --advance 1d
+clock() { TRIBUTARY_RPC_URL="$RPC" npx hardhat tributary:time --network localhost --advance "$1" >>"$WORK/tasks.log" 2>&1 || {
+  cat "$WORK/tasks.log" >&2
+  exit 1
+}; }
+clock 1d
 wait_for "epoch 0 to be settled" "curl -sf $API/v1/epochs/0 | grep -q '\"status\":\"pending\"'"
-task tributary:time --advance 1h
+clock 1h
 wait_for "epoch 0 to be active" "curl -sf $API/v1/accounts/$TREASURY/rewards | grep -q '\"activeEpoch\":\"0\"'"
 
 echo "== a fresh consumer project with the system Node ($(PATH="$SYSTEM_PATH" node --version))"

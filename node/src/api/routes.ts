@@ -323,7 +323,7 @@ export function registerApiRoutes(app: FastifyInstance, reader: ApiReader): void
         return reply
           .type("application/json")
           .serializer((payload: unknown) => payload as string)
-          .send(Buffer.from(stored.bytes));
+          .send(Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.byteLength));
       } catch (error) {
         return fail(reply, error);
       }

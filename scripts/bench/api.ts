@@ -311,11 +311,22 @@ async function madeUpSettlement(token: string, funded: bigint, count: number) {
 
 /** Starts `tributary-node --config <config>` and waits until it listens and is ready. */
 async function startApi(config: string): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", NODE_MAIN, "--config", config], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_API_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_API_PROF] : []),
+      "--import",
+      "tsx",
+      NODE_MAIN,
+      "--config",
+      config,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0" },
+    },
+  );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));

@@ -64,9 +64,19 @@ interface LoadedTree {
   epoch: bigint;
   root: string;
   tree: SettlementTree;
-  leaves: Map<string, { token: string; cumulative: bigint }[]>;
+  /** By account in lower case. */
+  leaves: Map<string, AccountLeaves>;
   /** The 4-byte selector of the distributor's `claim`. */
   claimSelector: string;
+  /** The distributor, checksummed: where claims go. */
+  distributor: string;
+}
+
+/** One account's leaves, in the artifact's token order. */
+interface AccountLeaves {
+  /** Checksummed. */
+  account: string;
+  tokens: { token: string; cumulative: bigint }[];
 }
 
 export interface EpochSummary {
@@ -292,12 +302,18 @@ export class ApiReader {
           );
         }
         const order = new Map((artifact.metadata?.tokens ?? []).map((t) => [t.token.toLowerCase(), t.index] as const));
-        const leaves = new Map<string, { token: string; cumulative: bigint }[]>();
+        // Checksummed here, once per account and token, rather than on every request.
+        const tokens = new Map<string, string>();
+        const leaves = new Map<string, AccountLeaves>();
         for (const [account, token, cumulative] of tree.entries()) {
           const key = account.toLowerCase();
-          leaves.set(key, [...(leaves.get(key) ?? []), { token: getAddress(token), cumulative }]);
+          let entry = leaves.get(key);
+          if (!entry) leaves.set(key, (entry = { account: getAddress(account), tokens: [] }));
+          let checksummed = tokens.get(token);
+          if (checksummed === undefined) tokens.set(token, (checksummed = getAddress(token)));
+          entry.tokens.push({ token: checksummed, cumulative });
         }
-        for (const list of leaves.values()) {
+        for (const { tokens: list } of leaves.values()) {
           list.sort((a, b) => (order.get(a.token.toLowerCase()) ?? 0) - (order.get(b.token.toLowerCase()) ?? 0));
         }
         // The claim calldata is encoded by hand (ethers' encoder took most of a request's time): once per
@@ -317,7 +333,14 @@ export class ApiReader {
             throw new Error(`internal: the claim calldata encoded here differs from the ABI's (${claim.format()})`);
           }
         }
-        return { epoch, root: tree.root, tree, leaves, claimSelector: claim.selector };
+        return {
+          epoch,
+          root: tree.root,
+          tree,
+          leaves,
+          claimSelector: claim.selector,
+          distributor: getAddress(this.o.tributary.deployment.distributor),
+        };
       })();
       loading.catch(() => this.trees.delete(epoch));
       this.trees.set(epoch, loading);
@@ -327,16 +350,25 @@ export class ApiReader {
     return loading;
   }
 
-  /** What `account` can claim against the active root, with proofs and ready-to-send calldata. */
-  async rewards(account: string) {
+  /**
+   * What the account can claim against the active root, with proofs and ready-to-send calldata.
+   * @param anyCaseAccount an address in any case; the answer names it checksummed.
+   */
+  async rewards(anyCaseAccount: string) {
     const view = await this.chain();
-    if (!view.active) return { account, activeEpoch: null, activeRoot: null, rewards: [] };
+    if (!view.active) return { account: getAddress(anyCaseAccount), activeEpoch: null, activeRoot: null, rewards: [] };
     const loaded = await this.loadTree(view.active.epoch, view.active.root);
-    const to = getAddress(this.o.tributary.deployment.distributor);
+    const key = anyCaseAccount.toLowerCase();
+    const leaves = loaded.leaves.get(key);
+    // Mixed case other than the checksum goes through getAddress, which refuses a wrong checksum.
+    const account =
+      leaves && (anyCaseAccount === leaves.account || anyCaseAccount === key)
+        ? leaves.account
+        : getAddress(anyCaseAccount);
     const rewards = [];
     const claimedTotals = await this.claimedTotals();
-    for (const { token, cumulative } of loaded.leaves.get(account.toLowerCase()) ?? []) {
-      const claimed = claimedTotals.get(`${account.toLowerCase()}:${token.toLowerCase()}`) ?? 0n;
+    for (const { token, cumulative } of leaves?.tokens ?? []) {
+      const claimed = claimedTotals.get(`${key}:${token.toLowerCase()}`) ?? 0n;
       const proof = loaded.tree.getProof(account, token);
       rewards.push({
         token,
@@ -344,7 +376,7 @@ export class ApiReader {
         claimed: claimed.toString(),
         claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
         proof,
-        claim: { to, data: claimCalldata(loaded.claimSelector, account, token, cumulative, proof) },
+        claim: { to: loaded.distributor, data: claimCalldata(loaded.claimSelector, account, token, cumulative, proof) },
       });
     }
     return { account, activeEpoch: view.active.epoch.toString(), activeRoot: view.active.root, rewards };

@@ -48,6 +48,11 @@ const TOKEN = (n: number | string) => parseUnits(String(n), 18);
 
 /** The load on each route: stopped by time and by count, whichever comes first. */
 const LOAD = { connections: 10, durationSeconds: 10, maxRequests: 2_000_000 };
+/**
+ * The empty route and `/rewards` take turns, A B B A…, in rounds of 5 s (20 s each in all), so that
+ * both see the same background load on a shared machine and their ratio does not drift with it.
+ */
+const TURNS = { rounds: 4, durationSeconds: 5 };
 /** The artifact is tens of megabytes: fewer connections, a smaller cap. */
 const ARTIFACT_LOAD = { connections: 2, durationSeconds: 10, maxRequests: 200 };
 
@@ -80,6 +85,8 @@ export interface ApiBenchResults {
 }
 
 interface LoadResult {
+  /** Seconds the load ran. */
+  duration: number;
   requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
@@ -239,18 +246,31 @@ export async function measureApi(
       return result;
     };
     const warm = await load("artifact (warm)", () => "/v1/epochs/0/artifact", ARTIFACT_LOAD);
-    const empty = await load("empty route", () => "/v1/ping");
-    const rewardsLoad = await load("rewards", () => `/v1/accounts/${pick()}/rewards`);
+    const turns = { ...LOAD, durationSeconds: TURNS.durationSeconds };
+    const emptyRounds: LoadResult[] = [];
+    const rewardsRounds: LoadResult[] = [];
+    for (let round = 0; round < TURNS.rounds; round++) {
+      const loadEmpty = async () => emptyRounds.push(await load("empty route", () => "/v1/ping", turns));
+      const loadRewards = async () =>
+        rewardsRounds.push(await load("rewards", () => `/v1/accounts/${pick()}/rewards`, turns));
+      for (const turn of round % 2 === 0 ? [loadEmpty, loadRewards] : [loadRewards, loadEmpty]) await turn();
+    }
+    const empty = combine(emptyRounds);
+    const rewardsLoad = combine(rewardsRounds);
+    log(
+      `  ${TURNS.rounds} rounds: empty ${Math.round(empty.requests.average)} req/s, rewards ` +
+        `${Math.round(rewardsLoad.requests.average)} req/s (p50 ${rewardsLoad.latency.p50} ms, p99 ${rewardsLoad.latency.p99} ms)`,
+    );
     const explain = await load(
       "explain",
       () => `/v1/accounts/${contributors[Math.floor(Math.random() * contributors.length)]}/explain?epoch=0`,
     );
-    const all = [warm, empty, rewardsLoad, explain];
+    const all = [warm, ...emptyRounds, ...rewardsRounds, explain];
     const round = (n: number) => Math.round(n * 10) / 10;
     return {
       accounts: sizes.accounts,
       connections: LOAD.connections,
-      durationSeconds: LOAD.durationSeconds,
+      durationSeconds: TURNS.rounds * TURNS.durationSeconds,
       emptyRps: Math.round(empty.requests.average),
       emptyP50Ms: empty.latency.p50,
       emptyP99Ms: empty.latency.p99,
@@ -277,6 +297,27 @@ export async function measureApi(
     await postgres?.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Rounds of one load as one: requests per second over their whole time, the median of their p50s and
+ * the highest of their p99s (autocannon reports percentiles, not histograms, so none is merged exactly).
+ */
+function combine(rounds: LoadResult[]): LoadResult {
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const total = rounds.reduce((n, r) => n + r.requests.total, 0);
+  const duration = rounds.reduce((n, r) => n + r.duration, 0);
+  return {
+    duration,
+    requests: { average: total / duration, total },
+    latency: {
+      p50: sorted(rounds.map((r) => r.latency.p50))[Math.floor(rounds.length / 2)]!,
+      p99: Math.max(...rounds.map((r) => r.latency.p99)),
+    },
+    non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    timeouts: rounds.reduce((n, r) => n + r.timeouts, 0),
+  };
 }
 
 /** `count` distinct accounts, checksummed, from a fixed seed. */

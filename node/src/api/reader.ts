@@ -444,21 +444,29 @@ export class ApiReader {
   }
 
   /** The roles `account` has per token in the stored artifact of `epoch` (none when there is none). */
-  private rolesOf(epoch: bigint, account: string): Promise<Map<string, string[]>> {
-    return this.cached(
-      `roles:${epoch}:${account}`,
+  private async rolesOf(epoch: bigint, account: string): Promise<Map<string, string[]>> {
+    const byAccount = await this.cached(
+      `roles:${epoch}`,
       async () => {
-        const stored = await this.o.artifacts.get(epoch);
-        const out = new Map<string, string[]>();
+        // Parsed once for every account: an artifact of 100 000 accounts is tens of megabytes.
+        const out = new Map<string, Map<string, string[]>>();
+        const stored = await this.artifact(epoch).catch((error: unknown) => {
+          if (error instanceof ApiError && error.statusCode === 404) return undefined;
+          throw error;
+        });
         if (!stored) return out;
         const artifact = JSON.parse(Buffer.from(stored.bytes).toString("utf8")) as SettlementArtifact;
         for (const a of artifact.metadata.amounts) {
-          if (a.account.toLowerCase() === account.toLowerCase()) out.set(a.token.toLowerCase(), [...a.roles]);
+          const key = a.account.toLowerCase();
+          let roles = out.get(key);
+          if (!roles) out.set(key, (roles = new Map()));
+          roles.set(a.token.toLowerCase(), [...a.roles]);
         }
         return out;
       },
       60_000,
     );
+    return byAccount.get(account.toLowerCase()) ?? new Map();
   }
 
   /** @throws {ApiError} 404 for an epoch not closed or not yet computed by the writer node. */

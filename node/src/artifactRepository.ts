@@ -56,6 +56,16 @@ export class ArtifactRepository {
     return { epoch, dataUri: row.data_uri, bytes: Buffer.from(row.hex, "hex"), sha256: row.sha256 };
   }
 
+  /** The data URI and SHA-256 of `epoch`'s artifact, without its bytes, or undefined when none was saved. */
+  async describe(epoch: bigint): Promise<Omit<StoredArtifact, "bytes"> | undefined> {
+    const { rows } = await this.db.query<{ data_uri: string; sha256: string }>(
+      "SELECT data_uri, sha256 FROM artifacts WHERE epoch = $1",
+      [epoch.toString()],
+    );
+    const row = rows[0];
+    return row && { epoch, dataUri: row.data_uri, sha256: row.sha256 };
+  }
+
   /** The epochs with a stored artifact, ascending. */
   async epochs(): Promise<bigint[]> {
     const { rows } = await this.db.query<{ epoch: string }>(

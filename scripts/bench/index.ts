@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: gas next to EAS and Uniswap's MerkleDistributor, settlement-tree building
  * next to OpenZeppelin's, an end-to-end settle against a hardhat node, and the validator node's
- * settlement computation against a full rescan. Prints a table with each target and writes
+ * settlement computation against a full rescan, and the rewards API under load next to its empty route.
+ * Prints a table with each target and writes
  * bench/results.json. A benchmark, not a test: it never fails on a miss.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
+import { measureApi } from "./api.js";
 import { measureGas } from "./gas.js";
 import { measureMerkle } from "./merkle.js";
 import { measureNode } from "./node.js";
@@ -31,6 +33,8 @@ console.log("End-to-end settle against a hardhat node (10 000 contributors, 50 0
 const settleResult = wanted("settle") ? await measureSettle(log) : undefined;
 console.log("Validator node: stored-state recompute against a full rescan (10 epochs, 200 000 outputs)…");
 const nodeResult = wanted("node") ? await measureNode(log, nodeSizes()) : undefined;
+console.log("Rewards API under load (100 000 accounts settled, autocannon on 127.0.0.1)…");
+const apiResult = wanted("api") ? await measureApi(log) : undefined;
 
 const out = path.resolve("bench", "results.json");
 // A partial run (BENCH_ONLY) keeps the other parts of the previous results.
@@ -46,6 +50,7 @@ const results = {
   merkle: merkle ?? previous.merkle,
   settle: settleResult ?? previous.settle,
   node: nodeResult ?? previous.node,
+  api: apiResult ?? previous.api,
 };
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify(results, null, 2) + "\n");
@@ -160,6 +165,35 @@ if (nodeResult) {
       nodeResult.recomputeLatestMs <= 1.2 * nodeResult.recomputeFirstMs && nodeResult.sameRoots,
     ],
     ["node: peak RSS", `${nodeResult.peakRssMB} MB`, "≤ 1 024 MB", nodeResult.peakRssMB <= 1_024],
+  );
+}
+if (apiResult) {
+  rows.push(
+    ["api: empty route (GET /v1/ping)", `${apiResult.emptyRps} req/s`, "reference", undefined],
+    [
+      `api: /rewards (${apiResult.accounts} accounts)`,
+      `${apiResult.rewardsRps} req/s`,
+      `≥ 0.25 × empty = ${Math.floor(0.25 * apiResult.emptyRps)}`,
+      apiResult.rewardsRps >= 0.25 * apiResult.emptyRps,
+    ],
+    [
+      "api: /rewards p50 / p99",
+      `${apiResult.rewardsP50Ms} / ${apiResult.rewardsP99Ms} ms`,
+      "p99 ≤ 50 ms",
+      apiResult.rewardsP99Ms <= 50,
+    ],
+    [
+      `api: /artifact cold, warm (${Math.round(apiResult.artifactBytes / 2 ** 20)} MB)`,
+      `${apiResult.artifactColdMs} ms, ${apiResult.artifactWarmRps} req/s`,
+      `warm p50 ${apiResult.artifactWarmP50Ms} ms`,
+      undefined,
+    ],
+    [
+      "api: /explain",
+      `${apiResult.explainRps} req/s`,
+      `p50 ${apiResult.explainP50Ms} ms, p99 ${apiResult.explainP99Ms} ms`,
+      undefined,
+    ],
   );
 }
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => String(r[i]).length), 8));

@@ -19,6 +19,7 @@ import {
   readAllocationRegistry,
   type AllocationParams,
   type AllocationState,
+  type EpochActivity,
   type EpochAllocation,
   type TributaryEvent,
 } from "../../../client/index.js";
@@ -91,30 +92,62 @@ const rounding = (numerator: bigint, denominator: bigint): Rounding => ({
   floor: denominator === 0n ? "0" : (numerator / denominator).toString(),
 });
 
-/**
- * Explains `account`'s earnings in `epoch` from the epoch's events (the index's `epochSlice`), the
- * outputs counted before it, the allocation parameters and the state carried out of `epoch − 1`.
- * @throws {Error} the items found do not add up to the weight the rule used (a bug, never data).
- */
-export function explainEpoch(input: {
-  account: string;
+/** What explaining an epoch reads. */
+export interface EpochInput {
   epoch: bigint;
   slice: readonly TributaryEvent[];
   countedBefore: Iterable<string>;
   params: AllocationParams;
   stateBefore: AllocationState;
-}): Explanation {
-  const account = getAddress(input.account);
+}
+
+/** The slice in canonical order, indexed for finding an account's items. */
+interface SliceIndex {
+  ordered: TributaryEvent[];
+  /** `getAddress`, remembered. */
+  checksum: (address: string) => string;
+  contributorOf: Map<bigint, string>;
+  /** Whether each contribution decided in the epoch was accepted. */
+  outcome: Map<bigint, boolean>;
+  proposals: Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>;
+  attestations: Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>;
+  votes: Map<bigint, Extract<TributaryEvent, { kind: "VoteCast" }>[]>;
+}
+
+/** An epoch's allocation by the rule, the same for every account: computed once, explained per account. */
+export interface AllocatedEpoch {
+  epoch: bigint;
+  index: SliceIndex;
+  countedBefore: Set<string>;
+  activity: EpochActivity | undefined;
+  steps: ReturnType<typeof advanceEpoch>;
+}
+
+/**
+ * Applies the rule to `epoch` from its events (the index's `epochSlice`), the outputs counted before
+ * it, the allocation parameters and the state carried out of `epoch − 1`: what {@link explainAccount}
+ * explains, for any account.
+ */
+export function allocateForExplaining(input: EpochInput): AllocatedEpoch {
   const { epoch, slice } = input;
   const activity = deriveActivity(slice, { countedBefore: input.countedBefore }).get(epoch);
-  const registry = readAllocationRegistry(slice);
   const steps = advanceEpoch(input.stateBefore, epoch, {
     activity,
     params: input.params,
-    registry,
+    registry: readAllocationRegistry(slice),
     funded: poolsFundedIn(slice, epoch),
   });
-  const used = itemsOf(slice, epoch, new Set(input.countedBefore), account);
+  return { epoch, index: indexSlice(slice, epoch), countedBefore: new Set(input.countedBefore), activity, steps };
+}
+
+/**
+ * Explains `account`'s earnings in an epoch {@link allocateForExplaining} allocated.
+ * @throws {Error} the items found do not add up to the weight the rule used (a bug, never data).
+ */
+export function explainAccount(allocated: AllocatedEpoch, anyCaseAccount: string): Explanation {
+  const account = getAddress(anyCaseAccount);
+  const { epoch, activity, steps } = allocated;
+  const used = itemsOf(allocated.index, epoch, allocated.countedBefore, account);
   const pools: PoolExplanation[] = [];
   const totals = new Map<string, bigint>();
   for (const { pool, allocation } of steps) {
@@ -235,30 +268,45 @@ function validatorPart(
 }
 
 /**
- * The items behind `account`'s weights in `epoch`, found as docs/allocation.md states the rule (and
- * checked against the rule's own weights by the caller): the counted records naming its contributions,
- * and the credits of its votes, proposals and attestations, for the network pool and per dapp pool.
+ * The slice in canonical order, with what {@link itemsOf} looks up in it: the same for every account,
+ * so built once per epoch. Addresses are checksummed once each.
  */
-function itemsOf(
-  events: readonly TributaryEvent[],
-  epoch: bigint,
-  countedBefore: Set<string>,
-  account: string,
-): { records: UsedRecord[]; networkCredits: Credit[]; poolCredits: Map<bigint, Credit[]> } {
+function indexSlice(events: readonly TributaryEvent[], epoch: bigint): SliceIndex {
   const ordered = [...events].sort(compareEvents);
+  const checksums = new Map<string, string>();
+  const checksum = (address: string) => {
+    let known = checksums.get(address);
+    if (known === undefined) checksums.set(address, (known = getAddress(address)));
+    return known;
+  };
   const contributorOf = new Map<bigint, string>();
   const outcome = new Map<bigint, boolean>();
   const proposals = new Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>();
   const attestations = new Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>();
   const votes = new Map<bigint, Extract<TributaryEvent, { kind: "VoteCast" }>[]>();
   for (const e of ordered) {
-    if (e.kind === "ContributionRegistered") contributorOf.set(e.id, getAddress(e.contributor));
+    if (e.kind === "ContributionRegistered") contributorOf.set(e.id, checksum(e.contributor));
     else if (e.kind === "ContributionDecided" && e.epoch === epoch) {
       outcome.set(e.id, e.status === ContributionStatus.Accepted);
     } else if (e.kind === "BatchProposed") proposals.set(e.batchId, e);
     else if (e.kind === "BatchAttested") attestations.set(e.batchId, [...(attestations.get(e.batchId) ?? []), e]);
     else if (e.kind === "VoteCast") votes.set(e.id, [...(votes.get(e.id) ?? []), e]);
   }
+  return { ordered, checksum, contributorOf, outcome, proposals, attestations, votes };
+}
+
+/**
+ * The items behind `account`'s weights in `epoch`, found as docs/allocation.md states the rule (and
+ * checked against the rule's own weights by the caller): the counted records naming its contributions,
+ * and the credits of its votes, proposals and attestations, for the network pool and per dapp pool.
+ */
+function itemsOf(
+  index: SliceIndex,
+  epoch: bigint,
+  countedBefore: Set<string>,
+  account: string,
+): { records: UsedRecord[]; networkCredits: Credit[]; poolCredits: Map<bigint, Credit[]> } {
+  const { ordered, contributorOf, outcome, proposals, attestations, votes } = index;
   const records: UsedRecord[] = [];
   const networkCredits: Credit[] = [];
   const poolCredits = new Map<bigint, Credit[]>();
@@ -266,7 +314,7 @@ function itemsOf(
     poolCredits.set(poolId, [...(poolCredits.get(poolId) ?? []), credit]);
   const usedByPool = new Map<bigint, Set<bigint>>();
   const counted = new Set(countedBefore);
-  const me = (address: string) => getAddress(address) === account;
+  const me = (address: string) => index.checksum(address) === account;
   for (const e of ordered) {
     if (e.kind === "VoteCast") {
       const accepted = outcome.get(e.id);

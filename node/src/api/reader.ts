@@ -26,7 +26,7 @@ import type { Database } from "../db.js";
 import type { EventIndex } from "../index/eventIndex.js";
 import { deserializeEvent } from "../index/codec.js";
 import { allocationParamsAt } from "../compute.js";
-import { explainEpoch, type Explanation } from "./explain.js";
+import { allocateForExplaining, explainAccount, type Explanation } from "./explain.js";
 
 export type EpochStatus = "open" | "closed-unsettled" | "pending" | "active" | "vetoed";
 
@@ -64,7 +64,19 @@ interface LoadedTree {
   epoch: bigint;
   root: string;
   tree: SettlementTree;
-  leaves: Map<string, { token: string; cumulative: bigint }[]>;
+  /** By account in lower case. */
+  leaves: Map<string, AccountLeaves>;
+  /** The 4-byte selector of the distributor's `claim`. */
+  claimSelector: string;
+  /** The distributor, checksummed: where claims go. */
+  distributor: string;
+}
+
+/** One account's leaves, in the artifact's token order. */
+interface AccountLeaves {
+  /** Checksummed. */
+  account: string;
+  tokens: { token: string; cumulative: bigint }[];
 }
 
 export interface EpochSummary {
@@ -86,6 +98,8 @@ export interface EpochDetail extends EpochSummary {
 export class ApiReader {
   private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
   private readonly trees = new Map<bigint, Promise<LoadedTree>>();
+  /** Artifacts by epoch, least recently asked for first. */
+  private readonly artifactBytes = new Map<bigint, StoredArtifact>();
   private constants?: Promise<{ genesis: bigint; duration: bigint }>;
 
   constructor(
@@ -236,7 +250,7 @@ export class ApiReader {
       dataUri: submission?.dataUri ?? null,
       signers,
       submissionTransaction: submission?.transactionHash ?? null,
-      artifact: (await this.o.artifacts.get(epoch)) !== undefined,
+      artifact: (await this.o.artifacts.describe(epoch)) !== undefined,
     };
   }
 
@@ -254,10 +268,21 @@ export class ApiReader {
     return [...new Set(same.map((p) => p.signer))].sort();
   }
 
-  /** @throws {ApiError} 404 when the node stored no artifact for the epoch. */
+  /**
+   * The stored artifact of `epoch`. The bytes of the last two epochs asked for are kept in memory and
+   * served again while the database holds the same ones (same SHA-256 and data URI): an artifact of
+   * 100 000 accounts is tens of megabytes, which the database would otherwise send on every request.
+   * @throws {ApiError} 404 when the node stored no artifact for the epoch.
+   */
   async artifact(epoch: bigint): Promise<StoredArtifact> {
-    const stored = await this.o.artifacts.get(epoch);
+    const described = await this.o.artifacts.describe(epoch);
+    const kept = this.artifactBytes.get(epoch);
+    if (described && kept && kept.sha256 === described.sha256 && kept.dataUri === described.dataUri) return kept;
+    const stored = described && (await this.o.artifacts.get(epoch));
     if (!stored) throw new ApiError(404, "ARTIFACT_NOT_FOUND", `no artifact is stored for epoch ${epoch}`);
+    this.artifactBytes.delete(epoch);
+    this.artifactBytes.set(epoch, stored);
+    for (const old of this.artifactBytes.keys()) if (this.artifactBytes.size > 2) this.artifactBytes.delete(old);
     return stored;
   }
 
@@ -277,15 +302,45 @@ export class ApiReader {
           );
         }
         const order = new Map((artifact.metadata?.tokens ?? []).map((t) => [t.token.toLowerCase(), t.index] as const));
-        const leaves = new Map<string, { token: string; cumulative: bigint }[]>();
+        // Checksummed here, once per account and token, rather than on every request.
+        const tokens = new Map<string, string>();
+        const leaves = new Map<string, AccountLeaves>();
         for (const [account, token, cumulative] of tree.entries()) {
           const key = account.toLowerCase();
-          leaves.set(key, [...(leaves.get(key) ?? []), { token: getAddress(token), cumulative }]);
+          let entry = leaves.get(key);
+          if (!entry) leaves.set(key, (entry = { account: getAddress(account), tokens: [] }));
+          let checksummed = tokens.get(token);
+          if (checksummed === undefined) tokens.set(token, (checksummed = getAddress(token)));
+          entry.tokens.push({ token: checksummed, cumulative });
         }
-        for (const list of leaves.values()) {
+        for (const { tokens: list } of leaves.values()) {
           list.sort((a, b) => (order.get(a.token.toLowerCase()) ?? 0) - (order.get(b.token.toLowerCase()) ?? 0));
         }
-        return { epoch, root: tree.root, tree, leaves };
+        // The claim calldata is encoded by hand (ethers' encoder took most of a request's time): once per
+        // tree, it is checked against the ABI's.
+        const claim = this.o.tributary.distributor.interface.getFunction("claim")!;
+        const [first] = tree.entries();
+        if (first) {
+          const [account, token, cumulative] = first;
+          const proof = tree.getProof(account, token);
+          const expected = this.o.tributary.distributor.interface.encodeFunctionData("claim", [
+            account,
+            token,
+            cumulative,
+            proof,
+          ]);
+          if (claimCalldata(claim.selector, account, token, cumulative, proof) !== expected) {
+            throw new Error(`internal: the claim calldata encoded here differs from the ABI's (${claim.format()})`);
+          }
+        }
+        return {
+          epoch,
+          root: tree.root,
+          tree,
+          leaves,
+          claimSelector: claim.selector,
+          distributor: getAddress(this.o.tributary.deployment.distributor),
+        };
       })();
       loading.catch(() => this.trees.delete(epoch));
       this.trees.set(epoch, loading);
@@ -295,18 +350,25 @@ export class ApiReader {
     return loading;
   }
 
-  /** What `account` can claim against the active root, with proofs and ready-to-send calldata. */
-  async rewards(account: string) {
+  /**
+   * What the account can claim against the active root, with proofs and ready-to-send calldata.
+   * @param anyCaseAccount an address in any case; the answer names it checksummed.
+   */
+  async rewards(anyCaseAccount: string) {
     const view = await this.chain();
-    if (!view.active) return { account, activeEpoch: null, activeRoot: null, rewards: [] };
+    if (!view.active) return { account: getAddress(anyCaseAccount), activeEpoch: null, activeRoot: null, rewards: [] };
     const loaded = await this.loadTree(view.active.epoch, view.active.root);
-    const { distributor } = this.o.tributary;
-    const to = getAddress(this.o.tributary.deployment.distributor);
+    const key = anyCaseAccount.toLowerCase();
+    const leaves = loaded.leaves.get(key);
+    // Mixed case other than the checksum goes through getAddress, which refuses a wrong checksum.
+    const account =
+      leaves && (anyCaseAccount === leaves.account || anyCaseAccount === key)
+        ? leaves.account
+        : getAddress(anyCaseAccount);
     const rewards = [];
-    for (const { token, cumulative } of loaded.leaves.get(account.toLowerCase()) ?? []) {
-      const claimed = await this.cached(`claimed:${account}:${token}`, () =>
-        withRetry("claimedOf", () => distributor.claimedOf(account, token)),
-      );
+    const claimedTotals = await this.claimedTotals();
+    for (const { token, cumulative } of leaves?.tokens ?? []) {
+      const claimed = claimedTotals.get(`${key}:${token.toLowerCase()}`) ?? 0n;
       const proof = loaded.tree.getProof(account, token);
       rewards.push({
         token,
@@ -314,10 +376,45 @@ export class ApiReader {
         claimed: claimed.toString(),
         claimable: (cumulative > claimed ? cumulative - claimed : 0n).toString(),
         proof,
-        claim: { to, data: distributor.interface.encodeFunctionData("claim", [account, token, cumulative, proof]) },
+        claim: { to: loaded.distributor, data: claimCalldata(loaded.claimSelector, account, token, cumulative, proof) },
       });
     }
     return { account, activeEpoch: view.active.epoch.toString(), activeRoot: view.active.root, rewards };
+  }
+
+  /**
+   * `claimedOf` of every (account, token) that ever claimed, keyed `account:token` in lower case: the sum
+   * of their `Claimed` amounts (each claim raises `claimedOf` by its amount), from the index through its
+   * cursor and from the chain's logs after it. One query and one `eth_getLogs` per refresh, where reading
+   * `claimedOf` per request made every answer wait on an `eth_call`.
+   */
+  private claimedTotals(): Promise<Map<string, bigint>> {
+    return this.cached("claimed", async () => {
+      const { distributor, deployment } = this.o.tributary;
+      const provider = distributor.runner!.provider!;
+      const [indexed, head] = await Promise.all([
+        this.o.index.indexedThrough(),
+        withRetry("api head", () => provider.getBlockNumber()),
+      ]);
+      const through = indexed?.number ?? deployment.deployBlock - 1;
+      const { rows } = await this.o.db.query<{ account: string; token: string; amount: string }>(
+        "SELECT lower(body->>'account') AS account, lower(body->>'token') AS token, " +
+          "sum((body->>'amount')::numeric)::text AS amount FROM index_events " +
+          "WHERE kind = 'Claimed' AND block_number <= $1 GROUP BY 1, 2",
+        [through],
+      );
+      const totals = new Map<string, bigint>(rows.map((r) => [`${r.account}:${r.token}`, BigInt(r.amount)]));
+      if (head > through) {
+        const logs = await withRetry("api Claimed logs", () =>
+          distributor.queryFilter(distributor.filters.Claimed(), through + 1, head),
+        );
+        for (const log of logs) {
+          const key = `${log.args.account.toLowerCase()}:${log.args.token.toLowerCase()}`;
+          totals.set(key, (totals.get(key) ?? 0n) + log.args.amount);
+        }
+      }
+      return totals;
+    });
   }
 
   /** Earned per epoch and token (entitlement deltas), with the roles the artifact lists. */
@@ -347,21 +444,29 @@ export class ApiReader {
   }
 
   /** The roles `account` has per token in the stored artifact of `epoch` (none when there is none). */
-  private rolesOf(epoch: bigint, account: string): Promise<Map<string, string[]>> {
-    return this.cached(
-      `roles:${epoch}:${account}`,
+  private async rolesOf(epoch: bigint, account: string): Promise<Map<string, string[]>> {
+    const byAccount = await this.cached(
+      `roles:${epoch}`,
       async () => {
-        const stored = await this.o.artifacts.get(epoch);
-        const out = new Map<string, string[]>();
+        // Parsed once for every account: an artifact of 100 000 accounts is tens of megabytes.
+        const out = new Map<string, Map<string, string[]>>();
+        const stored = await this.artifact(epoch).catch((error: unknown) => {
+          if (error instanceof ApiError && error.statusCode === 404) return undefined;
+          throw error;
+        });
         if (!stored) return out;
         const artifact = JSON.parse(Buffer.from(stored.bytes).toString("utf8")) as SettlementArtifact;
         for (const a of artifact.metadata.amounts) {
-          if (a.account.toLowerCase() === account.toLowerCase()) out.set(a.token.toLowerCase(), [...a.roles]);
+          const key = a.account.toLowerCase();
+          let roles = out.get(key);
+          if (!roles) out.set(key, (roles = new Map()));
+          roles.set(a.token.toLowerCase(), [...a.roles]);
         }
         return out;
       },
       60_000,
     );
+    return byAccount.get(account.toLowerCase()) ?? new Map();
   }
 
   /** @throws {ApiError} 404 for an epoch not closed or not yet computed by the writer node. */
@@ -373,14 +478,29 @@ export class ApiReader {
     if (!stateBefore || computed.rows.length === 0) {
       throw new ApiError(404, "EPOCH_NOT_COMPUTED", `the node has not computed epoch ${epoch} yet`);
     }
+    const keep = status === "active" ? 600_000 : undefined;
     const explanation = await this.cached(
       `explain:${epoch}:${account}`,
       async () => {
-        const slice = await this.o.index.epochSlice(epoch);
-        const countedBefore = await this.o.index.previouslyCountedOutputs(epoch, finalOutputIds(slice));
-        return explainEpoch({ account, epoch, slice, countedBefore, params: await this.paramsAt(epoch), stateBefore });
+        // The epoch's allocation is the same for every account: read and computed once, not per account.
+        const allocated = await this.cached(
+          `allocated:${epoch}`,
+          async () => {
+            const slice = await this.o.index.epochSlice(epoch);
+            const countedBefore = await this.o.index.previouslyCountedOutputs(epoch, finalOutputIds(slice));
+            return allocateForExplaining({
+              epoch,
+              slice,
+              countedBefore,
+              params: await this.paramsAt(epoch),
+              stateBefore,
+            });
+          },
+          keep,
+        );
+        return explainAccount(allocated, account);
       },
-      status === "active" ? 600_000 : undefined,
+      keep,
     );
     return { ...explanation, status };
   }
@@ -528,6 +648,19 @@ export class ApiReader {
     );
     return rows.map((r) => deserializeEvent(r.body));
   }
+}
+
+/** `claim(account, token, cumulativeAmount, proof)` ABI-encoded after `selector`. */
+function claimCalldata(selector: string, account: string, token: string, cumulative: bigint, proof: string[]): string {
+  const word = (hex: string) => hex.padStart(64, "0");
+  const head = [
+    word(account.slice(2)),
+    word(token.slice(2)),
+    word(cumulative.toString(16)),
+    word((4 * 32).toString(16)), // where the proof array starts, after the four head words
+    word(proof.length.toString(16)),
+  ];
+  return (selector + head.join("") + proof.map((node) => node.slice(2)).join("")).toLowerCase();
 }
 
 /** The carried part of a stored allocation state (node/src/allocationStore.ts). */

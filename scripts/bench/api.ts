@@ -19,8 +19,8 @@ import path from "node:path";
 import { Wallet, getAddress, id, keccak256, parseUnits, toUtf8Bytes } from "ethers";
 import {
   SettlementTree,
+  artifactDataUri,
   buildArtifact,
-  defaultDataUri,
   prepareKeccak,
   settlementKey,
   signSettlement,
@@ -142,10 +142,12 @@ export async function measureApi(
         funded,
         sizes.accounts,
       );
-      const dataUri = defaultDataUri(tributary, 0n, tree.root);
+      // As the settlement duty does: the data URI is the artifact's content address.
+      const artifact = buildArtifact(tributary, { epoch: 0n, computation, tree });
+      const dataUri = artifactDataUri(artifact);
       const file = await new FileSettlementStore(path.join(work, "artifacts")).writeArtifact(
         settlementKey(tributary, 0n),
-        buildArtifact(tributary, { epoch: 0n, computation, tree }, dataUri, undefined),
+        artifact,
       );
       await artifacts.save(0n, dataUri, await readFile(file));
 

@@ -105,6 +105,9 @@ interface BodyRow {
   body: object;
 }
 
+/** Logs per sync chunk above which the chunk's block range is halved. */
+const MAX_LOGS_PER_CHUNK = 2_000;
+
 export class EventIndex {
   /** Syncs of this instance run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
@@ -332,17 +335,30 @@ export class EventIndex {
     cursorHash: string | undefined,
   ): Promise<{ events: number; complete: boolean }> {
     const { registry, ledger, distributor } = this.deployment;
-    let chunk = Math.max(1, parameters.chunkSize ?? 5_000);
+    // Chunks adapt to the chain's density: they start small, double while they hold under half of
+    // MAX_LOGS_PER_CHUNK logs and halve above it, so one request and one transaction never carry the
+    // whole history of a busy chain (memory stays bounded, whatever the history).
+    const maxChunk = Math.max(1, parameters.chunkSize ?? 5_000);
+    let chunk = Math.min(maxChunk, 64);
     let previousHash = cursorHash;
     let events = 0;
     for (let from = start; from <= target; ) {
-      const { logs, toBlock: to } = await readLogRange(
+      let { logs, toBlock: to } = await readLogRange(
         provider,
         this.deployment,
         from,
         Math.min(target, from + chunk - 1),
         retry,
       );
+      while (logs.length > MAX_LOGS_PER_CHUNK && to > from) {
+        ({ logs, toBlock: to } = await readLogRange(
+          provider,
+          this.deployment,
+          from,
+          from + Math.floor((to - from + 1) / 2) - 1,
+          retry,
+        ));
+      }
       chunk = to - from + 1;
       const blocks = await this.readBlocks(provider, retry, Math.max(from, target - REORG_WINDOW_BLOCKS + 1), to);
       if (!blocks || !linked(blocks, from, previousHash, logs)) return { events, complete: false };
@@ -356,6 +372,7 @@ export class EventIndex {
       parameters.onProgress?.({ fromBlock: start, toBlock: target, doneBlock: to, events });
       previousHash = blocks.at(-1)!.hash!;
       from = to + 1;
+      if (logs.length < MAX_LOGS_PER_CHUNK / 2) chunk = Math.min(maxChunk, chunk * 2);
     }
     return { events, complete: true };
   }

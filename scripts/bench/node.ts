@@ -15,6 +15,7 @@ import { EPOCH_SECONDS } from "../lib/scenario.js";
 import { startHardhatNode } from "../lib/node.js";
 import { attributeOutputs, deployBenchChain, fundNetworkPool, prepareFunding, registerContributors } from "./seed.js";
 import type { NodeWorkerResult } from "./nodeWorker.js";
+import { NODE_PROCESS_FLAGS } from "../../node/src/runtime.js";
 
 export interface NodeBenchResults {
   epochs: number;
@@ -147,7 +148,7 @@ export async function measureNode(
 /** Runs the node path in its own process and stops it if this one fails first. */
 async function runWorker(args: string[]): Promise<NodeWorkerResult> {
   const script = path.resolve(import.meta.dirname, "nodeWorker.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  const child = spawn(process.execPath, [...NODE_PROCESS_FLAGS, script, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   try {

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { NODE_PROCESS_FLAGS } from "../../node/src/runtime.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NODE_MAIN = path.join(ROOT, "node", "src", "main.ts");
@@ -51,7 +52,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       2,
     ),
   );
-  const child = spawn(process.execPath, ["--import", "tsx", NODE_MAIN, "--config", config], {
+  const child = spawn(process.execPath, [...NODE_PROCESS_FLAGS, NODE_MAIN, "--config", config], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },

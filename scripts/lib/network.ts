@@ -24,6 +24,7 @@ import { network } from "hardhat";
 import type { AttributionRecord } from "../../client/index.js";
 import { deployDemoSuite, type DemoSuite } from "./scenario.js";
 import { startHardhatNode, type RunningNode } from "./node.js";
+import { NODE_PROCESS_FLAGS } from "../../node/src/runtime.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const VALIDATOR_ACT = path.join(ROOT, "scripts", "lib", "validatorAct.ts");
@@ -370,7 +371,7 @@ export class ValidatorNetwork {
 
   private async spawnNode(node: NodeProcess, env: Record<string, string>): Promise<void> {
     if (alive(node.process)) throw new Error(`${node.name} is already running (pid ${node.process.pid})`);
-    const child = spawn(process.execPath, ["--import", "tsx", NODE_MAIN, "--config", node.config], {
+    const child = spawn(process.execPath, [...NODE_PROCESS_FLAGS, NODE_MAIN, "--config", node.config], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: "0", ...env },

@@ -171,6 +171,13 @@ async function run(network: ValidatorNetwork): Promise<boolean> {
   await (await suite.stableToken.mint(await suite.cast.dapp.getAddress(), prepaid)).wait();
   await fundPool(withRunner(tributary, suite.cast.dapp), { poolId: pools.chatPool, epoch: epoch2, amount: prepaid });
   log(`pool ${pools.chatPool} funded for epoch ${epoch2} with 100 TUSD, and nothing to pay for`);
+  // The first signatures to reach quorum are submitted, and a later one is refused (the epoch is no
+  // longer next). So that the restarted node's signature is needed, and its signing shown whatever the
+  // timing, validator 4's node is stopped for this epoch: 1000 + 600 TSTK alone are short of the quorum.
+  await network.kill(3, "SIGTERM");
+  log(
+    `${network.nodes[3]!.name}'s node stopped (SIGTERM) for epoch ${epoch2}: ${downName}'s signature is needed for the quorum`,
+  );
   await settleThroughNodes(epoch2, 2);
   const signedAgain = await until(`${downName} to report signing epoch ${epoch2}`, async () => {
     const signed = await network.metric(down, "tributary_node_last_signed_epoch");

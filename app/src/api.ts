@@ -2,7 +2,7 @@
  * The rewards API a `tributary-node` serves (docs/api.md): the answers the app reads, typed, and one
  * fetch that turns an unreachable node or an error answer into a {@link RewardsApiError}.
  */
-import { TributaryError } from "../../client/index.js";
+import { TributaryError, type RewardsApiResponse } from "../../client/index.js";
 import type { Explanation } from "../../node/src/api/explain.js";
 
 export type { Rounding } from "../../node/src/api/explain.js";
@@ -14,20 +14,8 @@ export class RewardsApiError extends TributaryError {
   }
 }
 
-/** `GET /v1/accounts/{address}/rewards`, as the node sends it. */
-export interface RewardsAnswer {
-  account: string;
-  activeEpoch: string | null;
-  activeRoot: string | null;
-  rewards: {
-    token: string;
-    cumulative: string;
-    claimed: string;
-    claimable: string;
-    proof: string[];
-    claim: { to: string; data: string };
-  }[];
-}
+/** `GET /v1/accounts/{address}/rewards`, as the node sends it: the client's type of that answer. */
+export type RewardsAnswer = RewardsApiResponse;
 
 /** `GET /v1/accounts/{address}/history`. */
 export interface HistoryAnswer {

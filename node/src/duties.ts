@@ -21,6 +21,7 @@ import {
   settlementKey,
   submitCollected,
   vetoesOf,
+  wasVetoed,
   withRetry,
   withRunner,
   type PublishedSettlement,
@@ -33,7 +34,7 @@ import type { AllocationStore } from "./allocationStore.js";
 import type { ArtifactRepository } from "./artifactRepository.js";
 import type { EpochComputer, NodeIndex, NodeSettlement } from "./compute.js";
 import type { NodeConfig } from "./config.js";
-import type { SignedRecord, SigningProtection } from "./protection.js";
+import type { SigningProtection } from "./protection.js";
 import type { NodeMetrics, Readiness } from "./server.js";
 
 export interface DutiesOptions {
@@ -349,27 +350,6 @@ export class Duties {
     return false;
   }
 
-  /** Whether governance vetoed exactly `record`: a submission of its content, then a veto of its root. */
-  private async wasVetoed(record: SignedRecord): Promise<boolean> {
-    const { distributor, deployment } = this.o.tributary;
-    const [submitted, vetoed] = await Promise.all([
-      withRetry("eth_getLogs SettlementSubmitted", () =>
-        distributor.queryFilter(distributor.filters.SettlementSubmitted(record.epoch), deployment.deployBlock),
-      ),
-      withRetry("eth_getLogs SettlementVetoed", () =>
-        distributor.queryFilter(distributor.filters.SettlementVetoed(record.epoch), deployment.deployBlock),
-      ),
-    ]);
-    const position = (log: { blockNumber: number; index: number }) => log.blockNumber * 1e6 + log.index;
-    return submitted.some(
-      (s) =>
-        sameContent(
-          { root: s.args.root, cumulativeTotals: [...s.args.cumulativeTotals], dataUri: s.args.dataUri },
-          record,
-        ) && vetoed.some((v) => v.args.root.toLowerCase() === record.root.toLowerCase() && position(v) > position(s)),
-    );
-  }
-
   /** Whether the chain's allocation parameters for `epoch` match the pinned ones; alerts when not. */
   private async paramsAgree(epoch: bigint): Promise<boolean> {
     const expected = this.o.expectAllocation;
@@ -409,7 +389,7 @@ export class Duties {
     if (!claim.allowed) {
       // Other content was signed for this epoch. That is allowed only when governance vetoed it.
       const superseded =
-        (await this.wasVetoed(claim.existing)) &&
+        (await wasVetoed(tributary, claim.existing)) &&
         (await protection.supersedeVetoed(claim.existing, { ...settlement, digest }));
       if (!superseded) {
         this.o.alerts.raise(

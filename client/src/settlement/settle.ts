@@ -435,8 +435,24 @@ export async function vetoesOf(tributary: TributaryContracts, epoch: bigint): Pr
   return vetoed.length;
 }
 
-/** Whether governance vetoed exactly the settlement `journal` records (epoch, root, totals, data URI). */
-async function wasVetoed(tributary: TributaryContracts, journal: SettleJournal): Promise<boolean> {
+/**
+ * Whether governance vetoed exactly `settlement` (epoch, root, totals, data URI): it was submitted, and a
+ * veto of its root followed. After that, signing other content for the epoch is not equivocation.
+ */
+export async function wasVetoed(
+  tributary: TributaryContracts,
+  settlement: {
+    epoch: bigint | string;
+    root: string;
+    cumulativeTotals: readonly (bigint | string)[];
+    dataUri: string;
+  },
+): Promise<boolean> {
+  const journal = {
+    ...settlement,
+    epoch: String(settlement.epoch),
+    cumulativeTotals: settlement.cumulativeTotals.map(String),
+  };
   const { distributor, deployment } = tributary;
   const epoch = BigInt(journal.epoch);
   const vetoed = await rpc("eth_getLogs SettlementVetoed", () =>

@@ -29,7 +29,7 @@ export default defineConfig({
       "contracts/RewardDistributor.sol": {
         version: SOLC_VERSION,
         path: require.resolve("solc/soljson.js"),
-        settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 600 } },
+        settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 200 } },
       },
     },
   },

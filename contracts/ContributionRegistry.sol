@@ -40,6 +40,8 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     address public immutable override STAKING;
     /// @inheritdoc IContributionRegistry
     uint256 public immutable override VOTING_PERIOD;
+    /// @inheritdoc IContributionRegistry
+    bytes32 public constant override REVOKER_ROLE = keccak256("REVOKER_ROLE");
 
     /// @dev Slot layout: datanetCount (32) | contributionCount (64) | commitmentMinAge (32) |
     /// commitmentMaxAge (32).
@@ -250,6 +252,18 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
         }
     }
 
+    /// @inheritdoc IContributionRegistry
+    /// @dev Not paused: an upheld challenge must take effect.
+    function revoke(bytes32 contentHash) external override onlyRole(REVOKER_ROLE) {
+        Contribution storage c = _existing(contentHash);
+        uint256 id = c.id;
+        require(c.status == ContributionStatus.Accepted, ContributionNotRevocable(id, c.status));
+        c.status = ContributionStatus.Revoked;
+        _acceptedWords[id >> 8] &= ~(uint256(1) << (id & 0xff));
+        _acceptedDatanetWords[id >> 3] &= ~(uint256(type(uint32).max) << ((id & 7) * 32));
+        emit ContributionRevoked(id, currentEpoch());
+    }
+
     // --------------------------------------------------------------- governance
 
     /// @inheritdoc IContributionRegistry
@@ -361,13 +375,16 @@ contract ContributionRegistry is IContributionRegistry, EpochClock, Governed, EI
     }
 
     /// @dev Takes `contentHash` for contribution `id`. A hash held by a Rejected, Withdrawn or Expired
-    /// contribution is free; one held by a Pending contribution whose window closed is expired first.
+    /// contribution is free (a Revoked one stays taken, so revoked content cannot come back as it was);
+    /// one held by a Pending contribution whose window closed is expired first.
     function _record(uint256 id, address contributor, uint32 datanetId, bytes32 contentHash, uint256 index) internal {
         require(contentHash != bytes32(0), ContentHashZero(index));
         Contribution memory c = _contributions[contentHash];
         ContributionStatus status = _statusOf(c);
         require(
-            status != ContributionStatus.Pending && status != ContributionStatus.Accepted,
+            status != ContributionStatus.Pending &&
+                status != ContributionStatus.Accepted &&
+                status != ContributionStatus.Revoked,
             ContentAlreadyRegistered(contentHash, c.id)
         );
         if (status == ContributionStatus.Expired && c.status == ContributionStatus.Pending) {

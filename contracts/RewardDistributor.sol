@@ -27,6 +27,11 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
         );
 
     /// @inheritdoc IRewardDistributor
+    bytes32 public constant override DISPUTE_ROLE = keccak256("DISPUTE_ROLE");
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant override FROZEN = type(uint40).max;
+
+    /// @inheritdoc IRewardDistributor
     /// @dev Cumulative amounts are stored in 96 bits per account and token.
     uint256 public constant override MAX_CUMULATIVE_TOTAL = type(uint96).max;
     /// @inheritdoc IRewardDistributor
@@ -352,11 +357,60 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
 
     /// @inheritdoc IRewardDistributor
     function veto(uint256 epoch) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        State memory state = _state;
+        State memory state = _pendingState(epoch);
+        // A disputed settlement is decided by its dispute's resolution, which also settles the bonds.
+        require(state.latestActivatesAt != FROZEN, SettlementIsFrozen(epoch));
+        _drop(state, epoch);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function freezeSettlement(uint256 epoch) external override onlyRole(DISPUTE_ROLE) returns (bytes32 key) {
+        State memory state = _pendingState(epoch);
+        require(state.latestActivatesAt != FROZEN, SettlementIsFrozen(epoch));
+        _setLatestActivation(state, FROZEN);
+        emit SettlementFrozen(epoch, _roots[epoch & 1]);
+        return _latestKey;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function releaseSettlement(uint256 epoch) external override onlyRole(DISPUTE_ROLE) {
+        State memory state = _frozenState(epoch);
+        _setLatestActivation(state, block.timestamp);
+        emit SettlementReleased(epoch, _roots[epoch & 1], block.timestamp);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function dropSettlement(uint256 epoch) external override onlyRole(DISPUTE_ROLE) {
+        _drop(_frozenState(epoch), epoch);
+    }
+
+    /// @dev The state, after checking that `epoch`'s settlement is the latest and still pending.
+    function _pendingState(uint256 epoch) internal view returns (State memory state) {
+        state = _state;
         require(state.nextEpoch > 0 && epoch == state.nextEpoch - 1, NoPendingSettlement(epoch));
         require(block.timestamp < state.latestActivatesAt, NoPendingSettlement(epoch));
+    }
+
+    /// @dev The state, after checking that `epoch`'s settlement is the latest and frozen.
+    function _frozenState(uint256 epoch) internal view returns (State memory state) {
+        state = _pendingState(epoch);
+        require(state.latestActivatesAt == FROZEN, SettlementNotFrozen(epoch));
+    }
+
+    /// @dev Moves the latest settlement's activation time, in the state and in every token it covers.
+    function _setLatestActivation(State memory state, uint256 activatesAt) internal {
+        uint256 count = state.latestTokenCount;
+        for (uint256 i; i < count; ++i) {
+            _claimStates[_tokens[i]].latestActivatesAt = uint40(activatesAt);
+        }
+        state.latestActivatesAt = uint40(activatesAt);
+        _state = state;
+    }
+
+    /// @dev Drops the latest settlement, of `epoch`: marks it vetoed and makes the one before it the latest.
+    function _drop(State memory state, uint256 epoch) internal {
         _vetoed[_latestKey] = true;
-        // The settlement before the vetoed one becomes the latest again; it is active, since
+        // The settlement before the dropped one becomes the latest again; it is active, since
         // submission required it. With none, the fields hold their deployment values (activatesAt 1,
         // no token).
         uint256 count = state.latestTokenCount;
@@ -367,7 +421,7 @@ contract RewardDistributor is IRewardDistributor, EpochClock, Governed, EIP712, 
             claimState.latestTotal = tokenState.previousTotal;
             claimState.latestActivatesAt = state.previousActivatesAt;
             claimState.nextEpoch = uint24(epoch);
-            // fundedInEpoch[epoch] was added to it by the vetoed submission.
+            // fundedInEpoch[epoch] was added to it by the dropped submission.
             tokenState.fundedThroughLatest -= uint96(fundedInEpoch[epoch][token]);
         }
         state.latestActivatesAt = state.previousActivatesAt;

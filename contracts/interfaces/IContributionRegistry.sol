@@ -15,7 +15,8 @@ import {IGoverned} from "./IGoverned.sol";
 /// Accepted bitmap. One storage slot per registration keeps registering cheap.
 /// Votes are fixed at a snapshot: the second before the contribution was registered (see `StakeVote`).
 /// A contribution is open for votes for `VOTING_PERIOD` after registration; undecided after that, it
-/// has expired, and its content hash can be registered again, as can a Rejected or Withdrawn one.
+/// has expired, and its content hash can be registered again, as can a Rejected or Withdrawn one (a
+/// Revoked one cannot).
 /// OpenZeppelin `Nonces`' error `InvalidAccountNonce(account, currentNonce)` is part of this interface too.
 interface IContributionRegistry is IEpochClock, IGoverned, IERC5267 {
     /// @notice A contribution's status. `Expired` is stored by `expire` or a re-registration; until then
@@ -26,7 +27,8 @@ interface IContributionRegistry is IEpochClock, IGoverned, IERC5267 {
         Accepted,
         Rejected,
         Withdrawn,
-        Expired
+        Expired,
+        Revoked
     }
 
     /// @notice Slot layout: curator (160) | closed (8).
@@ -114,6 +116,11 @@ interface IContributionRegistry is IEpochClock, IGoverned, IERC5267 {
     /// @param status Accepted or Rejected.
     /// @param epoch The epoch of the deciding vote.
     event ContributionDecided(uint256 indexed id, ContributionStatus status, uint256 epoch);
+    /// @notice Accepted contribution `id` was revoked in `epoch` by an upheld challenge: records naming it
+    /// are refused from now on, and it earns nothing from epoch `epoch + 1` on (docs/allocation.md).
+    /// @param id The contribution.
+    /// @param epoch The epoch of the revocation.
+    event ContributionRevoked(uint256 indexed id, uint256 epoch);
     /// @notice Governance set how long a commitment must wait before it is revealed, and how long it stays
     /// revealable.
     /// @param minAge Seconds before a commitment can be revealed.
@@ -190,6 +197,10 @@ interface IContributionRegistry is IEpochClock, IGoverned, IERC5267 {
     /// @param id The contribution.
     /// @param status Its status.
     error ContributionNotPending(uint256 id, ContributionStatus status);
+    /// @notice Only an Accepted contribution can be revoked; `id` is `status`.
+    /// @param id The contribution.
+    /// @param status Its status.
+    error ContributionNotRevocable(uint256 id, ContributionStatus status);
     /// @notice The voting window of contribution `id` closed at `closedAt`.
     /// @param id The contribution.
     /// @param closedAt `registeredAt + VOTING_PERIOD`.
@@ -333,6 +344,16 @@ interface IContributionRegistry is IEpochClock, IGoverned, IERC5267 {
     /// @param contentHash The contribution's content hash.
     /// @param accept The side.
     function vote(bytes32 contentHash, bool accept) external;
+
+    /// @notice Revokes an Accepted contribution: it becomes Revoked, leaves the Accepted bitmap (so
+    /// records naming it are refused), and its content hash stays taken. `REVOKER_ROLE` only: the
+    /// suite's `ContributionChallenges`, once a challenge is upheld.
+    /// @param contentHash The contribution's content hash.
+    function revoke(bytes32 contentHash) external;
+
+    /// @notice The role that may revoke contributions; governance grants it to `ContributionChallenges`.
+    /// @return The role id, `keccak256("REVOKER_ROLE")`.
+    function REVOKER_ROLE() external view returns (bytes32);
 
     /// @notice Governance sets how long a commitment must wait before it is revealed, within
     /// `[MIN_COMMITMENT_MIN_AGE, MAX_COMMITMENT_MIN_AGE]`, and how long it stays revealable, within

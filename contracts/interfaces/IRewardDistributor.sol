@@ -115,10 +115,22 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
         uint256 activatesAt,
         address submitter
     );
-    /// @notice Governance vetoed the pending settlement of `epoch`; the epoch is to be settled again.
+    /// @notice The pending settlement of `epoch` was dropped, by a governance veto or an upheld dispute; the
+    /// epoch is to be settled again.
     /// @param epoch The epoch whose settlement was dropped.
     /// @param root The vetoed root.
     event SettlementVetoed(uint256 indexed epoch, bytes32 root);
+    /// @notice A dispute froze the pending settlement of `epoch`: it does not activate, and the next
+    /// epoch cannot be submitted, until the dispute is resolved (docs/disputes.md).
+    /// @param epoch The epoch of the frozen settlement.
+    /// @param root Its root.
+    event SettlementFrozen(uint256 indexed epoch, bytes32 root);
+    /// @notice The frozen settlement of `epoch` was released by its dispute's resolution and is active
+    /// from `activatesAt` (the release's timestamp).
+    /// @param epoch The epoch of the released settlement.
+    /// @param root Its root.
+    /// @param activatesAt When it became active.
+    event SettlementReleased(uint256 indexed epoch, bytes32 root, uint256 activatesAt);
     /// @notice `account` claimed `amount` of `token`. They were paid to the recipient the account set
     /// for the token (`RecipientSet`), or to the account itself; the token's `Transfer` in the same
     /// transaction shows where they went. (The recipient is left out of this event to keep claims cheap.)
@@ -262,6 +274,13 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice `epoch` has no pending settlement to veto.
     /// @param epoch The epoch asked for.
     error NoPendingSettlement(uint256 epoch);
+    /// @notice The pending settlement of `epoch` is frozen by a dispute: only the dispute's resolution
+    /// can drop or release it.
+    /// @param epoch The epoch asked for.
+    error SettlementIsFrozen(uint256 epoch);
+    /// @notice The latest settlement, of `epoch`, is not frozen.
+    /// @param epoch The epoch asked for.
+    error SettlementNotFrozen(uint256 epoch);
     /// @notice No settlement covering `token` is active yet.
     /// @param token The token claimed.
     error NoActiveSettlement(address token);
@@ -314,6 +333,15 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// @notice EIP-712 type hash of a signed settlement.
     /// @return The type hash.
     function SETTLEMENT_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The role that may freeze, release and drop a disputed settlement; governance grants it
+    /// to the suite's `SettlementDisputes`.
+    /// @return The role's id, `keccak256("DISPUTE_ROLE")`.
+    function DISPUTE_ROLE() external view returns (bytes32);
+
+    /// @notice The `activatesAt` of a frozen settlement: later than any block.
+    /// @return The timestamp, `type(uint40).max`.
+    function FROZEN() external view returns (uint256);
     /// @notice Largest cumulative total a settlement may carry in one token, and so the most that may
     /// ever be funded in it: claimed amounts are stored in 96 bits.
     /// @return The maximum, 2^96 - 1.
@@ -411,6 +439,23 @@ interface IRewardDistributor is IEpochClock, IGoverned, IERC5267 {
     /// same root under a new data URI if only the data was at fault.
     /// @param epoch The epoch of the pending settlement.
     function veto(uint256 epoch) external;
+
+    /// @notice Freezes the pending settlement of `epoch` while a dispute runs: it stays pending (claims
+    /// use the settlement before it) and the next epoch cannot be submitted. `DISPUTE_ROLE` only: the
+    /// suite's `SettlementDisputes`, which bounds how long a freeze lasts.
+    /// @param epoch The epoch of the pending settlement.
+    /// @return key The settlement's key, `keccak256(abi.encode(epoch, root, totalsHash, dataUriHash))`.
+    function freezeSettlement(uint256 epoch) external returns (bytes32 key);
+
+    /// @notice Activates the frozen settlement of `epoch` now (a dispute was rejected or expired).
+    /// `DISPUTE_ROLE` only.
+    /// @param epoch The epoch of the frozen settlement.
+    function releaseSettlement(uint256 epoch) external;
+
+    /// @notice Drops the frozen settlement of `epoch` exactly as a veto does (an upheld dispute): the
+    /// epoch is to be settled again, never as the same settlement. `DISPUTE_ROLE` only.
+    /// @param epoch The epoch of the frozen settlement.
+    function dropSettlement(uint256 epoch) external;
 
     /// @notice Pays `account` (or the recipient it set for `token`) `cumulativeAmount` minus what it
     /// already claimed of `token`, against the latest active root. Anyone may call. Works while paused.

@@ -2,8 +2,9 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ArgumentType, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 
 /**
- * Deploys staking, registry, ledger and distributor around the given tokens, and makes the
- * distributor a slasher. That applies at once because no stake exists yet; after the first stake,
+ * Deploys staking, registry, ledger, distributor, the settlement board, settlement disputes and
+ * contribution challenges around the given tokens, and makes the distributor and the disputes contract
+ * slashers. That applies at once because no stake exists yet; after the first stake,
  * a new slasher waits `GOVERNANCE_DELAY`. The deployer (account 0, or `defaultSender`) must be the
  * admin, since it schedules the slasher; hand governance over afterwards with
  * `beginDefaultAdminTransfer`.
@@ -23,6 +24,10 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
   const validatorShareBps = m.getParameter<bigint>("validatorShareBps", 1_000n);
   const idleRefundEpochs = m.getParameter<bigint>("idleRefundEpochs", 4n);
   const challengePeriod = m.getParameter<bigint>("challengePeriod", 3_600n);
+  const disputeBond = m.getParameter<bigint>("disputeBond", 100n * 10n ** 18n);
+  const resolutionPeriod = m.getParameter<bigint>("resolutionPeriod", 3n * 86_400n);
+  const challengeBond = m.getParameter<bigint>("challengeBond", 10n * 10n ** 18n);
+  const challengeBountyBps = m.getParameter<bigint>("challengeBountyBps", 5_000n);
 
   const staking = m.contract("ValidatorStaking", [
     stakeToken,
@@ -53,10 +58,34 @@ function buildSuite(m: IgnitionModuleBuilder, stakeToken: ArgumentType, rewardTo
   ]);
   // Records name the distributor's pools, so the ledger checks them against it.
   const ledger = m.contract("AttributionLedger", [staking, registry, distributor, admin, votingPeriod]);
-  m.call(staking, "scheduleSlasher", [distributor], { id: "MakeDistributorSlasher" });
   // Validators publish settlement signatures here for any node to collect (docs/signatures.md).
   const settlementBoard = m.contract("SettlementBoard", [distributor]);
-  return { staking, registry, ledger, distributor, settlementBoard };
+  // Bonded disputes of settlements and challenges of contributions (docs/disputes.md); both bond in
+  // the stake token by default. The disputes contract freezes, releases and drops settlements and
+  // slashes their signers; the challenges contract revokes contributions.
+  const settlementDisputes = m.contract("SettlementDisputes", [
+    distributor,
+    admin,
+    stakeToken,
+    disputeBond,
+    resolutionPeriod,
+  ]);
+  const contributionChallenges = m.contract("ContributionChallenges", [
+    registry,
+    admin,
+    stakeToken,
+    challengeBond,
+    challengeBountyBps,
+  ]);
+  const disputeRole = m.staticCall(distributor, "DISPUTE_ROLE", [], 0, { id: "DisputeRole" });
+  m.call(distributor, "grantRole", [disputeRole, settlementDisputes], { id: "GrantDisputeRole" });
+  m.call(staking, "scheduleSlasher", [settlementDisputes], {
+    id: "MakeDisputesSlasher",
+    after: [m.call(staking, "scheduleSlasher", [distributor], { id: "MakeDistributorSlasher" })],
+  });
+  const revokerRole = m.staticCall(registry, "REVOKER_ROLE", [], 0, { id: "RevokerRole" });
+  m.call(registry, "grantRole", [revokerRole, contributionChallenges], { id: "GrantRevokerRole" });
+  return { staking, registry, ledger, distributor, settlementBoard, settlementDisputes, contributionChallenges };
 }
 
 /** The suite over existing ERC20s, given by the `stakeToken` and `rewardToken` parameters. */

@@ -30,6 +30,16 @@ export const CLIENT_BINDINGS = [
     artifact: "contracts/SettlementBoard.sol/SettlementBoard.json",
     abi: "settlementBoardAbi",
   },
+  {
+    name: "SettlementDisputes",
+    artifact: "contracts/SettlementDisputes.sol/SettlementDisputes.json",
+    abi: "settlementDisputesAbi",
+  },
+  {
+    name: "ContributionChallenges",
+    artifact: "contracts/ContributionChallenges.sol/ContributionChallenges.json",
+    abi: "contributionChallengesAbi",
+  },
   // The ERC-20 surface the client uses (with metadata), taken from the mock without its `mint`.
   { name: "ERC20", artifact: "contracts/mocks/MockERC20.sol/MockERC20.json", abi: "erc20Abi", omit: ["mint"] },
 ] as const;

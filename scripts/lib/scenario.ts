@@ -181,6 +181,8 @@ export async function deployDemoSuite(
     ledger: await deployed.ledger.getAddress(),
     distributor: await deployed.distributor.getAddress(),
     settlementBoard: await deployed.settlementBoard.getAddress(),
+    settlementDisputes: await deployed.settlementDisputes.getAddress(),
+    contributionChallenges: await deployed.contributionChallenges.getAddress(),
     deployBlock,
   };
   const tributary = connectTributary(deployment, admin);

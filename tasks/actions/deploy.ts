@@ -155,6 +155,8 @@ export default async function deploy(args: DeployArguments, hre: HardhatRuntimeE
       ledger: await deployed.ledger.getAddress(),
       distributor: await deployed.distributor.getAddress(),
       settlementBoard: await deployed.settlementBoard.getAddress(),
+      settlementDisputes: await deployed.settlementDisputes.getAddress(),
+      contributionChallenges: await deployed.contributionChallenges.getAddress(),
       deployBlock,
     };
     const out = args.out ? path.resolve(args.out) : defaultDeploymentPath(chainId);

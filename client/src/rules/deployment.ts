@@ -9,6 +9,10 @@ export interface TributaryDeployment {
   distributor: string;
   /** Where validators publish settlement signatures for anyone to collect (docs/signatures.md), if deployed. */
   settlementBoard?: string;
+  /** Where settlements are disputed with a bond (docs/disputes.md), if deployed. */
+  settlementDisputes?: string;
+  /** Where accepted contributions are challenged with a bond (docs/disputes.md), if deployed. */
+  contributionChallenges?: string;
   /** First block to index from: the block the suite was deployed in. */
   deployBlock: number;
 }
@@ -26,6 +30,14 @@ export function parseDeployment(json: unknown): TributaryDeployment {
     ...(d.settlementBoard === undefined
       ? {}
       : { settlementBoard: requireAddress(String(d.settlementBoard), "settlement board address") }),
+    ...(d.settlementDisputes === undefined
+      ? {}
+      : { settlementDisputes: requireAddress(String(d.settlementDisputes), "settlement disputes address") }),
+    ...(d.contributionChallenges === undefined
+      ? {}
+      : {
+          contributionChallenges: requireAddress(String(d.contributionChallenges), "contribution challenges address"),
+        }),
     deployBlock: Number(d.deployBlock ?? 0),
   };
 }

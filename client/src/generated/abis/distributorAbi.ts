@@ -209,6 +209,8 @@ export const distributorAbi = [
     name: "SafeERC20FailedOperation",
     type: "error",
   },
+  { inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }], name: "SettlementIsFrozen", type: "error" },
+  { inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }], name: "SettlementNotFrozen", type: "error" },
   {
     inputs: [
       { internalType: "uint256", name: "epoch", type: "uint256" },
@@ -409,6 +411,25 @@ export const distributorAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "epoch", type: "uint256" },
       { indexed: false, internalType: "bytes32", name: "root", type: "bytes32" },
+    ],
+    name: "SettlementFrozen",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "epoch", type: "uint256" },
+      { indexed: false, internalType: "bytes32", name: "root", type: "bytes32" },
+      { indexed: false, internalType: "uint256", name: "activatesAt", type: "uint256" },
+    ],
+    name: "SettlementReleased",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "epoch", type: "uint256" },
+      { indexed: false, internalType: "bytes32", name: "root", type: "bytes32" },
       { indexed: false, internalType: "uint256[]", name: "cumulativeTotals", type: "uint256[]" },
       { indexed: false, internalType: "string", name: "dataUri", type: "string" },
       { indexed: false, internalType: "uint256", name: "activatesAt", type: "uint256" },
@@ -463,7 +484,21 @@ export const distributorAbi = [
   },
   {
     inputs: [],
+    name: "DISPUTE_ROLE",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "EPOCH_DURATION",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "FROZEN",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
@@ -764,6 +799,13 @@ export const distributorAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
+    name: "dropSettlement",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "eip712Domain",
     outputs: [
@@ -797,6 +839,13 @@ export const distributorAbi = [
     name: "equivocationSlashBps",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
+    name: "freezeSettlement",
+    outputs: [{ internalType: "bytes32", name: "key", type: "bytes32" }],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -971,6 +1020,13 @@ export const distributorAbi = [
     name: "recipientOf",
     outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
+    name: "releaseSettlement",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

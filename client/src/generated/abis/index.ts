@@ -4,4 +4,6 @@ export { registryAbi } from "./registryAbi.js";
 export { ledgerAbi } from "./ledgerAbi.js";
 export { distributorAbi } from "./distributorAbi.js";
 export { settlementBoardAbi } from "./settlementBoardAbi.js";
+export { settlementDisputesAbi } from "./settlementDisputesAbi.js";
+export { contributionChallengesAbi } from "./contributionChallengesAbi.js";
 export { erc20Abi } from "./erc20Abi.js";

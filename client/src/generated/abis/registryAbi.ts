@@ -90,6 +90,14 @@ export const registryAbi = [
     name: "ContributionNotPending",
     type: "error",
   },
+  {
+    inputs: [
+      { internalType: "uint256", name: "id", type: "uint256" },
+      { internalType: "enum IContributionRegistry.ContributionStatus", name: "status", type: "uint8" },
+    ],
+    name: "ContributionNotRevocable",
+    type: "error",
+  },
   { inputs: [{ internalType: "uint32", name: "datanetId", type: "uint32" }], name: "DatanetIsClosed", type: "error" },
   {
     inputs: [{ internalType: "uint256", name: "maximum", type: "uint256" }],
@@ -260,6 +268,15 @@ export const registryAbi = [
       { indexed: false, internalType: "string", name: "uri", type: "string" },
     ],
     name: "ContributionRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "epoch", type: "uint256" },
+    ],
+    name: "ContributionRevoked",
     type: "event",
   },
   {
@@ -477,6 +494,13 @@ export const registryAbi = [
   {
     inputs: [],
     name: "REGISTRATION_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "REVOKER_ROLE",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
     type: "function",
@@ -846,6 +870,13 @@ export const registryAbi = [
       { internalType: "address", name: "account", type: "address" },
     ],
     name: "renounceRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "contentHash", type: "bytes32" }],
+    name: "revoke",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",

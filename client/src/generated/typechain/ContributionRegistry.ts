@@ -96,6 +96,7 @@ export interface ContributionRegistryInterface extends Interface {
       | "MIN_EPOCH_DURATION"
       | "MIN_VOTING_PERIOD"
       | "REGISTRATION_TYPEHASH"
+      | "REVOKER_ROLE"
       | "STAKING"
       | "VOTING_PERIOD"
       | "acceptDefaultAdminTransfer"
@@ -140,6 +141,7 @@ export interface ContributionRegistryInterface extends Interface {
       | "registerBatch"
       | "registerBySig"
       | "renounceRole"
+      | "revoke"
       | "revokeRole"
       | "rollbackDefaultAdminDelay"
       | "setCommitmentAges"
@@ -158,6 +160,7 @@ export interface ContributionRegistryInterface extends Interface {
       | "ContributionDecided"
       | "ContributionExpired"
       | "ContributionRegistered"
+      | "ContributionRevoked"
       | "ContributionWithdrawn"
       | "DatanetClosed"
       | "DatanetCreated"
@@ -190,6 +193,7 @@ export interface ContributionRegistryInterface extends Interface {
   encodeFunctionData(functionFragment: "MIN_EPOCH_DURATION", values?: undefined): string;
   encodeFunctionData(functionFragment: "MIN_VOTING_PERIOD", values?: undefined): string;
   encodeFunctionData(functionFragment: "REGISTRATION_TYPEHASH", values?: undefined): string;
+  encodeFunctionData(functionFragment: "REVOKER_ROLE", values?: undefined): string;
   encodeFunctionData(functionFragment: "STAKING", values?: undefined): string;
   encodeFunctionData(functionFragment: "VOTING_PERIOD", values?: undefined): string;
   encodeFunctionData(functionFragment: "acceptDefaultAdminTransfer", values?: undefined): string;
@@ -243,6 +247,7 @@ export interface ContributionRegistryInterface extends Interface {
     values: [IContributionRegistry.RegistrationRequestStruct, BytesLike],
   ): string;
   encodeFunctionData(functionFragment: "renounceRole", values: [BytesLike, AddressLike]): string;
+  encodeFunctionData(functionFragment: "revoke", values: [BytesLike]): string;
   encodeFunctionData(functionFragment: "revokeRole", values: [BytesLike, AddressLike]): string;
   encodeFunctionData(functionFragment: "rollbackDefaultAdminDelay", values?: undefined): string;
   encodeFunctionData(functionFragment: "setCommitmentAges", values: [BigNumberish, BigNumberish]): string;
@@ -268,6 +273,7 @@ export interface ContributionRegistryInterface extends Interface {
   decodeFunctionResult(functionFragment: "MIN_EPOCH_DURATION", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "MIN_VOTING_PERIOD", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "REGISTRATION_TYPEHASH", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "REVOKER_ROLE", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "STAKING", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "VOTING_PERIOD", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "acceptDefaultAdminTransfer", data: BytesLike): Result;
@@ -312,6 +318,7 @@ export interface ContributionRegistryInterface extends Interface {
   decodeFunctionResult(functionFragment: "registerBatch", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "registerBySig", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "renounceRole", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "revoke", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "revokeRole", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "rollbackDefaultAdminDelay", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "setCommitmentAges", data: BytesLike): Result;
@@ -379,6 +386,19 @@ export namespace ContributionRegisteredEvent {
     datanetId: bigint;
     contentHash: string;
     uri: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace ContributionRevokedEvent {
+  export type InputTuple = [id: BigNumberish, epoch: BigNumberish];
+  export type OutputTuple = [id: bigint, epoch: bigint];
+  export interface OutputObject {
+    id: bigint;
+    epoch: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -659,6 +679,8 @@ export interface ContributionRegistry extends BaseContract {
 
   REGISTRATION_TYPEHASH: TypedContractMethod<[], [string], "view">;
 
+  REVOKER_ROLE: TypedContractMethod<[], [string], "view">;
+
   STAKING: TypedContractMethod<[], [string], "view">;
 
   VOTING_PERIOD: TypedContractMethod<[], [bigint], "view">;
@@ -785,6 +807,8 @@ export interface ContributionRegistry extends BaseContract {
 
   renounceRole: TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
 
+  revoke: TypedContractMethod<[contentHash: BytesLike], [void], "nonpayable">;
+
   revokeRole: TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
 
   rollbackDefaultAdminDelay: TypedContractMethod<[], [void], "nonpayable">;
@@ -821,6 +845,7 @@ export interface ContributionRegistry extends BaseContract {
   getFunction(nameOrSignature: "MIN_EPOCH_DURATION"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "MIN_VOTING_PERIOD"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "REGISTRATION_TYPEHASH"): TypedContractMethod<[], [string], "view">;
+  getFunction(nameOrSignature: "REVOKER_ROLE"): TypedContractMethod<[], [string], "view">;
   getFunction(nameOrSignature: "STAKING"): TypedContractMethod<[], [string], "view">;
   getFunction(nameOrSignature: "VOTING_PERIOD"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "acceptDefaultAdminTransfer"): TypedContractMethod<[], [void], "nonpayable">;
@@ -923,6 +948,7 @@ export interface ContributionRegistry extends BaseContract {
   getFunction(
     nameOrSignature: "renounceRole",
   ): TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
+  getFunction(nameOrSignature: "revoke"): TypedContractMethod<[contentHash: BytesLike], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "revokeRole",
   ): TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
@@ -973,6 +999,13 @@ export interface ContributionRegistry extends BaseContract {
     ContributionRegisteredEvent.InputTuple,
     ContributionRegisteredEvent.OutputTuple,
     ContributionRegisteredEvent.OutputObject
+  >;
+  getEvent(
+    key: "ContributionRevoked",
+  ): TypedContractEvent<
+    ContributionRevokedEvent.InputTuple,
+    ContributionRevokedEvent.OutputTuple,
+    ContributionRevokedEvent.OutputObject
   >;
   getEvent(
     key: "ContributionWithdrawn",
@@ -1106,6 +1139,17 @@ export interface ContributionRegistry extends BaseContract {
       ContributionRegisteredEvent.InputTuple,
       ContributionRegisteredEvent.OutputTuple,
       ContributionRegisteredEvent.OutputObject
+    >;
+
+    "ContributionRevoked(uint256,uint256)": TypedContractEvent<
+      ContributionRevokedEvent.InputTuple,
+      ContributionRevokedEvent.OutputTuple,
+      ContributionRevokedEvent.OutputObject
+    >;
+    ContributionRevoked: TypedContractEvent<
+      ContributionRevokedEvent.InputTuple,
+      ContributionRevokedEvent.OutputTuple,
+      ContributionRevokedEvent.OutputObject
     >;
 
     "ContributionWithdrawn(uint256,address,uint256)": TypedContractEvent<

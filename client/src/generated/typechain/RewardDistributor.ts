@@ -110,7 +110,9 @@ export interface RewardDistributorInterface extends Interface {
     nameOrSignature:
       | "ADMIN_TRANSFER_DELAY"
       | "DEFAULT_ADMIN_ROLE"
+      | "DISPUTE_ROLE"
       | "EPOCH_DURATION"
+      | "FROZEN"
       | "GENESIS"
       | "MAX_CHALLENGE_PERIOD"
       | "MAX_CUMULATIVE_TOTAL"
@@ -148,10 +150,12 @@ export interface RewardDistributorInterface extends Interface {
       | "defaultAdminDelay"
       | "defaultAdminDelayIncreaseWait"
       | "disallowToken"
+      | "dropSettlement"
       | "eip712Domain"
       | "epochAt"
       | "epochStart"
       | "equivocationSlashBps"
+      | "freezeSettlement"
       | "fund"
       | "fundedInEpoch"
       | "getRoleAdmin"
@@ -171,6 +175,7 @@ export interface RewardDistributorInterface extends Interface {
       | "poolCount"
       | "poolOf"
       | "recipientOf"
+      | "releaseSettlement"
       | "renounceRole"
       | "reportEquivocation"
       | "revokeRole"
@@ -208,6 +213,8 @@ export interface RewardDistributorInterface extends Interface {
       | "RoleAdminChanged"
       | "RoleGranted"
       | "RoleRevoked"
+      | "SettlementFrozen"
+      | "SettlementReleased"
       | "SettlementSubmitted"
       | "SettlementVetoed"
       | "TokenAllowed"
@@ -217,7 +224,9 @@ export interface RewardDistributorInterface extends Interface {
 
   encodeFunctionData(functionFragment: "ADMIN_TRANSFER_DELAY", values?: undefined): string;
   encodeFunctionData(functionFragment: "DEFAULT_ADMIN_ROLE", values?: undefined): string;
+  encodeFunctionData(functionFragment: "DISPUTE_ROLE", values?: undefined): string;
   encodeFunctionData(functionFragment: "EPOCH_DURATION", values?: undefined): string;
+  encodeFunctionData(functionFragment: "FROZEN", values?: undefined): string;
   encodeFunctionData(functionFragment: "GENESIS", values?: undefined): string;
   encodeFunctionData(functionFragment: "MAX_CHALLENGE_PERIOD", values?: undefined): string;
   encodeFunctionData(functionFragment: "MAX_CUMULATIVE_TOTAL", values?: undefined): string;
@@ -255,10 +264,12 @@ export interface RewardDistributorInterface extends Interface {
   encodeFunctionData(functionFragment: "defaultAdminDelay", values?: undefined): string;
   encodeFunctionData(functionFragment: "defaultAdminDelayIncreaseWait", values?: undefined): string;
   encodeFunctionData(functionFragment: "disallowToken", values: [AddressLike]): string;
+  encodeFunctionData(functionFragment: "dropSettlement", values: [BigNumberish]): string;
   encodeFunctionData(functionFragment: "eip712Domain", values?: undefined): string;
   encodeFunctionData(functionFragment: "epochAt", values: [BigNumberish]): string;
   encodeFunctionData(functionFragment: "epochStart", values: [BigNumberish]): string;
   encodeFunctionData(functionFragment: "equivocationSlashBps", values?: undefined): string;
+  encodeFunctionData(functionFragment: "freezeSettlement", values: [BigNumberish]): string;
   encodeFunctionData(functionFragment: "fund", values: [BigNumberish, BigNumberish, BigNumberish]): string;
   encodeFunctionData(functionFragment: "fundedInEpoch", values: [BigNumberish, AddressLike]): string;
   encodeFunctionData(functionFragment: "getRoleAdmin", values: [BytesLike]): string;
@@ -278,6 +289,7 @@ export interface RewardDistributorInterface extends Interface {
   encodeFunctionData(functionFragment: "poolCount", values?: undefined): string;
   encodeFunctionData(functionFragment: "poolOf", values: [BigNumberish]): string;
   encodeFunctionData(functionFragment: "recipientOf", values: [AddressLike, AddressLike]): string;
+  encodeFunctionData(functionFragment: "releaseSettlement", values: [BigNumberish]): string;
   encodeFunctionData(functionFragment: "renounceRole", values: [BytesLike, AddressLike]): string;
   encodeFunctionData(
     functionFragment: "reportEquivocation",
@@ -306,7 +318,9 @@ export interface RewardDistributorInterface extends Interface {
 
   decodeFunctionResult(functionFragment: "ADMIN_TRANSFER_DELAY", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "DEFAULT_ADMIN_ROLE", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "DISPUTE_ROLE", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "EPOCH_DURATION", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "FROZEN", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "GENESIS", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "MAX_CHALLENGE_PERIOD", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "MAX_CUMULATIVE_TOTAL", data: BytesLike): Result;
@@ -344,10 +358,12 @@ export interface RewardDistributorInterface extends Interface {
   decodeFunctionResult(functionFragment: "defaultAdminDelay", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "defaultAdminDelayIncreaseWait", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "disallowToken", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "dropSettlement", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "eip712Domain", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "epochAt", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "epochStart", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "equivocationSlashBps", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "freezeSettlement", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "fund", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "fundedInEpoch", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "getRoleAdmin", data: BytesLike): Result;
@@ -367,6 +383,7 @@ export interface RewardDistributorInterface extends Interface {
   decodeFunctionResult(functionFragment: "poolCount", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "poolOf", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "recipientOf", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "releaseSettlement", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "renounceRole", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "reportEquivocation", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "revokeRole", data: BytesLike): Result;
@@ -627,6 +644,33 @@ export namespace RoleRevokedEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
+export namespace SettlementFrozenEvent {
+  export type InputTuple = [epoch: BigNumberish, root: BytesLike];
+  export type OutputTuple = [epoch: bigint, root: string];
+  export interface OutputObject {
+    epoch: bigint;
+    root: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace SettlementReleasedEvent {
+  export type InputTuple = [epoch: BigNumberish, root: BytesLike, activatesAt: BigNumberish];
+  export type OutputTuple = [epoch: bigint, root: string, activatesAt: bigint];
+  export interface OutputObject {
+    epoch: bigint;
+    root: string;
+    activatesAt: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
 export namespace SettlementSubmittedEvent {
   export type InputTuple = [
     epoch: BigNumberish,
@@ -745,7 +789,11 @@ export interface RewardDistributor extends BaseContract {
 
   DEFAULT_ADMIN_ROLE: TypedContractMethod<[], [string], "view">;
 
+  DISPUTE_ROLE: TypedContractMethod<[], [string], "view">;
+
   EPOCH_DURATION: TypedContractMethod<[], [bigint], "view">;
+
+  FROZEN: TypedContractMethod<[], [bigint], "view">;
 
   GENESIS: TypedContractMethod<[], [bigint], "view">;
 
@@ -829,6 +877,8 @@ export interface RewardDistributor extends BaseContract {
 
   disallowToken: TypedContractMethod<[token: AddressLike], [void], "nonpayable">;
 
+  dropSettlement: TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
+
   eip712Domain: TypedContractMethod<
     [],
     [
@@ -850,6 +900,8 @@ export interface RewardDistributor extends BaseContract {
   epochStart: TypedContractMethod<[epoch: BigNumberish], [bigint], "view">;
 
   equivocationSlashBps: TypedContractMethod<[], [bigint], "view">;
+
+  freezeSettlement: TypedContractMethod<[epoch: BigNumberish], [string], "nonpayable">;
 
   fund: TypedContractMethod<[poolId: BigNumberish, epoch: BigNumberish, amount: BigNumberish], [void], "nonpayable">;
 
@@ -901,6 +953,8 @@ export interface RewardDistributor extends BaseContract {
   poolOf: TypedContractMethod<[poolId: BigNumberish], [IRewardDistributor.PoolStructOutput], "view">;
 
   recipientOf: TypedContractMethod<[account: AddressLike, token: AddressLike], [string], "view">;
+
+  releaseSettlement: TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
 
   renounceRole: TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
 
@@ -967,7 +1021,9 @@ export interface RewardDistributor extends BaseContract {
 
   getFunction(nameOrSignature: "ADMIN_TRANSFER_DELAY"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "DEFAULT_ADMIN_ROLE"): TypedContractMethod<[], [string], "view">;
+  getFunction(nameOrSignature: "DISPUTE_ROLE"): TypedContractMethod<[], [string], "view">;
   getFunction(nameOrSignature: "EPOCH_DURATION"): TypedContractMethod<[], [bigint], "view">;
+  getFunction(nameOrSignature: "FROZEN"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "GENESIS"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "MAX_CHALLENGE_PERIOD"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "MAX_CUMULATIVE_TOTAL"): TypedContractMethod<[], [bigint], "view">;
@@ -1025,6 +1081,7 @@ export interface RewardDistributor extends BaseContract {
   getFunction(nameOrSignature: "defaultAdminDelay"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "defaultAdminDelayIncreaseWait"): TypedContractMethod<[], [bigint], "view">;
   getFunction(nameOrSignature: "disallowToken"): TypedContractMethod<[token: AddressLike], [void], "nonpayable">;
+  getFunction(nameOrSignature: "dropSettlement"): TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
   getFunction(nameOrSignature: "eip712Domain"): TypedContractMethod<
     [],
     [
@@ -1043,6 +1100,7 @@ export interface RewardDistributor extends BaseContract {
   getFunction(nameOrSignature: "epochAt"): TypedContractMethod<[timestamp: BigNumberish], [bigint], "view">;
   getFunction(nameOrSignature: "epochStart"): TypedContractMethod<[epoch: BigNumberish], [bigint], "view">;
   getFunction(nameOrSignature: "equivocationSlashBps"): TypedContractMethod<[], [bigint], "view">;
+  getFunction(nameOrSignature: "freezeSettlement"): TypedContractMethod<[epoch: BigNumberish], [string], "nonpayable">;
   getFunction(
     nameOrSignature: "fund",
   ): TypedContractMethod<[poolId: BigNumberish, epoch: BigNumberish, amount: BigNumberish], [void], "nonpayable">;
@@ -1087,6 +1145,7 @@ export interface RewardDistributor extends BaseContract {
   getFunction(
     nameOrSignature: "recipientOf",
   ): TypedContractMethod<[account: AddressLike, token: AddressLike], [string], "view">;
+  getFunction(nameOrSignature: "releaseSettlement"): TypedContractMethod<[epoch: BigNumberish], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "renounceRole",
   ): TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
@@ -1242,6 +1301,20 @@ export interface RewardDistributor extends BaseContract {
   getEvent(
     key: "RoleRevoked",
   ): TypedContractEvent<RoleRevokedEvent.InputTuple, RoleRevokedEvent.OutputTuple, RoleRevokedEvent.OutputObject>;
+  getEvent(
+    key: "SettlementFrozen",
+  ): TypedContractEvent<
+    SettlementFrozenEvent.InputTuple,
+    SettlementFrozenEvent.OutputTuple,
+    SettlementFrozenEvent.OutputObject
+  >;
+  getEvent(
+    key: "SettlementReleased",
+  ): TypedContractEvent<
+    SettlementReleasedEvent.InputTuple,
+    SettlementReleasedEvent.OutputTuple,
+    SettlementReleasedEvent.OutputObject
+  >;
   getEvent(
     key: "SettlementSubmitted",
   ): TypedContractEvent<
@@ -1440,6 +1513,28 @@ export interface RewardDistributor extends BaseContract {
       RoleRevokedEvent.InputTuple,
       RoleRevokedEvent.OutputTuple,
       RoleRevokedEvent.OutputObject
+    >;
+
+    "SettlementFrozen(uint256,bytes32)": TypedContractEvent<
+      SettlementFrozenEvent.InputTuple,
+      SettlementFrozenEvent.OutputTuple,
+      SettlementFrozenEvent.OutputObject
+    >;
+    SettlementFrozen: TypedContractEvent<
+      SettlementFrozenEvent.InputTuple,
+      SettlementFrozenEvent.OutputTuple,
+      SettlementFrozenEvent.OutputObject
+    >;
+
+    "SettlementReleased(uint256,bytes32,uint256)": TypedContractEvent<
+      SettlementReleasedEvent.InputTuple,
+      SettlementReleasedEvent.OutputTuple,
+      SettlementReleasedEvent.OutputObject
+    >;
+    SettlementReleased: TypedContractEvent<
+      SettlementReleasedEvent.InputTuple,
+      SettlementReleasedEvent.OutputTuple,
+      SettlementReleasedEvent.OutputObject
     >;
 
     "SettlementSubmitted(uint256,bytes32,uint256[],string,uint256,address)": TypedContractEvent<

@@ -2,10 +2,12 @@
 /* tslint:disable */
 /* eslint-disable */
 export type { AttributionLedger } from "./AttributionLedger.js";
+export type { ContributionChallenges } from "./ContributionChallenges.js";
 export type { ContributionRegistry } from "./ContributionRegistry.js";
 export type { ERC20 } from "./ERC20.js";
 export type { RewardDistributor } from "./RewardDistributor.js";
 export type { SettlementBoard } from "./SettlementBoard.js";
+export type { SettlementDisputes } from "./SettlementDisputes.js";
 export type { ValidatorStaking } from "./ValidatorStaking.js";
 export * as factories from "./factories/index.js";
 export { ValidatorStaking__factory } from "./factories/ValidatorStaking__factory.js";
@@ -13,4 +15,6 @@ export { ContributionRegistry__factory } from "./factories/ContributionRegistry_
 export { AttributionLedger__factory } from "./factories/AttributionLedger__factory.js";
 export { RewardDistributor__factory } from "./factories/RewardDistributor__factory.js";
 export { SettlementBoard__factory } from "./factories/SettlementBoard__factory.js";
+export { SettlementDisputes__factory } from "./factories/SettlementDisputes__factory.js";
+export { ContributionChallenges__factory } from "./factories/ContributionChallenges__factory.js";
 export { ERC20__factory } from "./factories/ERC20__factory.js";

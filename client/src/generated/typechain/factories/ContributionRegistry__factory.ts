@@ -217,6 +217,22 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        internalType: "enum IContributionRegistry.ContributionStatus",
+        name: "status",
+        type: "uint8",
+      },
+    ],
+    name: "ContributionNotRevocable",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint32",
         name: "datanetId",
         type: "uint32",
@@ -646,6 +662,25 @@ const _abi = [
       },
     ],
     name: "ContributionRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+    ],
+    name: "ContributionRevoked",
     type: "event",
   },
   {
@@ -1127,6 +1162,19 @@ const _abi = [
   {
     inputs: [],
     name: "REGISTRATION_TYPEHASH",
+    outputs: [
+      {
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "REVOKER_ROLE",
     outputs: [
       {
         internalType: "bytes32",
@@ -1982,6 +2030,19 @@ const _abi = [
       },
     ],
     name: "renounceRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "contentHash",
+        type: "bytes32",
+      },
+    ],
+    name: "revoke",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",

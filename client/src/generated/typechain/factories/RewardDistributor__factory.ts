@@ -566,6 +566,28 @@ const _abi = [
         name: "epoch",
         type: "uint256",
       },
+    ],
+    name: "SettlementIsFrozen",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+    ],
+    name: "SettlementNotFrozen",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
       {
         internalType: "uint256",
         name: "expectedEpoch",
@@ -1122,6 +1144,50 @@ const _abi = [
         name: "root",
         type: "bytes32",
       },
+    ],
+    name: "SettlementFrozen",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "bytes32",
+        name: "root",
+        type: "bytes32",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "activatesAt",
+        type: "uint256",
+      },
+    ],
+    name: "SettlementReleased",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "bytes32",
+        name: "root",
+        type: "bytes32",
+      },
       {
         indexed: false,
         internalType: "uint256[]",
@@ -1242,7 +1308,33 @@ const _abi = [
   },
   {
     inputs: [],
+    name: "DISPUTE_ROLE",
+    outputs: [
+      {
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "EPOCH_DURATION",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "FROZEN",
     outputs: [
       {
         internalType: "uint256",
@@ -1855,6 +1947,19 @@ const _abi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+    ],
+    name: "dropSettlement",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "eip712Domain",
     outputs: [
@@ -1946,6 +2051,25 @@ const _abi = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+    ],
+    name: "freezeSettlement",
+    outputs: [
+      {
+        internalType: "bytes32",
+        name: "key",
+        type: "bytes32",
+      },
+    ],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -2318,6 +2442,19 @@ const _abi = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "epoch",
+        type: "uint256",
+      },
+    ],
+    name: "releaseSettlement",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

@@ -2,8 +2,10 @@
 /* tslint:disable */
 /* eslint-disable */
 export { AttributionLedger__factory } from "./AttributionLedger__factory.js";
+export { ContributionChallenges__factory } from "./ContributionChallenges__factory.js";
 export { ContributionRegistry__factory } from "./ContributionRegistry__factory.js";
 export { ERC20__factory } from "./ERC20__factory.js";
 export { RewardDistributor__factory } from "./RewardDistributor__factory.js";
 export { SettlementBoard__factory } from "./SettlementBoard__factory.js";
+export { SettlementDisputes__factory } from "./SettlementDisputes__factory.js";
 export { ValidatorStaking__factory } from "./ValidatorStaking__factory.js";

@@ -95,7 +95,53 @@ export const roleTasks = [
     .addOption(deployment)
     .setAction(compiledAction(() => import("./actions/setRecipient.js")))
     .build(),
+  // Disputers
+  task("tributary:dispute", "Dispute the pending settlement with a bond (or join its open dispute); it freezes it")
+    .addOption(string("epoch", "Epoch of the pending settlement (default: the latest)"))
+    .addOption(string("evidence", "Where your evidence is, as a URI (e.g. your recomputed artifact)"))
+    .addOption(string("maxBond", "Refuse if the bond exceeds this, in whole bond tokens"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(compiledAction(() => import("./actions/dispute.js")))
+    .build(),
+  task("tributary:withdraw-bond", "Pay a disputer its bond back (and bounty), expiring an overdue dispute first")
+    .addOption(string("dispute", "The dispute's id"))
+    .addOption(string("disputer", "Whose bond (default: the signing account)"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(compiledAction(() => import("./actions/withdrawBond.js")))
+    .build(),
+  task("tributary:challenge", "Challenge an Accepted contribution with a bond")
+    .addOption(string("hash", "The contribution's content hash"))
+    .addOption(string("evidence", "Where your evidence is, as a URI"))
+    .addOption(string("maxBond", "Refuse if the bond exceeds this, in whole bond tokens"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(compiledAction(() => import("./actions/challenge.js")))
+    .build(),
+  task("tributary:challenge-vote", "Vote to revoke (--revoke) or keep (--keep) a challenged contribution")
+    .addOption(string("challenge", "The challenge's id"))
+    .addFlag({ name: "revoke", description: "Vote to revoke the contribution" })
+    .addFlag({ name: "keep", description: "Vote to keep the contribution" })
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(compiledAction(() => import("./actions/challengeVote.js")))
+    .build(),
+  task("tributary:close-challenge", "Expire an undecided challenge whose window closed, and pay its bond back")
+    .addOption(string("challenge", "The challenge's id"))
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(compiledAction(() => import("./actions/closeChallenge.js")))
+    .build(),
   // Governance
+  task("tributary:resolve-dispute", "Uphold (--uphold) or reject (--reject) an open settlement dispute (governance)")
+    .addOption(string("dispute", "The dispute's id"))
+    .addFlag({ name: "uphold", description: "Uphold: drop the settlement and slash its signers" })
+    .addFlag({ name: "reject", description: "Reject: activate the settlement; the bonds go to the treasury" })
+    .addOption(from)
+    .addOption(deployment)
+    .setAction(compiledAction(() => import("./actions/resolveDispute.js")))
+    .build(),
   task("tributary:veto", "Veto an epoch's pending settlement (governance)")
     .addOption(string("epoch", "Epoch whose pending settlement to veto"))
     .addOption(from)

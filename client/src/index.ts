@@ -39,6 +39,8 @@ export * from "./actions/claim.js";
 export * from "./actions/claimMany.js";
 export * from "./actions/fetchRewards.js";
 export * from "./actions/setRecipient.js";
+export * from "./actions/disputes.js";
+export * from "./actions/challenges.js";
 export * from "./rules/proof.js";
 
 // Validators

@@ -13,12 +13,18 @@ export type AlertKind =
   /** A settlement on chain, or one a quorum signed, differs from what this node computed. */
   | "settlement_mismatch"
   /** The chain's allocation parameters for an epoch differ from the ones the operator pinned; the node refused to sign. */
-  | "allocation_params_mismatch";
+  | "allocation_params_mismatch"
+  /** The node disputed (or joined the dispute of) a pending settlement that differs from its computation. */
+  | "settlement_disputed"
+  /** A pending settlement differs from this node's computation, but the node could not dispute it (bond above its maximum, no funds). */
+  | "dispute_not_filed";
 
 export const ALERT_KINDS: readonly AlertKind[] = [
   "conflicting_signature",
   "settlement_mismatch",
   "allocation_params_mismatch",
+  "settlement_disputed",
+  "dispute_not_filed",
 ];
 
 export class Alerts {

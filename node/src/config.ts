@@ -40,6 +40,11 @@ export interface NodeConfig {
   policies: { contribution?: string; batch?: string };
   /** Gateway for `ipfs://` URIs, e.g. `https://ipfs.io/ipfs/`; absent to abstain on them. */
   ipfsGateway?: string;
+  /**
+   * The largest bond (bond-token base units) the node posts to dispute a pending settlement that differs
+   * from its own computation (docs/disputes.md). Absent or 0: the node alerts but never disputes.
+   */
+  maxDisputeBond: bigint;
   /** URL that receives each alert as a JSON POST; absent for logs and metrics only. */
   alertWebhook?: string;
   /**
@@ -85,6 +90,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   batchPolicy: "TRIBUTARY_NODE_BATCH_POLICY",
   ipfsGateway: "TRIBUTARY_NODE_IPFS_GATEWAY",
   alertWebhook: "TRIBUTARY_NODE_ALERT_WEBHOOK",
+  maxDisputeBond: "TRIBUTARY_NODE_MAX_DISPUTE_BOND",
   expectAllocation: "TRIBUTARY_NODE_EXPECT_ALLOCATION",
   signerUrl: "TRIBUTARY_NODE_SIGNER_URL",
   signerAddress: "TRIBUTARY_NODE_SIGNER_ADDRESS",
@@ -231,6 +237,20 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   const ipfsGateway = httpUrl("ipfsGateway");
   const alertWebhook = httpUrl("alertWebhook");
   const expectAllocation = parseExpectAllocation(value("expectAllocation"), from("expectAllocation"));
+  const maxDisputeBondText = value("maxDisputeBond");
+  if (
+    maxDisputeBondText !== undefined &&
+    !(typeof maxDisputeBondText === "string" && /^[0-9]+$/.test(maxDisputeBondText)) &&
+    !(typeof maxDisputeBondText === "number" && Number.isSafeInteger(maxDisputeBondText) && maxDisputeBondText >= 0)
+  ) {
+    throw new ConfigError(
+      `maxDisputeBond (${from("maxDisputeBond")}) must be a whole number of bond-token base units, as a decimal string, got ${JSON.stringify(maxDisputeBondText)}`,
+    );
+  }
+  const maxDisputeBond = maxDisputeBondText === undefined ? 0n : BigInt(maxDisputeBondText as string | number);
+  if (maxDisputeBond > 0n && role === "api") {
+    throw new ConfigError("role api holds no key and files no disputes: leave out maxDisputeBond");
+  }
   const contributionPolicy = resolvePolicy(text("contributionPolicy", false));
   const batchPolicy = resolvePolicy(text("batchPolicy", false));
   function resolvePolicy(v: string | undefined): string | undefined {
@@ -258,6 +278,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     },
     ...(ipfsGateway !== undefined ? { ipfsGateway } : {}),
     ...(alertWebhook !== undefined ? { alertWebhook } : {}),
+    maxDisputeBond,
     expectAllocation,
     role,
     corsOrigins,

@@ -7,7 +7,7 @@
  * once a group reaches quorum. Every step can be re-run: nothing is published twice for one digest, and
  * a submission that loses the race stands down.
  */
-import { keccak256, toUtf8Bytes, type Signer } from "ethers";
+import { getAddress, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import type { Logger } from "pino";
 import {
   artifactBytes,
@@ -17,7 +17,9 @@ import {
   connectSettlementBoard,
   onChainSettlement,
   publishSettlementSignature,
+  disputeSettlement,
   settlementData,
+  settlementDisputesOf,
   settlementKey,
   submitCollected,
   vetoesOf,
@@ -57,6 +59,13 @@ export interface DutiesOptions {
   artifacts: ArtifactRepository;
   alerts: Alerts;
   expectAllocation: NodeConfig["expectAllocation"];
+  /** The largest bond the watch posts to dispute a pending settlement that differs; 0 never disputes. */
+  maxDisputeBond: bigint;
+  /**
+   * Fault injection for tests of the dispute path (`TRIBUTARY_NODE_FAULT=wrong-root`): the node signs a
+   * root that is not the one it computed, as a dishonest validator would. Never set in production.
+   */
+  fault?: "wrong-root";
 }
 
 export class Duties {
@@ -163,7 +172,7 @@ export class Duties {
     const settlement = this.computed;
     const content = {
       epoch: next,
-      root: settlement.tree.root,
+      root: this.o.fault === "wrong-root" ? keccak256(settlement.tree.root) : settlement.tree.root,
       cumulativeTotals: settlement.computation.cumulativeTotals,
       dataUri: this.written!.dataUri,
     };
@@ -297,15 +306,15 @@ export class Duties {
       await this.computeAndKeep(epoch, (await vetoesOf(tributary, epoch)) + 1);
       own = (await store.computed(epoch))!;
     }
-    this.watched = key;
     if (sameContent(onChain, own) || (await this.isLaterAttempt(epoch, onChain, own))) {
+      this.watched = key;
       log.debug({ epoch: Number(epoch), root: own.root }, "the settlement on chain is the one this node computes");
       return;
     }
     alerts.raise(
       "settlement_mismatch",
       `${epoch}:${onChain.transactionHash}`,
-      "the settlement on chain differs from this node's computation; it can be vetoed during its challenge period",
+      "the settlement on chain differs from this node's computation; it can be disputed during its challenge period",
       {
         epoch: Number(epoch),
         onChainRoot: onChain.root,
@@ -318,6 +327,88 @@ export class Duties {
         ownDataUri: own.dataUri,
       },
     );
+    // Done once no dispute is to be filed (or one was); a failed attempt is retried on the next poll.
+    if (await this.dispute(epoch, onChain, own)) this.watched = key;
+  }
+
+  /**
+   * Disputes the pending settlement of `epoch`, which differs from this node's `own`, with a bond of at
+   * most `maxDisputeBond`, or joins its open dispute; the evidence is this node's own artifact. Never
+   * disputes a settlement this node signed. Returns false when it should be tried again.
+   */
+  private async dispute(
+    epoch: bigint,
+    onChain: { root: string; cumulativeTotals: bigint[]; dataUri: string },
+    own: { dataUri: string },
+  ): Promise<boolean> {
+    const { tributary, log, alerts, metrics, maxDisputeBond } = this.o;
+    const disputer = this.o.submitter ?? this.o.validator;
+    if (maxDisputeBond === 0n || !disputer || !tributary.deployment.settlementDisputes) return true;
+    const signed = await this.o.protection.get(epoch);
+    if (signed && signed.root === onChain.root && signed.dataUri === onChain.dataUri) {
+      log.warn(
+        { epoch: Number(epoch), root: onChain.root },
+        "this node signed the settlement on chain; not disputing it",
+      );
+      return true;
+    }
+    const [latest, pending] = await tributary.distributor.latestSettlement();
+    if (!pending || latest.epoch !== epoch || latest.root !== onChain.root) return true;
+    const disputes = settlementDisputesOf(tributary);
+    const me = getAddress(await disputer.getAddress());
+    const now = BigInt((await this.provider().getBlock("latest"))!.timestamp);
+    const openId = await disputes.openDispute();
+    const open = openId === 0n ? undefined : await disputes.disputeOf(openId);
+    const joining = open !== undefined && open.epoch === epoch && open.root === onChain.root;
+    if (joining) {
+      const [bonded] = await disputes.bondOf(openId, me);
+      if (bonded > 0n || now >= open.windowEndsAt) return true;
+    } else if (now >= latest.activatesAt) {
+      return true;
+    }
+    const bond = joining ? open.bondAmount : await disputes.bondAmount();
+    if (bond > maxDisputeBond) {
+      alerts.raise(
+        "dispute_not_filed",
+        `${epoch}:${onChain.root}:bond`,
+        "the settlement on chain differs from this node's computation, but the dispute bond is above maxDisputeBond",
+        { epoch: Number(epoch), bond: String(bond), maxDisputeBond: String(maxDisputeBond) },
+      );
+      return true;
+    }
+    try {
+      const result = await disputeSettlement(withRunner(tributary, disputer), {
+        epoch,
+        root: onChain.root,
+        evidenceUri: own.dataUri,
+        maxBond: maxDisputeBond,
+      });
+      metrics.disputes.inc({ outcome: joining ? "joined" : "opened" });
+      alerts.raise(
+        "settlement_disputed",
+        `${epoch}:${onChain.root}`,
+        joining
+          ? "joined the open dispute of the settlement on chain, which differs from this node's computation"
+          : "disputed the settlement on chain, which differs from this node's computation: it is frozen until governance resolves the dispute",
+        {
+          epoch: Number(epoch),
+          disputeId: String(result.disputeId),
+          bond: String(result.bond),
+          bondToken: result.bondToken,
+          evidenceUri: own.dataUri,
+          transactionHash: result.transactionHash,
+        },
+      );
+      return true;
+    } catch (error) {
+      alerts.raise(
+        "dispute_not_filed",
+        `${epoch}:${onChain.root}:failed`,
+        "the settlement on chain differs from this node's computation, and disputing it failed; retrying",
+        { epoch: Number(epoch), error: error instanceof Error ? error.message : String(error) },
+      );
+      return false;
+    }
   }
 
   /** Writes the artifact of `settlement` as settlement `attempt` of its epoch; returns the file. */

@@ -98,6 +98,12 @@ async function main(): Promise<void> {
     ...(config.alertWebhook ? { webhook: config.alertWebhook } : {}),
     node: { validator: validatorAddress ?? null },
   });
+  // Fault injection for the dispute tests only (docs/node.md): the node signs roots it did not compute.
+  const fault = process.env.TRIBUTARY_NODE_FAULT === "wrong-root" ? ("wrong-root" as const) : undefined;
+  if (process.env.TRIBUTARY_NODE_FAULT !== undefined && !fault) {
+    throw new Error(`TRIBUTARY_NODE_FAULT must be "wrong-root" or unset, got "${process.env.TRIBUTARY_NODE_FAULT}"`);
+  }
+  if (fault) log.warn({ fault }, "FAULT INJECTION: this node signs roots it did not compute (tests only)");
   const duties = new Duties({
     index,
     store,
@@ -105,6 +111,8 @@ async function main(): Promise<void> {
     computer,
     alerts,
     expectAllocation: config.expectAllocation,
+    maxDisputeBond: config.maxDisputeBond,
+    ...(fault ? { fault } : {}),
     tributary,
     ...(validator ? { validator } : {}),
     ...(submitter ? { submitter } : {}),

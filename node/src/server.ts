@@ -64,8 +64,16 @@ export class NodeMetrics {
     help:
       "Alerts raised, by kind: conflicting_signature (refused to sign other content for a signed epoch), " +
       "settlement_mismatch (a settlement on chain or signed by a quorum differs from this node's), " +
-      "allocation_params_mismatch (the chain's allocation parameters differ from the pinned ones; not signed)",
+      "allocation_params_mismatch (the chain's allocation parameters differ from the pinned ones; not signed), " +
+      "settlement_disputed (a pending settlement that differs was disputed with a bond), " +
+      "dispute_not_filed (it differs, but no dispute could be filed: bond above the maximum, no funds)",
     labelNames: ["kind"],
+    registers: [this.registry],
+  });
+  readonly disputes = new Counter({
+    name: "tributary_node_disputes_total",
+    help: "Settlement disputes this node filed: opened (froze the settlement) or joined (an open dispute)",
+    labelNames: ["outcome"],
     registers: [this.registry],
   });
   readonly stepErrors = new Counter({

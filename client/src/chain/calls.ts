@@ -1,8 +1,10 @@
 import { Interface } from "ethers";
 import {
   AttributionLedger__factory,
+  ContributionChallenges__factory,
   ContributionRegistry__factory,
   RewardDistributor__factory,
+  SettlementDisputes__factory,
   ValidatorStaking__factory,
 } from "../generated/typechain/index.js";
 import { ContractRevertError, TributaryError } from "../rules/errors.js";
@@ -27,6 +29,8 @@ export function decodeSuiteError(data: string): { name: string; args: readonly u
       ...ContributionRegistry__factory.abi,
       ...AttributionLedger__factory.abi,
       ...RewardDistributor__factory.abi,
+      ...SettlementDisputes__factory.abi,
+      ...ContributionChallenges__factory.abi,
     ].filter((fragment) => fragment.type === "error"),
   );
   try {

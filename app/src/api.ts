@@ -27,6 +27,14 @@ export interface HistoryAnswer {
   }[];
 }
 
+/** `GET /v1/contributions/{id}`: what the app reads of it (docs/api.md). */
+export interface ContributionAnswer {
+  id: string;
+  status: string;
+  revokedEpoch: string | null;
+  challenges: { challengeId: string; status: string; challenger: string; evidenceUri: string }[];
+}
+
 /** `GET /v1/accounts/{address}/explain?epoch=N`: the node's own type (erased at build: nothing of the node is bundled). */
 export type ExplainAnswer = Explanation & { status: string };
 

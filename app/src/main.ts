@@ -28,7 +28,7 @@ import {
   vote,
   type TributaryContracts,
 } from "../../client/index.js";
-import { apiGet, type ExplainAnswer, type HistoryAnswer, type Rounding } from "./api.js";
+import { apiGet, type ContributionAnswer, type ExplainAnswer, type HistoryAnswer, type Rounding } from "./api.js";
 import { fetchVerifiedRewards, type VerifiedRewards } from "./verify.js";
 
 interface KnownAccount {
@@ -311,15 +311,42 @@ async function refresh() {
     contributions
       .map(
         (c) =>
-          `<tr><td>#${c.id}</td><td><code>${short(c.contentHash)}</code></td><td>${escape(c.uri)}</td><td class="status-${c.status}">${c.status}</td></tr>`,
+          `<tr data-contribution="${c.id}"><td>#${c.id}</td><td><code>${short(c.contentHash)}</code></td><td>${escape(c.uri)}</td><td class="status-${c.status}">${c.status}</td></tr>`,
       )
       .join("") || `<tr><td colspan="4">No contributions yet.</td></tr>`;
+  for (const c of contributions) if (c.status === "Revoked") void showRevocation(c.id, mine);
 
   await renderRecipient();
   await renderPending(stake > 0n, mine);
   await renderEpochs(mine);
   // Every view now shows this account: tests wait for this.
   if (mine === session) document.body.dataset.account = account;
+}
+
+/** `uri` as a link when it is http(s) or ipfs (never `javascript:` or the like), else as text. */
+function linkIfSafe(uri: string): string {
+  return /^(https?|ipfs):\/\//i.test(uri)
+    ? `<a href="${escape(uri)}" rel="noopener noreferrer">${escape(uri)}</a>`
+    : `<code>${escape(uri)}</code>`;
+}
+
+/** Why a revoked contribution was revoked: the upheld challenge's evidence, from the API. */
+async function showRevocation(id: bigint, mine: number) {
+  let why: string;
+  try {
+    const answer = await apiGet<ContributionAnswer>(apiUrl, `v1/contributions/${id}`);
+    const upheld = answer.challenges.find((c) => c.status === "upheld");
+    why = upheld
+      ? `revoked in epoch ${answer.revokedEpoch}: challenge #${upheld.challengeId} by ${short(upheld.challenger)} was upheld; ` +
+        `evidence ${linkIfSafe(upheld.evidenceUri)}. ` +
+        "It earns nothing from the next epoch on; what it earned stays yours."
+      : `revoked in epoch ${answer.revokedEpoch}`;
+  } catch (error) {
+    why = `revoked (the API cannot say why: ${escape(explain(error))})`;
+  }
+  if (mine !== session) return;
+  const cell = document.querySelector(`tr[data-contribution="${id}"] td.status-Revoked`);
+  if (cell) cell.innerHTML = `Revoked <small class="revocation">${why}</small>`;
 }
 
 /** The recipient of the account's claims in the token picked in the recipient form. */
@@ -393,9 +420,13 @@ async function renderEpochs(mine: number) {
   }
   const rows = views.map((view, e) => {
     const epoch = BigInt(e);
-    const state = { open: "open", closed: "closed, not settled", pending: "in challenge", active: "active" }[
-      view.state
-    ];
+    const state = {
+      open: "open",
+      closed: "closed, not settled",
+      pending: "in challenge",
+      disputed: "disputed: frozen until governance resolves the dispute",
+      active: "active",
+    }[view.state];
     const amounts = earned.get(epoch);
     const reward = amounts
       ? perToken(amounts)
@@ -403,7 +434,7 @@ async function renderEpochs(mine: number) {
         ? `<span class="error" title="${escape(history.problem)}">API unavailable</span>`
         : "-";
     return (
-      `<tr data-epoch="${epoch}"><td>${epoch}</td><td class="funded">${perToken(view.funded)}</td>` +
+      `<tr data-epoch="${epoch}" data-state="${view.state}"><td>${epoch}</td><td class="funded">${perToken(view.funded)}</td>` +
       `<td class="state">${state}</td><td class="reward">${reward}</td></tr>`
     );
   });

@@ -10,9 +10,17 @@ import { createRequire } from "node:module";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseUnits } from "ethers";
+import { Wallet, parseUnits, type Signer } from "ethers";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { settlementKey, verifySettlementProof } from "../../client/index.js";
+import {
+  challengeContribution,
+  contributionChallengesOf,
+  listContributions,
+  settlementKey,
+  verifySettlementProof,
+  voteOnChallenge,
+  withRunner,
+} from "../../client/index.js";
 import { EPOCH_SECONDS, createDatanetsAndPools, seedEpoch } from "../../scripts/lib/scenario.js";
 import { ValidatorNetwork, until, type NodeProcess } from "../../scripts/lib/network.js";
 import { actThroughNodes } from "../../scripts/lib/throughNodes.js";
@@ -276,5 +284,41 @@ describe("tributary-node: the rewards API, on a writer node and API-only replica
     // Health probes are not limited.
     expect((await fetch(`${limited.url}/readyz`)).status).to.equal(200);
     expect(last.code).to.equal("RATE_LIMITED");
+  });
+
+  it("shows a revoked contribution with its revocation epoch and the upheld challenge's evidence", async function () {
+    const { tributary, cast, stakeToken } = net.suite;
+    const challenger = cast.admin;
+    const listed = await listContributions(tributary, { contributor, status: "Accepted" });
+    const target = listed[0]!;
+    const challenges = contributionChallengesOf(tributary);
+    await (await stakeToken.mint(await challenger.getAddress(), await challenges.bondAmount())).wait();
+    const evidenceUri = "https://evidence.example/original-work";
+    const { challengeId } = await challengeContribution(withRunner(tributary, challenger), {
+      contentHash: target.contentHash,
+      evidenceUri,
+    });
+    // The only validator (whose key its node holds: the test decrypts it) votes to revoke: quorum.
+    const node = net.nodes[0]!;
+    const password = (await readFile(node.passwordFile, "utf8")).trim();
+    const key = (await Wallet.fromEncryptedJson(await readFile(node.keystore, "utf8"), password)).connect(
+      tributary.runner.provider!,
+    ) as Signer;
+    await voteOnChallenge(withRunner(tributary, key), { challengeId, revoke: true });
+    const epoch = (await tributary.distributor.currentEpoch()).toString();
+    const answer = await until(`contribution ${target.id} to show as revoked`, async () => {
+      const { body } = await get(`${api()}/v1/contributions/${target.id}`);
+      return body.status === "Revoked" ? body : undefined;
+    });
+    expect(answer.revokedEpoch).to.equal(epoch);
+    expect(answer.challenges).to.have.length(1);
+    expect(answer.challenges[0]).to.include({
+      challengeId: challengeId.toString(),
+      status: "upheld",
+      challenger: await challenger.getAddress(),
+      evidenceUri,
+    });
+    // What it earned before its revocation stays.
+    expect(answer.earnings.length).to.be.greaterThan(0);
   });
 });

@@ -119,6 +119,26 @@ describe("tributary-node: an honest node disputes a wrong settlement and its sig
     expect(alert.alert).to.equal("settlement_disputed");
     expect(alert.evidenceUri).to.equal(right.settlement.dataUri);
 
+    // The honest node's API shows the epoch as disputed, with its dispute.
+    const epochAnswer = async () =>
+      (await (await fetch(`${net.nodes[0]!.url}/v1/epochs/${epoch}`)).json()) as {
+        status: string;
+        disputes: { disputeId: string; status: string; disputers: number; root: string }[];
+      };
+    const disputedView = await until("the API to show the dispute", async () => {
+      const answer = await epochAnswer();
+      return answer.status === "disputed" ? answer : undefined;
+    });
+    expect(disputedView.disputes).to.deep.equal([
+      {
+        ...disputedView.disputes[0]!,
+        disputeId: disputeId.toString(),
+        status: "open",
+        disputers: 1,
+        root: wrong.settlement.root,
+      },
+    ]);
+
     // The wrong node never disputes a root it signed, though its config would let it.
     await until(
       "the wrong node to decline",
@@ -147,6 +167,12 @@ describe("tributary-node: an honest node disputes a wrong settlement and its sig
     expect((await tributary().staking.validators(honest)).bonded).to.equal(honestBefore.bonded);
     expect(await tributary().distributor.nextEpochToSettle()).to.equal(epoch);
     expect((await readDispute(tributary(), disputeId)).status).to.equal("upheld");
+
+    const droppedView = await until("the API to show the upheld dispute", async () => {
+      const answer = await epochAnswer();
+      return answer.status === "vetoed" ? answer : undefined;
+    });
+    expect(droppedView.disputes.map((d) => d.status)).to.deep.equal(["upheld"]);
 
     // The honest validator gets its bond back and the whole bounty (the only disputer).
     const stakeToken = net.suite.stakeToken;

@@ -48,6 +48,11 @@ export interface ContributionChallenge {
   withdrawn: boolean;
 }
 
+/** A challenge with the evidence URI its `ChallengeOpened` event carries. */
+export interface ContributionChallengeWithEvidence extends ContributionChallenge {
+  evidenceUri: string;
+}
+
 /** Reads challenge `challengeId`. @throws {NotFoundError} no such challenge. */
 export async function readChallenge(
   tributary: TributaryContracts,
@@ -77,7 +82,7 @@ export async function readChallenge(
 export async function challengesOfContribution(
   tributary: TributaryContracts,
   contributionId: bigint,
-): Promise<ContributionChallenge[]> {
+): Promise<ContributionChallengeWithEvidence[]> {
   const challenges = contributionChallengesOf(tributary);
   const logs = await wrapCall(`list the challenges of contribution ${contributionId}`, () =>
     challenges.queryFilter(
@@ -85,7 +90,12 @@ export async function challengesOfContribution(
       tributary.deployment.deployBlock,
     ),
   );
-  return Promise.all(logs.map((log) => readChallenge(tributary, log.args.challengeId)));
+  return Promise.all(
+    logs.map(async (log) => ({
+      ...(await readChallenge(tributary, log.args.challengeId)),
+      evidenceUri: log.args.evidenceUri,
+    })),
+  );
 }
 
 /** Parameters of {@link challengeContribution}. */

@@ -11,7 +11,15 @@ export interface ListContributionsParameters {
 }
 
 /** Human-readable contribution statuses, indexed by the registry's enum value. */
-export const CONTRIBUTION_STATUS_NAMES = ["None", "Pending", "Accepted", "Rejected", "Withdrawn", "Expired"] as const;
+export const CONTRIBUTION_STATUS_NAMES = [
+  "None",
+  "Pending",
+  "Accepted",
+  "Rejected",
+  "Withdrawn",
+  "Expired",
+  "Revoked",
+] as const;
 export type ContributionStatusName = (typeof CONTRIBUTION_STATUS_NAMES)[number];
 /** One contribution, as the registry and its registration event describe it. */
 export interface ContributionView {

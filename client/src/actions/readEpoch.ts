@@ -7,7 +7,8 @@ export interface EpochView {
   epoch: bigint;
   /** Σ funded for the epoch per token (checksummed), over every pool; tokens with nothing are left out. */
   funded: Map<string, bigint>;
-  state: "open" | "closed" | "pending" | "active";
+  /** `disputed`: pending, and frozen by an open dispute until governance resolves it. */
+  state: "open" | "closed" | "pending" | "disputed" | "active";
   root?: string;
   activatesAt?: bigint;
 }
@@ -32,11 +33,12 @@ export async function readEpoch(
 ): Promise<ReadEpochResult> {
   const epoch = requireEpoch(parameters.epoch);
   const { distributor } = tributary;
-  const [tokens, current, next, latest] = await Promise.all([
+  const [tokens, current, next, latest, frozen] = await Promise.all([
     distributor.tokens(),
     distributor.currentEpoch(),
     distributor.nextEpochToSettle(),
     distributor.latestSettlement(),
+    distributor.FROZEN(),
   ]);
   const funded = new Map<string, bigint>();
   for (const token of tokens) {
@@ -50,7 +52,7 @@ export async function readEpoch(
     return {
       epoch,
       funded,
-      state: pending ? "pending" : "active",
+      state: !pending ? "active" : settlement.activatesAt === frozen ? "disputed" : "pending",
       root: settlement.root,
       activatesAt: settlement.activatesAt,
     };

@@ -9,7 +9,9 @@ import {
   BatchStatus,
   ContributionStatus,
   SettlementTree,
+  challengesOfContribution,
   connectSettlementBoard,
+  disputesOfEpoch,
   emptyAllocationState,
   finalOutputIds,
   onChainSettlement,
@@ -28,7 +30,33 @@ import { deserializeEvent } from "../index/codec.js";
 import { allocationParamsAt } from "../compute.js";
 import { allocateForExplaining, explainAccount, type Explanation } from "./explain.js";
 
-export type EpochStatus = "open" | "closed-unsettled" | "pending" | "active" | "vetoed";
+/** `disputed`: pending, and frozen by an open dispute until governance resolves it (docs/disputes.md). */
+export type EpochStatus = "open" | "closed-unsettled" | "pending" | "disputed" | "active" | "vetoed";
+
+/** A settlement dispute of an epoch, as the API shows it. */
+export interface DisputeView {
+  disputeId: string;
+  status: string;
+  root: string;
+  disputers: number;
+  bondToken: string;
+  totalBonds: string;
+  windowEndsAt: string;
+  resolveBy: string;
+  bounty: string;
+}
+
+/** A challenge of a contribution, as the API shows it. */
+export interface ChallengeView {
+  challengeId: string;
+  status: string;
+  challenger: string;
+  evidenceUri: string;
+  openedAt: string;
+  closesAt: string;
+  bondToken: string;
+  bond: string;
+}
 
 /** An API error with a stable code and its HTTP status. */
 export class ApiError extends Error {
@@ -45,7 +73,7 @@ interface ChainView {
   now: bigint;
   currentEpoch: bigint;
   nextEpochToSettle: bigint;
-  latest: { epoch: bigint; root: string; pending: boolean };
+  latest: { epoch: bigint; root: string; pending: boolean; frozen: boolean };
   active: { epoch: bigint; root: string } | undefined;
   tokens: string[];
 }
@@ -93,6 +121,8 @@ export interface EpochDetail extends EpochSummary {
   signers: string[];
   submissionTransaction: string | null;
   artifact: boolean;
+  /** Every dispute of the epoch's settlements, oldest first. */
+  disputes: DisputeView[];
 }
 
 export class ApiReader {
@@ -133,13 +163,14 @@ export class ApiReader {
       }));
       const { genesis, duration } = await this.constants;
       const provider = distributor.runner!.provider!;
-      const [block, next, [latest, pending], active, tokens] = await withRetry("api chain view", () =>
+      const [block, next, [latest, pending], active, tokens, frozenAt] = await withRetry("api chain view", () =>
         Promise.all([
           provider.getBlock("latest"),
           distributor.nextEpochToSettle(),
           distributor.latestSettlement(),
           distributor.activeSettlement(),
           distributor.tokens(),
+          distributor.FROZEN(),
         ]),
       );
       const now = BigInt(block!.timestamp);
@@ -147,7 +178,7 @@ export class ApiReader {
         now,
         currentEpoch: now < genesis ? -1n : (now - genesis) / duration,
         nextEpochToSettle: next,
-        latest: { epoch: BigInt(latest.epoch), root: latest.root, pending },
+        latest: { epoch: BigInt(latest.epoch), root: latest.root, pending, frozen: latest.activatesAt === frozenAt },
         active: active.root === ZeroHash ? undefined : { epoch: BigInt(active.epoch), root: active.root },
         tokens: tokens.map((t) => getAddress(t)),
       };
@@ -197,7 +228,8 @@ export class ApiReader {
     const submission = standing.get(epoch);
     if (epoch < view.nextEpochToSettle && submission) {
       const pending = view.latest.pending && view.latest.epoch === epoch;
-      return { status: pending ? "pending" : "active", submission };
+      const frozen = pending && view.latest.frozen;
+      return { status: frozen ? "disputed" : pending ? "pending" : "active", submission };
     }
     if (epoch >= view.currentEpoch) return { status: "open" };
     return { status: vetoed.has(epoch) ? "vetoed" : "closed-unsettled" };
@@ -251,7 +283,55 @@ export class ApiReader {
       signers,
       submissionTransaction: submission?.transactionHash ?? null,
       artifact: (await this.o.artifacts.describe(epoch)) !== undefined,
+      disputes: await this.disputes(epoch),
     };
+  }
+
+  /** Every dispute of `epoch`'s settlements, oldest first (none when the suite has no disputes contract). */
+  private disputes(epoch: bigint): Promise<DisputeView[]> {
+    if (!this.o.tributary.deployment.settlementDisputes) return Promise.resolve([]);
+    return this.cached(`disputes:${epoch}`, async () =>
+      (await withRetry("api disputes", () => disputesOfEpoch(this.o.tributary, epoch))).map((d) => ({
+        disputeId: d.disputeId.toString(),
+        status: d.status,
+        root: d.root,
+        disputers: d.disputerCount,
+        bondToken: d.bondToken,
+        totalBonds: d.totalBonds.toString(),
+        windowEndsAt: d.windowEndsAt.toString(),
+        resolveBy: d.resolveBy.toString(),
+        bounty: d.bounty.toString(),
+      })),
+    );
+  }
+
+  /** Every challenge of contribution `id`, oldest first, and the epoch it was revoked in, if it was. */
+  private challenges(id: bigint): Promise<{ challenges: ChallengeView[]; revokedEpoch: string | null }> {
+    const { tributary } = this.o;
+    return this.cached(`challenges:${id}`, async () => {
+      const revoked = await withRetry("api revocation", () =>
+        tributary.registry.queryFilter(
+          tributary.registry.filters.ContributionRevoked(id),
+          tributary.deployment.deployBlock,
+        ),
+      );
+      const revokedEpoch = revoked[0] ? revoked[0].args.epoch.toString() : null;
+      if (!tributary.deployment.contributionChallenges) return { challenges: [], revokedEpoch };
+      const list = await withRetry("api challenges", () => challengesOfContribution(tributary, id));
+      return {
+        revokedEpoch,
+        challenges: list.map((c) => ({
+          challengeId: c.challengeId.toString(),
+          status: c.status,
+          challenger: c.challenger,
+          evidenceUri: c.evidenceUri,
+          openedAt: c.openedAt.toString(),
+          closesAt: c.closesAt.toString(),
+          bondToken: c.bondToken,
+          bond: c.bond.toString(),
+        })),
+      };
+    });
   }
 
   /** The board's signers of exactly the landed content. */
@@ -551,6 +631,8 @@ export class ApiReader {
       } else if (e.kind === "ContributionWithdrawn") status = "Withdrawn";
       else if (e.kind === "ContributionExpired") status = "Expired";
     }
+    const { challenges, revokedEpoch } = await this.challenges(id);
+    if (revokedEpoch !== null) status = "Revoked";
     const votes = events.flatMap((e) =>
       e.kind === "VoteCast"
         ? [
@@ -602,6 +684,8 @@ export class ApiReader {
       uri: registered.uri,
       status,
       decidedEpoch,
+      revokedEpoch,
+      challenges,
       votes,
       earnings: [...earned].map(([token, amount]) => ({ token, amount: amount.toString() })),
       epochs,

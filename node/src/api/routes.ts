@@ -14,7 +14,10 @@ const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
 const bytes32 = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } as const;
 const hex = { type: "string", pattern: "^0x[0-9a-fA-F]*$" } as const;
 const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: "null" }] });
-const status = { type: "string", enum: ["open", "closed-unsettled", "pending", "active", "vetoed"] } as const;
+const status = {
+  type: "string",
+  enum: ["open", "closed-unsettled", "pending", "disputed", "active", "vetoed"],
+} as const;
 const object = (properties: Record<string, unknown>) => ({
   type: "object",
   required: Object.keys(properties),
@@ -45,6 +48,20 @@ const schemas = {
     signers: { type: "array", items: address },
     submissionTransaction: nullable(bytes32),
     artifact: { type: "boolean" },
+    disputes: {
+      type: "array",
+      items: object({
+        disputeId: uint,
+        status: { type: "string", enum: ["open", "upheld", "rejected", "expired"] },
+        root: bytes32,
+        disputers: { type: "integer", minimum: 1 },
+        bondToken: address,
+        totalBonds: uint,
+        windowEndsAt: uint,
+        resolveBy: uint,
+        bounty: uint,
+      }),
+    },
   }),
   rewards: object({
     account: address,
@@ -153,8 +170,22 @@ const schemas = {
     datanetId: uint,
     contentHash: bytes32,
     uri: { type: "string" },
-    status: { type: "string", enum: ["Pending", "Accepted", "Rejected", "Withdrawn", "Expired"] },
+    status: { type: "string", enum: ["Pending", "Accepted", "Rejected", "Withdrawn", "Expired", "Revoked"] },
     decidedEpoch: nullable(uint),
+    revokedEpoch: nullable(uint),
+    challenges: {
+      type: "array",
+      items: object({
+        challengeId: uint,
+        status: { type: "string", enum: ["open", "upheld", "dismissed", "expired"] },
+        challenger: address,
+        evidenceUri: { type: "string" },
+        openedAt: uint,
+        closesAt: uint,
+        bondToken: address,
+        bond: uint,
+      }),
+    },
     votes: {
       type: "array",
       items: object({ validator: address, accept: { type: "boolean" }, stake: uint, epoch: uint }),

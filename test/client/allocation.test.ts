@@ -5,6 +5,11 @@ import {
   allocateEpoch,
   computeSettlement,
   deriveActivity,
+  emptyAllocationState,
+  epochSliceOf,
+  finalOutputIds,
+  foldEpoch,
+  outputsCountedBefore,
   type AllocationParams,
   type AttributionRecord,
   type SettlementComputation,
@@ -62,6 +67,8 @@ interface Scenario {
     datanet: number;
     votes: { validator: string; accept: boolean; stake: number }[];
     decided: { status: "Accepted" | "Rejected"; epoch: number } | null;
+    /** Revoked in this epoch (ContributionRevoked), after its decision. */
+    revoked?: { epoch: number };
   }[];
   batches: {
     id: number;
@@ -160,6 +167,8 @@ function scenarioEvents(s: Scenario): { events: TributaryEvent[]; paramsAt: (e: 
       const status = c.decided.status === "Accepted" ? 2 : 3;
       events.push({ ...at(), kind: "ContributionDecided", id: BigInt(c.id), status, epoch });
     }
+    if (c.revoked)
+      events.push({ ...at(), kind: "ContributionRevoked", id: BigInt(c.id), epoch: BigInt(c.revoked.epoch) });
   }
   for (const b of s.batches) {
     const epoch = BigInt(b.epoch);
@@ -384,6 +393,37 @@ describe("allocation: against the reference implementation", function () {
     expect(limitedPoolsPaying).to.be.greaterThan(10);
     expect(dappPoolsPaying).to.be.greaterThan(30);
     expect(threeTokens).to.be.greaterThan(5);
+  });
+
+  it("the randomized histories revoke contributions that batches final in later epochs still name", function () {
+    let namedAfter = 0;
+    let namedInSameEpoch = 0;
+    let changed = 0;
+    for (const seed of SEEDS) {
+      const { events, epochs, params } = randomHistory(seed);
+      const revokedIn = new Map<bigint, bigint>();
+      for (const e of events) if (e.kind === "ContributionRevoked") revokedIn.set(e.id, e.epoch);
+      for (const d of events) {
+        if (d.kind !== "BatchDecided" || d.status !== 2) continue;
+        const proposal = events.find((e) => e.kind === "BatchProposed" && e.batchId === d.batchId);
+        if (proposal?.kind !== "BatchProposed") continue;
+        for (const entry of proposal.records.flatMap((r) => r.vector)) {
+          const r = revokedIn.get(entry.contributionId);
+          if (r !== undefined && r < d.epoch) namedAfter++;
+          if (r !== undefined && r === d.epoch) namedInSameEpoch++;
+        }
+      }
+      // The revocations change the settlement, not only the events.
+      const paramsAt = (e: bigint) => params[Number(e)]!;
+      const through = BigInt(epochs - 1);
+      const without = events.filter((e) => e.kind !== "ContributionRevoked");
+      const a = computeSettlement(events, through, paramsAt);
+      const b = computeSettlement(without, through, paramsAt);
+      if (JSON.stringify(nested(a.cumulative)) !== JSON.stringify(nested(b.cumulative))) changed++;
+    }
+    expect(namedAfter).to.be.greaterThan(20);
+    expect(namedInSameEpoch).to.be.greaterThan(3);
+    expect(changed).to.be.greaterThan(10);
   });
 });
 
@@ -670,6 +710,130 @@ describe("allocation: which records and votes count", function () {
       [v1]: 10n,
       [v2]: 20n,
     });
+  });
+
+  it("a revoked contribution earns in its epoch, nothing after; its co-attributed contribution takes C; settled entitlements stay", function () {
+    // Contributions 1 (c1) and 2 (c2), both accepted in epoch 0; contribution 1 is revoked in epoch r = 1.
+    const r = 1n;
+    const shared = (outputId: string, poolId: bigint): AttributionRecord => ({
+      outputId,
+      poolId,
+      value: 1n,
+      vector: [
+        { contributionId: 1n, weightBps: 5_000 },
+        { contributionId: 2n, weightBps: 5_000 },
+      ],
+    });
+    const revocation: TributaryEvent = { ...at(), kind: "ContributionRevoked", id: 1n, epoch: r };
+    // Batch 3 is proposed and supported before the revocation, and becomes Final in epoch r + 1.
+    const lateProposal: TributaryEvent[] = [
+      {
+        ...at(),
+        kind: "BatchProposed",
+        batchId: 3n,
+        proposer: v1,
+        epoch: r,
+        stake: 10n,
+        records: [shared(id("c"), 1n), record(id("d"), 1n, 2n, 1n)].sort((x, y) => (x.outputId < y.outputId ? -1 : 1)),
+      },
+      { ...at(), kind: "BatchAttested", batchId: 3n, validator: v2, support: true, stake: 20n, epoch: r },
+    ];
+    const events: TributaryEvent[] = [
+      ...setup(),
+      registered(1n, c1),
+      registered(2n, c2),
+      { ...at(), kind: "VoteCast", id: 1n, validator: v3, accept: true, stake: 7n, epoch: 0n },
+      { ...at(), kind: "ContributionDecided", id: 1n, status: 2, epoch: 0n },
+      { ...at(), kind: "VoteCast", id: 2n, validator: v3, accept: true, stake: 1n, epoch: 0n },
+      { ...at(), kind: "ContributionDecided", id: 2n, status: 2, epoch: 0n },
+      ...batch(1n, [shared(id("a"), 1n)], 0n),
+      ...lateProposal,
+      ...batch(2n, [shared(id("b"), 1n)], r),
+      revocation,
+      { ...at(), kind: "BatchDecided", batchId: 3n, status: 2, epoch: r + 1n },
+      ...[0n, 1n, 2n].flatMap((e) => [funded(0n, e, 1_000n), funded(1n, e, 1_000n)]),
+      funded(2n, r + 1n, 1_000n),
+    ];
+    const activity = deriveActivity(events);
+    const weights = (epoch: bigint, pool: bigint) =>
+      Object.fromEntries(activity.get(epoch)!.pools.get(pool)!.contributorWeights);
+    // Through epoch r, c1 earns as before: half of each shared record.
+    for (const epoch of [0n, r]) expect(weights(epoch, 1n)).to.deep.equal({ [c1]: 5_000n, [c2]: 5_000n });
+    // In r + 1 its entries are dropped: c2 alone in pool 1, nobody in pool 2, whose record still counts.
+    expect(weights(r + 1n, 1n)).to.deep.equal({ [c2]: 5_000n });
+    expect(weights(r + 1n, 2n)).to.deep.equal({});
+    expect(weights(r + 1n, 0n)).to.deep.equal({ [c2]: 5_000n });
+    expect(activity.get(r + 1n)!.pools.get(2n)!.recordCount).to.equal(1);
+    expect(activity.get(r + 1n)!.pools.get(0n)!.recordCount).to.equal(2);
+    // The batch still credits its validators; the accepting vote on contribution 1 no longer earns in
+    // the dapp pools (v3's 7 in r, only its 1 on contribution 2 after).
+    expect(Object.fromEntries(activity.get(r)!.pools.get(1n)!.validatorWeights)).to.deep.equal({
+      [v1]: 10n,
+      [v2]: 20n,
+      [v3]: 8n,
+    });
+    expect(Object.fromEntries(activity.get(r + 1n)!.pools.get(1n)!.validatorWeights)).to.deep.equal({
+      [v1]: 10n,
+      [v2]: 20n,
+      [v3]: 1n,
+    });
+    expect(Object.fromEntries(activity.get(r + 1n)!.pools.get(2n)!.validatorWeights)).to.deep.equal({
+      [v1]: 10n,
+      [v2]: 20n,
+    });
+
+    const through = computeSettlement(events, r + 1n, params);
+    const allocation = (pool: bigint, epoch: bigint) =>
+      through.pools.find((l) => l.pool.poolId === pool)!.epochs[Number(epoch)]!;
+    // Pool 1 in r + 1: c2 takes the whole C (1 000 funded and the validators' dust of earlier epochs,
+    // less V).
+    const pool1 = allocation(1n, r + 1n);
+    expect(pool1.contributorPool).to.equal(pool1.distributable - pool1.validatorPool);
+    expect(pool1.contributorPool > 900n).to.equal(true);
+    expect(Object.fromEntries(pool1.contributorAmounts)).to.deep.equal({ [c2]: pool1.contributorPool });
+    // Pool 2 in r + 1: its only record names only the revoked contribution, so C is carried, and the
+    // pool is not idle (its record counts), so nothing is refunded.
+    const pool2 = allocation(2n, r + 1n);
+    expect(pool2.contributorAmounts.size).to.equal(0);
+    const validatorsPaid = [...pool2.validatorAmounts.values()].reduce((x, y) => x + y, 0n);
+    expect(pool2.contributorPool).to.equal(900n);
+    // All of C is carried, with the validators' floor dust.
+    expect(pool2.carryOut).to.equal(pool2.contributorPool + (pool2.validatorPool - validatorsPaid));
+    expect(pool2.refund).to.equal(0n);
+    expect(pool2.idleEpochs).to.equal(0);
+
+    // Entitlements through r are those of the same history without the revocation; after r, none
+    // decreases, and c1's stay exactly what they were through r.
+    const without = events.filter((e) => e !== revocation);
+    const atR = computeSettlement(events, r, params);
+    expect(atR.entries).to.deep.equal(computeSettlement(without, r, params).entries);
+    expect(nested(through.cumulative)).to.not.deep.equal(nested(computeSettlement(without, r + 1n, params).cumulative));
+    for (const [token, owed] of atR.cumulative) {
+      for (const [account, amount] of owed) {
+        expect(through.cumulative.get(token)!.get(account)! >= amount, `${account} in ${token}`).to.equal(true);
+      }
+    }
+    for (const token of [NET, USD]) {
+      expect(through.cumulative.get(token)!.get(c1), `c1 in ${token}`).to.equal(atR.cumulative.get(token)!.get(c1));
+    }
+    expect(through.cumulative.get(USD)!.get(c1)).to.equal(450n + 450n);
+
+    // The reference agrees at every epoch, and so does folding one epoch at a time from its slice.
+    const state = emptyAllocationState();
+    for (let epoch = 0n; epoch <= r + 1n; epoch++) {
+      const full = computeSettlement(events, epoch, params);
+      compareWithReference(full, referenceSettlement(events, epoch, params));
+      const slice = epochSliceOf(events, epoch);
+      expect(slice.includes(revocation), `slice of ${epoch}`).to.equal(epoch > r);
+      const folded = foldEpoch(
+        state,
+        epoch,
+        slice,
+        outputsCountedBefore(events, epoch, finalOutputIds(slice)),
+        params(),
+      );
+      expect(folded.entries).to.deep.equal(full.entries);
+    }
   });
 
   it("covers one past the highest funded token index, counting only funding for epochs up to the settled one", function () {

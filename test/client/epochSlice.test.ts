@@ -63,6 +63,27 @@ describe("allocation: one epoch at a time from its slice equals the whole histor
     );
   });
 
+  it("a slice holds the earlier revocations of the contributions its batches name, and no other", function () {
+    // Across the seeds, some slices hold a revocation, so the folds above exercise the rule.
+    let seen = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const history = randomHistory(seed);
+      const events = chainOrdered(history.events);
+      for (let epoch = 0n; epoch < BigInt(history.epochs); epoch++) {
+        const slice = epochSliceOf(events, epoch);
+        const named = new Set(
+          slice.flatMap((e) =>
+            e.kind === "BatchProposed" ? e.records.flatMap((r) => r.vector.map((x) => x.contributionId)) : [],
+          ),
+        );
+        const expected = events.filter((e) => e.kind === "ContributionRevoked" && e.epoch < epoch && named.has(e.id));
+        expect(slice.filter((e) => e.kind === "ContributionRevoked")).to.deep.equal(expected);
+        seen += expected.length;
+      }
+    }
+    expect(seen).to.be.greaterThan(10);
+  });
+
   it("an output counted in an earlier epoch does not count again", function () {
     // Across the seeds, some history re-proposes a counted output in a later epoch's final batch.
     let seen = 0;

@@ -24,7 +24,10 @@ export interface History {
 /**
  * Random but well-formed histories: 2–3 tokens, the network pool and 2–4 dapp pools (some limited to
  * datanets), records naming random pools and drawing only on Accepted contributions the pool allows,
- * funding in random epochs with idle stretches, and parameters that change from epoch to epoch.
+ * funding in random epochs with idle stretches, parameters that change from epoch to epoch, and
+ * revocations: about a third of the Accepted contributions are revoked, in the epoch of their decision
+ * or a later one, while batches decided in later epochs still name them (records proposed before the
+ * revocation can still become final).
  */
 export function randomHistory(seed: number): History {
   const r = rng(seed);
@@ -46,7 +49,7 @@ export function randomHistory(seed: number): History {
   }
   for (const p of pools) events.push({ ...pos(), kind: "PoolCreated", ...p });
 
-  const contributions: { id: bigint; datanet: bigint; accepted: boolean }[] = [];
+  const contributions: { id: bigint; datanet: bigint; accepted: boolean; epoch: bigint }[] = [];
   for (let i = 1; i <= 14; i++) {
     const cid = BigInt(i);
     const datanet = BigInt(1 + r(3));
@@ -75,7 +78,7 @@ export function randomHistory(seed: number): History {
       });
     }
     if (decided) events.push({ ...pos(), kind: "ContributionDecided", id: cid, status: accepted ? 2 : 3, epoch });
-    contributions.push({ id: cid, datanet, accepted });
+    contributions.push({ id: cid, datanet, accepted, epoch });
   }
 
   const outputs = Array.from({ length: 14 }, (_, i) => id(`out-${i}`));
@@ -143,5 +146,12 @@ export function randomHistory(seed: number): History {
     idleRefundEpochs: BigInt(1 + r(3)),
     treasury: r(3) === 0 ? validators[0]! : TREASURY,
   }));
+  // Revocations, drawn last so that everything above is the same history as without them. The batches
+  // above chose among all Accepted contributions, so later batches name revoked ones.
+  for (const c of contributions) {
+    if (!c.accepted || r(3) !== 0) continue;
+    const epoch = c.epoch + BigInt(r(epochs - Number(c.epoch)));
+    events.push({ ...pos(), kind: "ContributionRevoked", id: c.id, epoch });
+  }
   return { events, epochs, params, pools };
 }

@@ -58,6 +58,11 @@ export function referenceSettlement(
           .map((record) => ({ record, decision: d })),
       );
 
+  // A contribution revoked in epoch r earns nothing from r + 1 on: in epoch e, a vector entry naming a
+  // contribution revoked before e is credited to nobody, and is not a contribution the record uses.
+  const revokedBefore = (contributionId: bigint, e: bigint) =>
+    all("ContributionRevoked").some((x) => x.id === contributionId && x.epoch < e);
+
   const cumulative = new Map<string, Map<string, bigint>>();
   const funded = new Map<string, bigint>();
   const total = new Map<string, bigint>();
@@ -89,6 +94,7 @@ export function referenceSettlement(
       const A = new Map<string, bigint>();
       for (const { record } of records) {
         for (const entry of record.vector) {
+          if (revokedBefore(entry.contributionId, e)) continue;
           const reg = all("ContributionRegistered").find((x) => x.id === entry.contributionId)!;
           add(A, reg.contributor, record.value * BigInt(entry.weightBps));
         }
@@ -127,7 +133,13 @@ export function referenceSettlement(
           for (const a of all("BatchAttested")) if (a.batchId === batchId && a.support) add(S, a.validator, a.stake);
         }
         // ...and the accepting votes on each contribution its counted records use, once each.
-        const used = [...new Set(records.flatMap((x) => x.record.vector.map((entry) => entry.contributionId)))];
+        const used = [
+          ...new Set(
+            records.flatMap((x) =>
+              x.record.vector.map((entry) => entry.contributionId).filter((id) => !revokedBefore(id, e)),
+            ),
+          ),
+        ];
         for (const id of used) {
           for (const v of all("VoteCast")) if (v.id === id && v.accept) add(S, v.validator, v.stake);
         }

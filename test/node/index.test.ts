@@ -42,6 +42,7 @@ const SAMPLES: { [K in EventKind]: EventOf<K> } = (() => {
     ContributionExpired: { ...at(2), kind: "ContributionExpired", id: 2n, epoch: 0n },
     VoteCast: { ...at(3), kind: "VoteCast", id: 4n, validator: address, accept: false, stake: big, epoch: 5n },
     ContributionDecided: { ...at(4), kind: "ContributionDecided", id: 4n, status: 2, epoch: 5n },
+    ContributionRevoked: { ...at(14), kind: "ContributionRevoked", id: big, epoch: big },
     BatchProposed: {
       ...at(5),
       kind: "BatchProposed",
@@ -117,6 +118,8 @@ function expectedSlice(all: TributaryEvent[], epoch: bigint): TributaryEvent[] {
         return decided.has(e.id) || named.has(e.id);
       case "ContributionRegistered":
         return named.has(e.id);
+      case "ContributionRevoked":
+        return named.has(e.id) && e.epoch < epoch;
       default:
         return false;
     }
@@ -152,6 +155,9 @@ describe("tributary-node: the event index", function () {
     let template: Promise<void> | undefined;
     /** An output id counted in epoch 0 and proposed again, in a batch that became Final, in epoch 1. */
     const reproposed = id("round-0-output-2");
+    /** A contribution accepted in epoch 1 and revoked in epoch 1, named by a batch proposed before the
+     * revocation that becomes Final in epoch 2. */
+    let revoked: bigint;
 
     const fullRescan = async () => (await indexEvents(suite.tributary, { confirmations: 0 })).events;
 
@@ -191,6 +197,28 @@ describe("tributary-node: the event index", function () {
       });
       await attestBatch(as(v2), { batchId: batch.batchId, support: true });
       await attestBatch(as(v3), { batchId: batch.batchId, support: true });
+      // A batch naming the same contribution, short of quorum (1 000 + 800 of 2 800 staked, quorum 2/3)
+      // until the contribution is revoked, then made Final by validator 3 in epoch 2.
+      revoked = accepted.id;
+      const late = await proposeBatch(as(v1), {
+        records: [
+          {
+            outputId: id("after-revocation"),
+            poolId: 0n,
+            value: 7n,
+            vector: [{ contributionId: revoked, weightBps: 10_000 }],
+          },
+        ],
+      });
+      await attestBatch(as(v2), { batchId: late.batchId, support: true });
+      const registered = (await fullRescan()).find(
+        (e): e is EventOf<"ContributionRegistered"> => e.kind === "ContributionRegistered" && e.id === revoked,
+      )!;
+      const { registry } = suite.tributary;
+      await (await registry.grantRole(await registry.REVOKER_ROLE(), await suite.cast.admin.getAddress())).wait();
+      await (await registry.revoke(registered.contentHash)).wait();
+      await connection.networkHelpers.time.increase(EPOCH_SECONDS);
+      await attestBatch(as(v3), { batchId: late.batchId, support: true });
       await template;
     });
     after(async function () {
@@ -284,6 +312,16 @@ describe("tributary-node: the event index", function () {
           }
           const epoch1 = await index.epochSlice(1n);
           expect(epoch1.some((e) => e.kind === "BatchProposed" && e.epoch === 0n)).to.equal(false);
+          // The revocation of epoch 1 is read by epoch 2, whose Final batch names the contribution; not by
+          // epoch 1, in which it still earns.
+          const revocation = all.filter((e) => e.kind === "ContributionRevoked");
+          expect(revocation).to.deep.equal([
+            { ...revocation[0]!, kind: "ContributionRevoked", id: revoked, epoch: 1n },
+          ]);
+          expect(epoch1.some((e) => e.kind === "ContributionRevoked")).to.equal(false);
+          expect((await index.epochSlice(2n)).filter((e) => e.kind === "ContributionRevoked")).to.deep.equal(
+            revocation,
+          );
           expect(epoch1.filter((e) => e.kind === "BatchDecided")).to.have.length(2);
           expect(await index.eventsOfKind("Funded", { epoch: 1n })).to.deep.equal(
             all.filter((e) => e.kind === "Funded" && e.epoch === 1n),
@@ -301,7 +339,7 @@ describe("tributary-node: the event index", function () {
           expect(await index.previouslyCountedOutputs(5n, [id("never proposed")])).to.deep.equal(new Set());
           expect(
             all.flatMap((e) => (e.kind === "BatchDecided" && e.status === BatchStatus.Final ? [e.epoch] : [])),
-          ).to.deep.equal([0n, 1n, 1n]);
+          ).to.deep.equal([0n, 1n, 1n, 2n]);
         });
 
         it("refuses a database that indexes another deployment", async function () {

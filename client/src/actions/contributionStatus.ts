@@ -1,4 +1,5 @@
 import type { TributaryContracts } from "../chain/contracts.js";
+import { ContributionStatus } from "../rules/events.js";
 import { requireBytes32 } from "../rules/validation.js";
 import { CONTRIBUTION_STATUS_NAMES, type ContributionStatusName } from "./listContributions.js";
 
@@ -9,10 +10,11 @@ export interface ContributionStatusParameters {
 }
 
 /** A contribution's status name; "None" when nothing is registered under the hash. */
-export type ContributionStatusResult = ContributionStatusName;
+export type ContributionStatusResult = ContributionStatusName | "Revoked";
 
 /**
- * Status name of the contribution registered under `contentHash`; Expired once its voting window closed undecided.
+ * Status name of the contribution registered under `contentHash`; Expired once its voting window closed
+ * undecided, Revoked once an upheld challenge revoked it.
  * @example
  * await contributionStatus(tributary, { contentHash }); // "Pending"
  * @throws {InvalidInputError} the content hash is not 32 bytes of hex.
@@ -22,5 +24,7 @@ export async function contributionStatus(
   parameters: ContributionStatusParameters,
 ): Promise<ContributionStatusResult> {
   const hash = requireBytes32(parameters.contentHash, "content hash");
-  return CONTRIBUTION_STATUS_NAMES[Number(await tributary.registry.statusOf(hash))] ?? "None";
+  const status = Number(await tributary.registry.statusOf(hash));
+  if (status === ContributionStatus.Revoked) return "Revoked";
+  return CONTRIBUTION_STATUS_NAMES[status] ?? "None";
 }

@@ -28,6 +28,7 @@ export function settlementTopics(): string[] {
     registryInterface.getEvent("ContributionExpired")!.topicHash,
     registryInterface.getEvent("VoteCast")!.topicHash,
     registryInterface.getEvent("ContributionDecided")!.topicHash,
+    registryInterface.getEvent("ContributionRevoked")!.topicHash,
     ledgerInterface.getEvent("BatchProposed")!.topicHash,
     ledgerInterface.getEvent("BatchAttested")!.topicHash,
     ledgerInterface.getEvent("BatchDecided")!.topicHash,
@@ -92,6 +93,8 @@ export function decodeEvent(
       };
     case "ContributionDecided":
       return { ...position, kind: parsed.name, id: a.id, status: Number(a.status), epoch: a.epoch };
+    case "ContributionRevoked":
+      return { ...position, kind: parsed.name, id: a.id, epoch: a.epoch };
     case "BatchProposed":
       return {
         ...position,

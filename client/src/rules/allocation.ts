@@ -158,6 +158,9 @@ export interface EpochActivity {
  * - any other pool pays over the counted records that name it, and credits the validators who decided
  *   them: the proposer and supporting attesters of every Final batch holding one of them, and the
  *   accepting voters of every contribution they use (once per contribution, pool and epoch);
+ * - a contribution revoked in epoch r earns nothing after r: in an epoch e > r, a counted record's
+ *   vector entry naming it is dropped (credited to nobody, and the contribution is not one the record
+ *   uses), while the record itself still counts and its batch still credits its validators;
  * - every credit is the snapshot stake the event carries.
  */
 export function deriveActivity(
@@ -173,10 +176,14 @@ export function deriveActivity(
   const proposals = new Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>();
   const attestations = new Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>();
   const votes = new Map<bigint, Extract<TributaryEvent, { kind: "VoteCast" }>[]>();
+  /** The epoch each revoked contribution was revoked in. */
+  const revokedIn = new Map<bigint, bigint>();
   for (const e of ordered) {
     if (e.kind === "ContributionRegistered") contributorOf.set(e.id, getAddress(e.contributor));
     else if (e.kind === "ContributionDecided") {
       contributionOutcome.set(e.id, { accepted: e.status === ContributionStatus.Accepted, epoch: e.epoch });
+    } else if (e.kind === "ContributionRevoked") {
+      if (!revokedIn.has(e.id)) revokedIn.set(e.id, e.epoch);
     } else if (e.kind === "BatchProposed") proposals.set(e.batchId, e);
     else if (e.kind === "BatchAttested") {
       const list = attestations.get(e.batchId) ?? [];
@@ -242,6 +249,9 @@ export function deriveActivity(
               usedContributions.set(usedKey, used);
             }
             for (const entry of record.vector) {
+              // Revoked before this epoch: the entry's weight goes to nobody (A shrinks).
+              const revoked = revokedIn.get(entry.contributionId);
+              if (revoked !== undefined && revoked < e.epoch) continue;
               const contributor = contributorOf.get(entry.contributionId);
               if (!contributor) {
                 throw new SettlementError(

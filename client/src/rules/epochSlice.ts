@@ -18,8 +18,9 @@ import { BatchStatus, compareEvents, type TributaryEvent } from "./events.js";
 /**
  * The events epoch `epoch`'s allocation reads: every `TokenAllowed` and `PoolCreated`; the `Funded`,
  * `ContributionDecided` and `BatchDecided` events of the epoch; the votes on those contributions; the
- * proposals and attestations of those batches; and the registration and every vote of each contribution
- * their records name. In canonical order.
+ * proposals and attestations of those batches; and the registration, every vote and any revocation
+ * before the epoch (`ContributionRevoked` with an earlier `epoch`) of each contribution their records
+ * name. In canonical order.
  */
 export function epochSliceOf(events: readonly TributaryEvent[], epoch: bigint): TributaryEvent[] {
   const decidedContributions = new Set<bigint>();
@@ -48,6 +49,9 @@ export function epochSliceOf(events: readonly TributaryEvent[], epoch: bigint): 
           return decidedContributions.has(e.id) || named.has(e.id);
         case "ContributionRegistered":
           return named.has(e.id);
+        case "ContributionRevoked":
+          // Only a revocation before the epoch changes it; a later one is not read (nor always indexed yet).
+          return named.has(e.id) && e.epoch < epoch;
         case "BatchDecided":
         case "BatchProposed":
         case "BatchAttested":

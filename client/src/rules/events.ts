@@ -8,7 +8,15 @@ export interface EventPosition {
 }
 
 /** Contribution status codes, as the registry's `ContributionStatus` enum. */
-export const ContributionStatus = { None: 0, Pending: 1, Accepted: 2, Rejected: 3, Withdrawn: 4, Expired: 5 } as const;
+export const ContributionStatus = {
+  None: 0,
+  Pending: 1,
+  Accepted: 2,
+  Rejected: 3,
+  Withdrawn: 4,
+  Expired: 5,
+  Revoked: 6,
+} as const;
 /** Batch status codes, as the ledger's `BatchStatus` enum. */
 export const BatchStatus = { None: 0, Pending: 1, Final: 2, Rejected: 3, Expired: 4 } as const;
 
@@ -27,6 +35,8 @@ export type TributaryEvent = EventPosition &
     | { kind: "ContributionExpired"; id: bigint; epoch: bigint }
     | { kind: "VoteCast"; id: bigint; validator: string; accept: boolean; stake: bigint; epoch: bigint }
     | { kind: "ContributionDecided"; id: bigint; status: number; epoch: bigint }
+    /** An Accepted contribution revoked in `epoch` (an upheld challenge): it earns nothing after `epoch`. */
+    | { kind: "ContributionRevoked"; id: bigint; epoch: bigint }
     | {
         kind: "BatchProposed";
         batchId: bigint;

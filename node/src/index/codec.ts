@@ -15,6 +15,7 @@ const BIGINT_FIELDS: { [K in EventKind]: readonly BigintKeys<EventOf<K>>[] } = {
   ContributionExpired: ["id", "epoch"],
   VoteCast: ["id", "stake", "epoch"],
   ContributionDecided: ["id", "epoch"],
+  ContributionRevoked: ["id", "epoch"],
   BatchProposed: ["batchId", "epoch", "stake"],
   BatchAttested: ["batchId", "stake", "epoch"],
   BatchDecided: ["batchId", "epoch"],

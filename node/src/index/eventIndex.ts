@@ -171,7 +171,8 @@ export class EventIndex {
    * What the settlement of `epoch` reads, in canonical order: every `TokenAllowed` and `PoolCreated`;
    * the `Funded`, `ContributionDecided` and `BatchDecided` of the epoch; the votes on the contributions
    * decided in it; the proposal and attestations of the batches decided in it; and, for every
-   * contribution those batches' records name, its registration and its votes.
+   * contribution those batches' records name, its registration, its votes and its revocation if it was
+   * revoked in an earlier epoch.
    */
   async epochSlice(epoch: bigint): Promise<TributaryEvent[]> {
     // Every lookup goes through an index (`= ANY(ARRAY(...))` keeps the planner from hashing a whole kind).
@@ -196,6 +197,9 @@ export class EventIndex {
         UNION ALL
         SELECT block_number, log_index, body FROM index_events
           WHERE kind IN ('ContributionRegistered', 'VoteCast') AND subject = ANY(ARRAY(SELECT contribution_id FROM named))
+        UNION ALL
+        SELECT block_number, log_index, body FROM index_events
+          WHERE kind = 'ContributionRevoked' AND subject = ANY(ARRAY(SELECT contribution_id FROM named)) AND epoch < $1
       )
       SELECT DISTINCT ON (block_number, log_index) body FROM slice ORDER BY block_number, log_index`;
     return this.events(sql, [epoch.toString()]);

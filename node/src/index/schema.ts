@@ -3,8 +3,12 @@
  * log indexes fit a BIGINT/INTEGER; ids, epochs and amounts can exceed 2^53 and are NUMERIC(78, 0).
  */
 
-/** Bumped whenever a table changes shape; an index written by another version is refused. */
-export const INDEX_SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever a table changes shape or the index starts storing events it skipped before; an index
+ * written by another version is refused. Version 2 stores `ContributionRevoked`, which version 1 did not
+ * read, so a version-1 index could be missing revocations.
+ */
+export const INDEX_SCHEMA_VERSION = 2;
 
 /** How many blocks below the indexed head keep their hash, to find where a reorg forked. */
 export const REORG_WINDOW_BLOCKS = 128;

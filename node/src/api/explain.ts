@@ -112,6 +112,8 @@ interface SliceIndex {
   proposals: Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>;
   attestations: Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>;
   votes: Map<bigint, Extract<TributaryEvent, { kind: "VoteCast" }>[]>;
+  /** The epoch each revoked contribution was revoked in (docs/allocation.md, rule 8). */
+  revokedIn: Map<bigint, bigint>;
 }
 
 /** An epoch's allocation by the rule, the same for every account: computed once, explained per account. */
@@ -284,15 +286,18 @@ function indexSlice(events: readonly TributaryEvent[], epoch: bigint): SliceInde
   const proposals = new Map<bigint, Extract<TributaryEvent, { kind: "BatchProposed" }>>();
   const attestations = new Map<bigint, Extract<TributaryEvent, { kind: "BatchAttested" }>[]>();
   const votes = new Map<bigint, Extract<TributaryEvent, { kind: "VoteCast" }>[]>();
+  const revokedIn = new Map<bigint, bigint>();
   for (const e of ordered) {
     if (e.kind === "ContributionRegistered") contributorOf.set(e.id, checksum(e.contributor));
-    else if (e.kind === "ContributionDecided" && e.epoch === epoch) {
+    else if (e.kind === "ContributionRevoked") {
+      if (!revokedIn.has(e.id)) revokedIn.set(e.id, e.epoch);
+    } else if (e.kind === "ContributionDecided" && e.epoch === epoch) {
       outcome.set(e.id, e.status === ContributionStatus.Accepted);
     } else if (e.kind === "BatchProposed") proposals.set(e.batchId, e);
     else if (e.kind === "BatchAttested") attestations.set(e.batchId, [...(attestations.get(e.batchId) ?? []), e]);
     else if (e.kind === "VoteCast") votes.set(e.id, [...(votes.get(e.id) ?? []), e]);
   }
-  return { ordered, checksum, contributorOf, outcome, proposals, attestations, votes };
+  return { ordered, checksum, contributorOf, outcome, proposals, attestations, votes, revokedIn };
 }
 
 /**
@@ -306,7 +311,12 @@ function itemsOf(
   countedBefore: Set<string>,
   account: string,
 ): { records: UsedRecord[]; networkCredits: Credit[]; poolCredits: Map<bigint, Credit[]> } {
-  const { ordered, contributorOf, outcome, proposals, attestations, votes } = index;
+  const { ordered, contributorOf, outcome, proposals, attestations, votes, revokedIn } = index;
+  /** Rule 8: an entry naming a contribution revoked before the epoch is dropped. */
+  const dropped = (id: bigint) => {
+    const revoked = revokedIn.get(id);
+    return revoked !== undefined && revoked < epoch;
+  };
   const records: UsedRecord[] = [];
   const networkCredits: Credit[] = [];
   const poolCredits = new Map<bigint, Credit[]>();
@@ -336,10 +346,10 @@ function itemsOf(
           paying.add(record.poolId);
           const used = usedByPool.get(record.poolId) ?? new Set<bigint>();
           usedByPool.set(record.poolId, used);
-          for (const entry of record.vector) used.add(entry.contributionId);
+          for (const entry of record.vector) if (!dropped(entry.contributionId)) used.add(entry.contributionId);
         }
         for (const entry of record.vector) {
-          if (contributorOf.get(entry.contributionId) !== account) continue;
+          if (dropped(entry.contributionId) || contributorOf.get(entry.contributionId) !== account) continue;
           records.push({
             outputId: record.outputId,
             batchId: e.batchId,

@@ -232,7 +232,8 @@ contract SettlementDisputes is ISettlementDisputes, AccessControlDefaultAdminRul
         require(pending, ChallengeWindowClosed(epoch, latest.activatesAt));
         bytes32 key = distributor.freezeSettlement(epoch);
         disputeId = ++disputeCount;
-        uint256 resolveBy = block.timestamp + resolutionPeriod;
+        // Resolution waits for the window to close, so nobody can join on seeing a resolution coming.
+        uint256 resolveBy = latest.activatesAt + resolutionPeriod;
         _disputes[disputeId] = Dispute({
             epoch: uint64(epoch),
             windowEndsAt: uint40(latest.activatesAt),
@@ -271,10 +272,12 @@ contract SettlementDisputes is ISettlementDisputes, AccessControlDefaultAdminRul
         }
     }
 
-    /// @dev Dispute `disputeId`, after checking that governance may still resolve it.
+    /// @dev Dispute `disputeId`, after checking that governance may resolve it now: its challenge window
+    /// has closed (no more joins) and its resolution period has not.
     function _openInTime(uint256 disputeId) internal view returns (Dispute storage d) {
         d = _disputes[disputeId];
         require(d.status == DisputeStatus.Open, DisputeNotOpen(disputeId, d.status));
+        require(block.timestamp >= d.windowEndsAt, ChallengeWindowOpen(disputeId, d.windowEndsAt));
         require(block.timestamp < d.resolveBy, ResolutionPeriodOver(disputeId, d.resolveBy));
     }
 

@@ -9,14 +9,16 @@ import {IRewardDistributor} from "./IRewardDistributor.sol";
 /// @notice Bonded disputes of pending settlements (docs/disputes.md). Anyone may dispute the pending
 /// settlement during its challenge period by posting the bond governance set; the first dispute freezes
 /// the settlement, and later disputers join the same dispute, each bond accounted for on its own.
-/// Governance resolves within `resolutionPeriod`:
+/// Governance resolves once the challenge period is over (so that nobody can join a dispute on seeing
+/// its resolution coming) and within `resolutionPeriod` after it:
 /// - **upheld**: the settlement is dropped as by a veto, every signer governance shows signed it is
 ///   slashed by the distributor's `equivocationSlashBps`, and the disputers get their bonds back plus the
 ///   staking contract's reporter bounty on those slashes, shared in proportion to their bonds;
 /// - **rejected**: the bonds are forfeited to the treasury in force for the disputed epoch, and the
 ///   settlement activates at once;
 /// - **unresolved** when `resolutionPeriod` has passed: anyone may expire the dispute; the settlement
-///   activates and every bond is returned, without bounty.
+///   activates and every bond is returned, without bounty. A dispute thus delays a settlement by at most
+///   `resolutionPeriod` beyond its challenge period, once (joins do not extend it).
 /// Pausing does not exist here: a dispute protects claimants, and bonds are exits.
 interface ISettlementDisputes is IAccessControlDefaultAdminRules {
     /// @notice Where a dispute stands.
@@ -61,7 +63,8 @@ interface ISettlementDisputes is IAccessControlDefaultAdminRules {
     /// @param root The disputed root.
     /// @param settlementKey The distributor's key of the disputed settlement.
     /// @param windowEndsAt End of the challenge period: the last join is a second before it.
-    /// @param resolveBy Governance resolves before this; afterwards anyone may expire the dispute.
+    /// @param resolveBy `windowEndsAt + resolutionPeriod`: governance resolves from `windowEndsAt` until a
+    /// second before this; afterwards anyone may expire the dispute.
     event DisputeOpened(
         uint256 indexed disputeId,
         uint256 indexed epoch,
@@ -161,6 +164,11 @@ interface ISettlementDisputes is IAccessControlDefaultAdminRules {
     /// @param disputeId The dispute.
     /// @param resolveBy When it ended.
     error ResolutionPeriodOver(uint256 disputeId, uint256 resolveBy);
+    /// @notice The challenge window of `disputeId` is open until `windowEndsAt`: disputers may still join,
+    /// so it cannot be resolved yet.
+    /// @param disputeId The dispute.
+    /// @param windowEndsAt When it closes.
+    error ChallengeWindowOpen(uint256 disputeId, uint256 windowEndsAt);
     /// @notice Governance may still resolve `disputeId` until `resolveBy`.
     /// @param disputeId The dispute.
     /// @param resolveBy When its resolution period ends.
@@ -215,7 +223,7 @@ interface ISettlementDisputes is IAccessControlDefaultAdminRules {
 
     /// @notice Upholds dispute `disputeId`: drops the settlement, slashes every signer of `signatures`
     /// over `settlement` (which must be the disputed one), and lets the disputers withdraw their bonds
-    /// plus the bounty. Governance only, before `resolveBy`.
+    /// plus the bounty. Governance only, from `windowEndsAt` until before `resolveBy`.
     /// @param disputeId The dispute.
     /// @param settlement The disputed settlement as signed, with the deadline the signatures cover.
     /// @param signatures The signers' signatures, in strictly ascending signer order.
@@ -227,7 +235,7 @@ interface ISettlementDisputes is IAccessControlDefaultAdminRules {
     ) external returns (uint256 slashed);
 
     /// @notice Rejects dispute `disputeId`: the settlement activates and the bonds go to the treasury.
-    /// Governance only, before `resolveBy`.
+    /// Governance only, from `windowEndsAt` until before `resolveBy`.
     /// @param disputeId The dispute.
     function reject(uint256 disputeId) external;
 

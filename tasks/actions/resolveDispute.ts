@@ -30,6 +30,12 @@ export default async function resolveDisputeTask(
     const dispute = await readDispute(tributary, disputeId);
     if (dispute.status !== "open") throw new InvalidInputError(`dispute ${disputeId} is ${dispute.status}, not open`);
     const block = await tributary.runner.provider!.getBlock("latest");
+    if (BigInt(block!.timestamp) < dispute.windowEndsAt) {
+      throw new InvalidInputError(
+        `dispute ${disputeId}'s challenge window is open until ${formatTime(dispute.windowEndsAt)} ` +
+          "(disputers may still join); resolve it after that",
+      );
+    }
     if (BigInt(block!.timestamp) >= dispute.resolveBy) {
       throw new InvalidInputError(
         `dispute ${disputeId}'s resolution period ended at ${formatTime(dispute.resolveBy)}: ` +

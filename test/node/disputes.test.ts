@@ -147,7 +147,9 @@ describe("tributary-node: an honest node disputes a wrong settlement and its sig
     expect((await disputes.bondOf(disputeId, net.nodes[1]!.address))[0]).to.equal(0n);
     expect((await readDispute(tributary(), disputeId)).disputerCount).to.equal(1);
 
-    // Governance upholds, with the signatures read from the submission: every signer is slashed.
+    // Governance upholds once the challenge window has closed (no one can join on seeing it coming),
+    // with the signatures read from the submission: every signer is slashed.
+    await net.connection.networkHelpers.time.increaseTo(dispute.windowEndsAt);
     const signers = [1, 2, 3].map((i) => net.nodes[i]!.address);
     const before = await Promise.all(signers.map((v) => tributary().staking.validators(v)));
     const honestBefore = await tributary().staking.validators(honest);
@@ -170,7 +172,7 @@ describe("tributary-node: an honest node disputes a wrong settlement and its sig
 
     const droppedView = await until("the API to show the upheld dispute", async () => {
       const answer = await epochAnswer();
-      return answer.status === "vetoed" ? answer : undefined;
+      return answer.status === "vetoed" && answer.disputes[0]?.status === "upheld" ? answer : undefined;
     });
     expect(droppedView.disputes.map((d) => d.status)).to.deep.equal(["upheld"]);
 

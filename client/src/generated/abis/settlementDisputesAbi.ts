@@ -40,6 +40,14 @@ export const settlementDisputesAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "disputeId", type: "uint256" },
+      { internalType: "uint256", name: "windowEndsAt", type: "uint256" },
+    ],
+    name: "ChallengeWindowOpen",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "disputeId", type: "uint256" },
       { internalType: "enum ISettlementDisputes.DisputeStatus", name: "status", type: "uint8" },
     ],
     name: "DisputeNotOpen",

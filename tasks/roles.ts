@@ -20,6 +20,11 @@ const from = string(
   "0",
 );
 const contract = string("contract", "Which contract: registry, ledger, distributor, staking, or all", "all");
+const governedContract = string(
+  "contract",
+  "Which contract: registry, ledger, distributor, staking, disputes, challenges, or all",
+  "all",
+);
 
 export const roleTasks = [
   // Validators
@@ -162,19 +167,19 @@ export const roleTasks = [
     .build(),
   task("tributary:governance-begin", "Begin transferring governance (2-day delay), showing when it can be accepted")
     .addOption(string("to", "The new governance address"))
-    .addOption(contract)
+    .addOption(governedContract)
     .addOption(from)
     .addOption(deployment)
     .setAction(compiledAction(() => import("./actions/governanceBegin.js")))
     .build(),
   task("tributary:governance-accept", "Accept a pending governance transfer, as the new governance")
-    .addOption(contract)
+    .addOption(governedContract)
     .addOption(from)
     .addOption(deployment)
     .setAction(compiledAction(() => import("./actions/governanceAccept.js")))
     .build(),
   task("tributary:governance-cancel", "Cancel a pending governance transfer (governance)")
-    .addOption(contract)
+    .addOption(governedContract)
     .addOption(from)
     .addOption(deployment)
     .setAction(compiledAction(() => import("./actions/governanceCancel.js")))

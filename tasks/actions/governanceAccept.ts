@@ -11,9 +11,10 @@ export default async function governanceAcceptTask(
   hre: HardhatRuntimeEnvironment,
 ): Promise<void> {
   await runAction(async () => {
-    const names = parseContracts(args.contract);
+    parseContracts(args.contract);
     checkFrom(args.from);
     const { connection, tributary, address } = await openAs(hre, args.deployment, args.from);
+    const names = parseContracts(args.contract, { tributary });
     const now = await chainTime(connection);
     // Check every contract first, so that a refusal leaves none half-transferred.
     for (const name of names) {

@@ -12,9 +12,10 @@ export default async function governanceBeginTask(
   await runAction(async () => {
     if (args.to === "") throw new InvalidInputError("--to is required: the address that will become governance");
     const to = requireAddress(args.to, "--to");
-    const names = parseContracts(args.contract);
+    parseContracts(args.contract);
     checkFrom(args.from);
     const { connection, tributary, address } = await openAs(hre, args.deployment, args.from);
+    const names = parseContracts(args.contract, { tributary });
     await requireAdmin(tributary, names, address);
     if (to === address) throw new InvalidInputError(`--to ${to} is already governance: nothing to transfer`);
     for (const name of names) {

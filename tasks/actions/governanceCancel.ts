@@ -11,9 +11,10 @@ export default async function governanceCancelTask(
   hre: HardhatRuntimeEnvironment,
 ): Promise<void> {
   await runAction(async () => {
-    const names = parseContracts(args.contract);
+    parseContracts(args.contract);
     checkFrom(args.from);
     const { connection, tributary, address } = await openAs(hre, args.deployment, args.from);
+    const names = parseContracts(args.contract, { tributary });
     await requireAdmin(tributary, names, address);
     const pending = [];
     for (const name of names) {

@@ -9,7 +9,7 @@ export async function setPaused(
   hre: HardhatRuntimeEnvironment,
   pause: boolean,
 ): Promise<void> {
-  const names = parseContracts(args.contract);
+  const names = parseContracts(args.contract, { pausable: true });
   checkFrom(args.from);
   const { tributary, address } = await openAs(hre, args.deployment, args.from);
   await requireAdmin(tributary, names, address);

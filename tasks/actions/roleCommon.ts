@@ -6,7 +6,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 import { getAddress, isAddress, type Signer } from "ethers";
-import { InvalidInputError, requireTokenAmount, withRunner, type TributaryContracts } from "../../client/index.js";
+import {
+  contributionChallengesOf,
+  InvalidInputError,
+  requireTokenAmount,
+  settlementDisputesOf,
+  withRunner,
+  type TributaryContracts,
+} from "../../client/index.js";
+import type { ContributionChallenges, SettlementDisputes } from "../../client/src/generated/typechain/index.js";
 import { open, tokenInfo, type TokenInfo } from "./common.js";
 
 /** A connection, the suite bound to the chosen account, and that account. */
@@ -196,20 +204,49 @@ export async function isLocalDevChain(connection: NetworkConnection): Promise<bo
   return (await notLocalDevChain(connection)) === undefined;
 }
 
-/** Which of the suite's contracts a governance task acts on. */
+/** The suite's pausable contracts, which `pause`, `unpause` and the governance tasks act on. */
 export const CONTRACT_NAMES = ["registry", "ledger", "distributor", "staking"] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
+/** Contracts governed but not pausable (disputes protect claimants; bonds are exits): governance tasks only. */
+export const UNPAUSABLE_NAMES = ["disputes", "challenges"] as const;
+export type PausableName = (typeof CONTRACT_NAMES)[number];
+export type ContractName = PausableName | (typeof UNPAUSABLE_NAMES)[number];
 
-/** Parses `--contract registry|ledger|distributor|staking|all`. */
-export function parseContracts(text: string): ContractName[] {
+/**
+ * Parses `--contract <name>|all`. With `pausable`, only the pausable contracts; otherwise the disputes
+ * and challenges contracts too ("all" includes them when the deployment names them).
+ */
+export function parseContracts(text: string, options: { pausable: true }): PausableName[];
+export function parseContracts(
+  text: string,
+  options?: { pausable?: false; tributary?: TributaryContracts },
+): ContractName[];
+export function parseContracts(
+  text: string,
+  options: { pausable?: boolean; tributary?: TributaryContracts } = {},
+): ContractName[] {
+  const names: readonly ContractName[] = options.pausable ? CONTRACT_NAMES : [...CONTRACT_NAMES, ...UNPAUSABLE_NAMES];
   const value = text.trim().toLowerCase();
-  if (value === "" || value === "all") return [...CONTRACT_NAMES];
-  if ((CONTRACT_NAMES as readonly string[]).includes(value)) return [value as ContractName];
-  throw new InvalidInputError(`--contract must be one of ${CONTRACT_NAMES.join(", ")} or all, got "${text}"`);
+  if (value === "" || value === "all") {
+    const { deployment } = options.tributary ?? {};
+    return names.filter(
+      (name) =>
+        (name !== "disputes" || deployment?.settlementDisputes !== undefined) &&
+        (name !== "challenges" || deployment?.contributionChallenges !== undefined),
+    );
+  }
+  if ((names as readonly string[]).includes(value)) return [value as ContractName];
+  throw new InvalidInputError(`--contract must be one of ${names.join(", ")} or all, got "${text}"`);
 }
 
 /** The governed contract of that name. */
+export function governed(tributary: TributaryContracts, name: PausableName): TributaryContracts[PausableName];
+export function governed(
+  tributary: TributaryContracts,
+  name: ContractName,
+): TributaryContracts[PausableName] | SettlementDisputes | ContributionChallenges;
 export function governed(tributary: TributaryContracts, name: ContractName) {
+  if (name === "disputes") return settlementDisputesOf(tributary);
+  if (name === "challenges") return contributionChallengesOf(tributary);
   return tributary[name];
 }
 

@@ -523,6 +523,56 @@ describe("role tasks (tributary:stake, register, vote, propose, governance, …)
     expect(await tributary.distributor.nextEpochToSettle()).to.equal(0n);
   });
 
+  it("dispute a pending settlement, resolve it (governance, once the window closed), and settle the bonds", async function () {
+    // Epoch 0 was vetoed above: it is settled again as its second attempt, then disputed.
+    await ok("tributary:settle", "--epoch", "0", "--attempt", "2", "--out", path.join(work, "settlements"));
+    await ok("tributary:mint", "--token", "TSTK", "--amount", "150", "--to", ACCOUNT[5]!);
+    await refused(/--evidence is required/, "tributary:dispute", "--from", "5");
+    await refused(
+      /the dispute bond is 100000000000000000000 of 0x[0-9a-fA-F]{40}, above the maximum of 10000000000000000000 you allowed/,
+      "tributary:dispute",
+      "--evidence",
+      "https://evidence.example/epoch-0",
+      "--max-bond",
+      "10",
+      "--from",
+      "5",
+    );
+    expect(await ok("tributary:dispute", "--evidence", "https://evidence.example/epoch-0", "--from", "5")).to.match(
+      /disputed epoch 0's settlement \(root 0x[0-9a-f]{64}\) with a bond of 100\.0 TSTK: dispute 1, in 0x/,
+    );
+    await refused(
+      /epoch 0's settlement is frozen|dispute 1's challenge window is open until/,
+      "tributary:resolve-dispute",
+      "--dispute",
+      "1",
+      "--reject",
+    );
+    expect((await timeAdvance("2h")).code).to.equal(0);
+    await refused(
+      new RegExp(`${ACCOUNT[5]} is not governance of the settlement disputes`),
+      "tributary:resolve-dispute",
+      "--dispute",
+      "1",
+      "--reject",
+      "--from",
+      "5",
+    );
+    expect(await ok("tributary:resolve-dispute", "--dispute", "1", "--reject")).to.match(
+      /rejected dispute 1: epoch 0's settlement is active and the bonds went to the treasury/,
+    );
+    await refused(
+      /dispute 1 was rejected: its bonds were forfeited to the treasury/,
+      "tributary:withdraw-bond",
+      "--dispute",
+      "1",
+      "--from",
+      "5",
+    );
+    const [active] = await tributary.distributor.latestSettlement();
+    expect((await tributary.distributor.activeSettlement()).root).to.equal(active.root);
+  });
+
   it("unstake and withdraw after the unbonding period", async function () {
     await refused(
       /has 1000\.0 TSTK bonded, less than the 2000\.0 TSTK to unstake/,
@@ -597,7 +647,7 @@ describe("role tasks (tributary:stake, register, vote, propose, governance, …)
       "6",
     );
     await refused(
-      /no governance transfer is pending on the registry, ledger, distributor, staking: nothing to cancel/,
+      /no governance transfer is pending on the registry, ledger, distributor, staking, disputes, challenges: nothing to cancel/,
       "tributary:governance-cancel",
     );
     expect(await ok("tributary:governance-begin", "--to", ACCOUNT[6]!, "--contract", "registry")).to.match(
@@ -607,7 +657,7 @@ describe("role tasks (tributary:stake, register, vote, propose, governance, …)
       `registry: governance ${ACCOUNT[0]}, no transfer pending`,
     );
     const begun = await ok("tributary:governance-begin", "--to", ACCOUNT[6]!);
-    for (const name of ["registry", "ledger", "distributor", "staking"])
+    for (const name of ["registry", "ledger", "distributor", "staking", "disputes", "challenges"])
       expect(begun).to.contain(`began the ${name}'s`);
     await refused(
       /the ledger's governance transfer can be accepted from .*, in (1d|2d)/,

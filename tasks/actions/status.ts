@@ -64,6 +64,7 @@ export default async function status(
     }
     const pools = await listPools(tributary);
     const settled = next > 0n;
+    const frozen = settled && pending && latest.activatesAt === (await tributary.distributor.FROZEN());
 
     if (args.json) {
       console.log(
@@ -78,8 +79,9 @@ export default async function status(
                 epoch: latest.epoch,
                 root: latest.root,
                 tokenCount: latest.tokenCount,
-                activatesAt: isoTime(latest.activatesAt),
+                activatesAt: frozen ? null : isoTime(latest.activatesAt),
                 pending,
+                disputed: frozen,
               }
             : null,
           activeRoot: active.root,
@@ -102,7 +104,11 @@ export default async function status(
     console.log(
       settled
         ? `latest settlement      epoch ${latest.epoch}, root ${latest.root}, ${latest.tokenCount} token(s), ` +
-            (pending ? `pending until ${formatTime(latest.activatesAt, now)}` : "active")
+            (frozen
+              ? "disputed: frozen until governance resolves the dispute"
+              : pending
+                ? `pending until ${formatTime(latest.activatesAt, now)}`
+                : "active")
         : "latest settlement      none",
     );
     console.log(`active root            ${active.root}`);

@@ -27,6 +27,12 @@ export default async function vetoTask(
               (pending ? `, pending until ${formatTime(latest.activatesAt)}` : ", already active"),
       );
     }
+    if (latest.activatesAt === (await tributary.distributor.FROZEN())) {
+      throw new InvalidInputError(
+        `epoch ${epoch}'s settlement is frozen by an open dispute: decide it with tributary:resolve-dispute ` +
+          "(--uphold drops it, as a veto would, and slashes its signers)",
+      );
+    }
     const receipt = await send(`veto epoch ${epoch}`, () => tributary.distributor.veto(epoch));
     console.log(`vetoed epoch ${epoch}'s settlement (root ${latest.root}) in ${receipt.hash}; settle it again`);
   });

@@ -542,12 +542,13 @@ describe("role tasks (tributary:stake, register, vote, propose, governance, …)
       /disputed epoch 0's settlement \(root 0x[0-9a-f]{64}\) with a bond of 100\.0 TSTK: dispute 1, in 0x/,
     );
     await refused(
-      /epoch 0's settlement is frozen|dispute 1's challenge window is open until/,
+      /dispute 1's challenge window is open until/,
       "tributary:resolve-dispute",
       "--dispute",
       "1",
       "--reject",
     );
+    await refused(/epoch 0's settlement is frozen by an open dispute/, "tributary:veto", "--epoch", "0");
     expect((await timeAdvance("2h")).code).to.equal(0);
     await refused(
       new RegExp(`${ACCOUNT[5]} is not governance of the settlement disputes`),

@@ -237,7 +237,13 @@ contract ContributionChallenges is IContributionChallenges, AccessControlDefault
         bountyReserveOf[c.bondToken] = reserve;
         emit ChallengeDecided(challengeId, c.contributionId, upheld, bounty, IEpochClock(REGISTRY).currentEpoch());
         emit BountyReserveChanged(c.bondToken, reserve);
-        if (upheld) IContributionRegistry(REGISTRY).revoke(c.contentHash);
+        // Another revoker may have revoked it meanwhile: the challenge is upheld all the same.
+        if (
+            upheld &&
+            IContributionRegistry(REGISTRY).statusOf(c.contentHash) == IContributionRegistry.ContributionStatus.Accepted
+        ) {
+            IContributionRegistry(REGISTRY).revoke(c.contentHash);
+        }
     }
 
     /// @dev Takes `amount` of `token` from the caller; returns what arrived, so a token that charges on

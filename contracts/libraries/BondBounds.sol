@@ -26,12 +26,11 @@ library BondBounds {
     /// @param amount The bond, in the token's smallest unit.
     function check(address token, uint256 amount) internal view {
         require(token.code.length > 0, InvalidBondToken(token));
-        uint256 decimals;
-        try IERC20Metadata(token).decimals() returns (uint8 d) {
-            decimals = d;
-        } catch {
-            revert InvalidBondToken(token);
-        }
+        // A low-level call, so that a token answering nothing, too little or an out-of-range value is
+        // refused with InvalidBondToken rather than with empty revert data.
+        (bool answered, bytes memory data) = token.staticcall(abi.encodeCall(IERC20Metadata.decimals, ()));
+        require(answered && data.length >= 32, InvalidBondToken(token));
+        uint256 decimals = abi.decode(data, (uint256));
         require(decimals <= MAX_BOND_DECIMALS, InvalidBondToken(token));
         uint256 unit = 10 ** decimals;
         require(

@@ -562,6 +562,20 @@ describe("ContributionChallenges", function () {
     });
   });
 
+  describe("a second revoker", function () {
+    it("a challenge of a contribution another revoker revoked meanwhile is still upheld, without a second revoke", async function () {
+      await (await registry.grantRole(REVOKER_ROLE, OUTSIDER)).wait();
+      await open();
+      await voteAll(1n, true, [v1, v2]);
+      await (await f.as(s.outsider).registry.revoke(WORK)).wait();
+      const tx = challenges.connect(v3).vote(1, true);
+      await expect(tx).to.emit(challenges, "ChallengeDecided");
+      await expect(tx).to.not.emit(registry, "ContributionRevoked");
+      expect((await challenges.challengeOf(1)).status).to.equal(ChallengeStatus.Upheld);
+      expect(await registry.statusOf(WORK)).to.equal(ContributionStatus.Revoked);
+    });
+  });
+
   describe("registry.revoke", function () {
     it("REVOKER_ROLE only, not even governance: AccessControlUnauthorizedAccount", async function () {
       for (const account of [f.cast.admin, s.outsider]) {

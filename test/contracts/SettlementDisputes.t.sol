@@ -2,7 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {TributaryFixture} from "../utils/TributaryFixture.sol";
-import {NothingDeliveredToken} from "../utils/NothingDeliveredToken.sol";
+import {HugeDecimalsToken, NothingDeliveredToken, SilentToken} from "../utils/NothingDeliveredToken.sol";
+import {BondBounds} from "../../contracts/libraries/BondBounds.sol";
 import {SettlementDisputes} from "../../contracts/SettlementDisputes.sol";
 import {IRewardDistributor} from "../../contracts/interfaces/IRewardDistributor.sol";
 import {ISettlementDisputes} from "../../contracts/interfaces/ISettlementDisputes.sol";
@@ -41,6 +42,20 @@ contract SettlementDisputes_dispute is TributaryFixture {
         vm.prank(disputer);
         vm.expectRevert(abi.encodeWithSelector(ISettlementDisputes.BondNotReceived.selector));
         disputes.dispute(0, ROOT, "ipfs://evidence");
+    }
+
+    function test_RevertWhen_theBondTokenAnswersNoDecimals() public {
+        address silent = address(new SilentToken());
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(BondBounds.InvalidBondToken.selector, silent));
+        disputes.setBond(silent, 1e18);
+    }
+
+    function test_RevertWhen_theBondTokenAnswersOutOfRangeDecimals() public {
+        address huge = address(new HugeDecimalsToken());
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(BondBounds.InvalidBondToken.selector, huge));
+        disputes.setBond(huge, 1e18);
     }
 
     /// @dev The validators' signatures of `digest`, in address order.

@@ -174,6 +174,13 @@ async function disputedEpochOne(): Promise<PendingSuite> {
   return s;
 }
 
+/** Dispute 1 of {@link disputedEpochOne} once its challenge window closed: governance may resolve it. */
+async function resolvableEpochOne(): Promise<PendingSuite> {
+  const s = await disputedEpochOne();
+  await time.increaseTo((await s.disputes.disputeOf(1)).windowEndsAt);
+  return s;
+}
+
 describe("SettlementDisputes", function () {
   let s: PendingSuite;
   let f: Fixture;
@@ -253,7 +260,7 @@ describe("SettlementDisputes", function () {
       await expect(tx).to.emit(distributor, "SettlementFrozen").withArgs(1, s.bad.root);
       await expect(tx)
         .to.emit(disputes, "DisputeOpened")
-        .withArgs(1, 1, s.bad.root, badKey(), activatesAt, at + RESOLUTION);
+        .withArgs(1, 1, s.bad.root, badKey(), activatesAt, activatesAt + RESOLUTION);
       await expect(tx).to.emit(disputes, "DisputeJoined").withArgs(1, D1, STK, BOND, EVIDENCE);
 
       expect(await stakeBalance(D1)).to.equal(before - BOND);
@@ -268,7 +275,7 @@ describe("SettlementDisputes", function () {
       const d = await disputes.disputeOf(1);
       expect(d.epoch).to.equal(1n);
       expect(d.windowEndsAt).to.equal(activatesAt);
-      expect(d.resolveBy).to.equal(at + RESOLUTION);
+      expect(d.resolveBy).to.equal(activatesAt + RESOLUTION);
       expect(d.status).to.equal(DisputeStatus.Open);
       expect(d.disputerCount).to.equal(1n);
       expect(d.withdrawnCount).to.equal(0n);
@@ -311,7 +318,7 @@ describe("SettlementDisputes", function () {
       const activatesAt = await epochOneActivatesAt();
       await expect(sendAt(f, activatesAt - 1n, () => disputes.connect(d1).dispute(1, s.bad.root, EVIDENCE)))
         .to.emit(disputes, "DisputeOpened")
-        .withArgs(1, 1, s.bad.root, badKey(), activatesAt, activatesAt - 1n + RESOLUTION);
+        .withArgs(1, 1, s.bad.root, badKey(), activatesAt, activatesAt + RESOLUTION);
       const [latest, pending] = await distributor.latestSettlement();
       expect(latest.activatesAt).to.equal(FROZEN);
       expect(pending).to.equal(true);
@@ -446,7 +453,8 @@ describe("SettlementDisputes", function () {
       expect(d.bondAmount).to.equal(BOND);
       expect(d.totalBonds).to.equal(2n * BOND);
 
-      // Rejected, so epoch 1 activates; epoch 2 is then disputed with the new bond.
+      // Rejected once the window closed, so epoch 1 activates; epoch 2 is then disputed with the new bond.
+      await time.increaseTo(d.windowEndsAt);
       await (await disputes.reject(1)).wait();
       await toEpoch(f, 3n);
       await submit(f, 2n, s.good, TOKEN(2_000));
@@ -492,6 +500,17 @@ describe("SettlementDisputes", function () {
       await expect(distributor.submitSettlement(2, s.good.root, [TOKEN(3_000)], URI, m.deadline, signatures))
         .to.be.revertedWithCustomError(distributor, "PreviousSettlementPending")
         .withArgs(1, FROZEN);
+    });
+
+    it("governance resolves only once the window closed (no join can follow a resolution): ChallengeWindowOpen", async function () {
+      const { windowEndsAt } = await disputes.disputeOf(1);
+      await expect(sendAt(f, windowEndsAt - 1n, () => disputes.reject(1)))
+        .to.be.revertedWithCustomError(disputes, "ChallengeWindowOpen")
+        .withArgs(1, windowEndsAt);
+      await expect(disputes.uphold(1, s.badSubmission.message, s.badSubmission.signatures))
+        .to.be.revertedWithCustomError(disputes, "ChallengeWindowOpen")
+        .withArgs(1, windowEndsAt);
+      await expect(sendAt(f, windowEndsAt, () => disputes.reject(1))).to.emit(disputes, "DisputeRejected");
     });
 
     it("governance cannot veto it: SettlementIsFrozen", async function () {
@@ -562,7 +581,7 @@ describe("SettlementDisputes", function () {
 
   describe("uphold", function () {
     beforeEach(async function () {
-      await use(disputedEpochOne);
+      await use(resolvableEpochOne);
     });
 
     /** Validators 1-3, who signed the wrong settlement, sorted by address as the evidence must be. */
@@ -698,7 +717,10 @@ describe("SettlementDisputes", function () {
     });
 
     it("shares the bounty in proportion to bonds, rounding down, and the last disputer paid takes the dust", async function () {
+      // A third disputer joins before the window closes.
+      await use(disputedEpochOne);
       await (await disputes.connect(d3).dispute(1, s.bad.root, EVIDENCE)).wait();
+      await time.increaseTo((await disputes.disputeOf(1)).windowEndsAt);
       // 200 wei more for validator 1 makes its slash 100 tokens + 20 wei and the bounty 12 tokens + 1 wei,
       // which three equal bonds do not divide.
       await stakeFor(f, f.validators[0]!, 200n);
@@ -742,7 +764,7 @@ describe("SettlementDisputes", function () {
       const tx = sendAt(f, at, () => disputes.connect(d1).dispute(1, s.bad.root, EVIDENCE));
       await expect(tx)
         .to.emit(disputes, "DisputeOpened")
-        .withArgs(2, 1, s.bad.root, settlementKey(again.message), latest.activatesAt, at + RESOLUTION);
+        .withArgs(2, 1, s.bad.root, settlementKey(again.message), latest.activatesAt, latest.activatesAt + RESOLUTION);
       await expect(tx).to.emit(distributor, "SettlementFrozen").withArgs(1, s.bad.root);
       expect(await disputes.openDispute()).to.equal(2n);
       expect(await disputes.disputeCount()).to.equal(2n);
@@ -753,7 +775,9 @@ describe("SettlementDisputes", function () {
         .to.be.revertedWithCustomError(disputes, "NothingToWithdraw")
         .withArgs(2, D1);
       await expect(disputes.withdraw(1, D1)).to.emit(disputes, "BondReturned").withArgs(1, D1, BOND, TOKEN(6));
-      // Upheld again, with the resubmission's own signatures; then the right settlement goes through.
+      // Upheld again once its window closed, with the resubmission's own signatures; then the right
+      // settlement goes through.
+      await time.increaseTo(latest.activatesAt);
       await expect(disputes.uphold(2, again.message, again.signatures)).to.emit(disputes, "DisputeUpheld");
       await submit(f, 1n, s.good, TOKEN(2_000), "ipfs://settlement-3");
       await activateLatest(f);
@@ -765,7 +789,7 @@ describe("SettlementDisputes", function () {
 
   describe("reject", function () {
     beforeEach(async function () {
-      await use(disputedEpochOne);
+      await use(resolvableEpochOne);
     });
 
     it("activates the settlement at once and sends the bonds to the treasury in force for the epoch", async function () {
@@ -968,13 +992,13 @@ describe("SettlementDisputes", function () {
         .to.emit(disputes, "ResolutionPeriodSet")
         .withArgs(14n * DAY);
       await expect(disputes.setResolutionPeriod(DAY)).to.emit(disputes, "ResolutionPeriodSet").withArgs(DAY);
-      const at = (await latestTimestamp(f)) + 1n;
-      await sendAt(f, at, () => disputes.connect(d1).dispute(1, s.bad.root, EVIDENCE));
-      expect((await disputes.disputeOf(1)).resolveBy).to.equal(at + DAY);
+      await (await disputes.connect(d1).dispute(1, s.bad.root, EVIDENCE)).wait();
+      const windowEndsAt = (await disputes.disputeOf(1)).windowEndsAt;
+      expect((await disputes.disputeOf(1)).resolveBy).to.equal(windowEndsAt + DAY);
       // A change after the dispute opened leaves its deadline alone.
       await (await disputes.setResolutionPeriod(7n * DAY)).wait();
-      expect((await disputes.disputeOf(1)).resolveBy).to.equal(at + DAY);
-      await time.increaseTo(at + DAY);
+      expect((await disputes.disputeOf(1)).resolveBy).to.equal(windowEndsAt + DAY);
+      await time.increaseTo(windowEndsAt + DAY);
       await expect(disputes.expire(1)).to.emit(disputes, "DisputeExpired").withArgs(1, 1);
     });
   });

@@ -107,6 +107,8 @@ contract DisputesHandler is TestBase {
         if (open == 0) return;
         ISettlementDisputes.Dispute memory d = disputes.disputeOf(open);
         if (block.timestamp >= d.resolveBy) return;
+        // Governance resolves once the challenge window has closed.
+        if (block.timestamp < d.windowEndsAt) vm.warp(d.windowEndsAt);
         IRewardDistributor.SettlementData memory data = _latest;
         bytes[] memory signatures = _sign(data);
         uint256 before = stakeToken.balanceOf(address(disputes));
@@ -122,6 +124,7 @@ contract DisputesHandler is TestBase {
         if (open == 0) return;
         ISettlementDisputes.Dispute memory d = disputes.disputeOf(open);
         if (block.timestamp >= d.resolveBy) return;
+        if (block.timestamp < d.windowEndsAt) vm.warp(d.windowEndsAt);
         vm.prank(admin);
         disputes.reject(open);
         forfeited += d.totalBonds;

@@ -24,3 +24,15 @@ contract NothingDeliveredToken {
         return true;
     }
 }
+
+/// @notice A contract that answers every call, `decimals()` included, with success and no data.
+contract SilentToken {
+    fallback() external {}
+}
+
+/// @notice A contract whose `decimals()` answers a word no `uint8` holds.
+contract HugeDecimalsToken {
+    function decimals() external pure returns (uint256) {
+        return 256;
+    }
+}

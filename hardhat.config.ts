@@ -53,7 +53,8 @@ export default defineConfig({
         },
       },
     },
-    mocha: { timeout: 120_000 },
+    // Two workers: the CLI and node tests mostly wait on the processes they start (docs: CI time).
+    mocha: { timeout: 120_000, parallel: true, jobs: 2 },
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },

@@ -37,7 +37,9 @@ export interface HardhatRun {
 export function runHardhat(args: string[], env: Record<string, string> = {}): Promise<HardhatRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
-      env: { ...process.env, FORCE_COLOR: "0", CI: "true", ...env },
+      // The test run built everything first (`hardhat test`): tasks skip their own build, which would
+      // race on the compile cache with the tasks other test files run at the same time.
+      env: { ...process.env, FORCE_COLOR: "0", CI: "true", TRIBUTARY_PREBUILT: "1", ...env },
     });
     let stdout = "";
     let stderr = "";

@@ -6,25 +6,8 @@ import {
   finalOutputIds,
   foldEpoch,
   outputsCountedBefore,
-  type TributaryEvent,
 } from "../../client/index.js";
-import { randomHistory } from "./histories.js";
-
-/**
- * A random history as a chain would order it: an event tagged with an epoch sits in that epoch's
- * blocks (registrations and the allowlist first), so chain order and epoch order agree.
- */
-function chainOrdered(events: readonly TributaryEvent[]): TributaryEvent[] {
-  const epochOf = (e: TributaryEvent) => ("epoch" in e ? e.epoch : -1n);
-  return [...events]
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => {
-      const x = epochOf(a.e);
-      const y = epochOf(b.e);
-      return x < y ? -1 : x > y ? 1 : a.i - b.i;
-    })
-    .map(({ e }, i) => ({ ...e, blockNumber: i + 1, logIndex: 0 }));
-}
+import { chainOrdered, randomHistory } from "./histories.js";
 
 describe("allocation: one epoch at a time from its slice equals the whole history", function () {
   for (const seed of Array.from({ length: 40 }, (_, i) => i + 1)) {

@@ -155,3 +155,19 @@ export function randomHistory(seed: number): History {
   }
   return { events, epochs, params, pools };
 }
+
+/**
+ * A random history as a chain would order it: an event tagged with an epoch sits in that epoch's
+ * blocks (registrations and the allowlist first), so chain order and epoch order agree.
+ */
+export function chainOrdered(events: readonly TributaryEvent[]): TributaryEvent[] {
+  const epochOf = (e: TributaryEvent) => ("epoch" in e ? e.epoch : -1n);
+  return [...events]
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => {
+      const x = epochOf(a.e);
+      const y = epochOf(b.e);
+      return x < y ? -1 : x > y ? 1 : a.i - b.i;
+    })
+    .map(({ e }, i) => ({ ...e, blockNumber: i + 1, logIndex: 0 }));
+}

@@ -1,26 +1,7 @@
 import { expect } from "chai";
-import {
-  emptyAllocationState,
-  epochSliceOf,
-  finalOutputIds,
-  outputsCountedBefore,
-  type TributaryEvent,
-} from "../../client/index.js";
+import { emptyAllocationState, epochSliceOf, finalOutputIds, outputsCountedBefore } from "../../client/index.js";
 import { allocateForExplaining, explainAccount } from "../../node/src/api/explain.js";
-import { randomHistory } from "../client/histories.js";
-
-/** Events in chain order, each in its epoch's blocks (as test/client/epochSlice.test.ts orders them). */
-function chainOrdered(events: readonly TributaryEvent[]): TributaryEvent[] {
-  const epochOf = (e: TributaryEvent) => ("epoch" in e ? e.epoch : -1n);
-  return [...events]
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => {
-      const x = epochOf(a.e);
-      const y = epochOf(b.e);
-      return x < y ? -1 : x > y ? 1 : a.i - b.i;
-    })
-    .map(({ e }, i) => ({ ...e, blockNumber: i + 1, logIndex: 0 }));
-}
+import { chainOrdered, randomHistory } from "../client/histories.js";
 
 describe("api explain: every account's items add up to what the rule owes it, revocations included", function () {
   for (const seed of Array.from({ length: 20 }, (_, i) => i + 1)) {

@@ -5,7 +5,8 @@
  * claims one token and then all of them with the API's proofs, explains an epoch's reward output by
  * output, registers, votes, settles with the operator CLI while the page is open, chooses a recipient per
  * token, resets everything on a change of account, refuses an API answer that is not the chain's
- * settlement, and says so, claiming nothing, when the API is down;
+ * settlement, and says so, claiming nothing, when the API is down; shows a disputed epoch as disputed and
+ * why a revoked contribution was revoked;
  * asserts what a person sees and saves a screenshot of each screen, 1280 and 390 px wide, under
  * app/e2e-screenshots/.
  */
@@ -20,11 +21,15 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { formatUnits, getAddress, id, parseUnits } from "ethers";
 import {
   attestBatch,
+  challengeContribution,
+  disputeSettlement,
   fundPool,
   listAttributionBatches,
   listContributions,
   proposeBatch,
+  readChallenge,
   settlementKey,
+  voteOnChallenge,
   withRunner,
   type SettlementArtifact,
 } from "../../client/index.js";
@@ -736,6 +741,53 @@ describe("reference dapp in Chromium", function () {
       await page.setViewportSize(DESKTOP);
     }
     await screenshot("validator");
+  });
+
+  it("shows a disputed epoch as disputed, and why a revoked contribution was revoked", async function () {
+    const { tributary, cast } = suite;
+    const admin = withRunner(tributary, cast.admin);
+    await (await suite.stakeToken.mint(await cast.admin.getAddress(), parseUnits("200", 18))).wait();
+
+    // The contributor's accepted file is challenged with a link to the original; the validators revoke it.
+    const dataset = (await listContributions(tributary, { status: "Accepted" })).find(
+      (c) => c.uri === "file://dataset.csv",
+    )!;
+    const evidenceUri = "https://evidence.example/original-dataset";
+    const { challengeId } = await challengeContribution(admin, { contentHash: dataset.contentHash, evidenceUri });
+    for (const validator of cast.validators) {
+      if ((await readChallenge(tributary, challengeId)).status !== "open") break;
+      await voteOnChallenge(withRunner(tributary, validator), { challengeId, revoke: true });
+    }
+    expect((await readChallenge(tributary, challengeId)).status).to.equal("upheld");
+
+    // The current epoch is closed and settled with the CLI, then disputed while pending.
+    const epoch = await tributary.distributor.currentEpoch();
+    const genesis = await tributary.distributor.GENESIS();
+    await connection.networkHelpers.time.increaseTo(genesis + (epoch + 1n) * EPOCH_SECONDS + 1n);
+    const run = await hardhat(node.url, [
+      "tributary:settle",
+      "--epoch",
+      epoch.toString(),
+      "--deployment",
+      path.join(GENERATED_DIRECTORY, "deployment.json"),
+      "--out",
+      SETTLEMENTS_DIRECTORY,
+    ]);
+    expect(run.code, run.output).to.equal(0);
+    await disputeSettlement(admin, { evidenceUri: "https://evidence.example/recomputed" });
+
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await as("contributor-1");
+    await expect0(epochRow(Number(epoch)).locator(".state"), "disputed: frozen until governance resolves the dispute");
+    expect(await epochRow(Number(epoch)).getAttribute("data-state")).to.equal("disputed");
+    const revoked = page.locator("#my-contributions tr", { hasText: "file://dataset.csv" }).locator("td").nth(3);
+    await revoked.locator("small.revocation").waitFor();
+    const why = (await revoked.textContent())!;
+    expect(why).to.match(new RegExp(`^Revoked in epoch \\d+: challenge #${challengeId} by 0x[0-9a-fA-F]{4}`));
+    expect(why).to.contain("It earns nothing from the next epoch on; what it earned stays yours.");
+    expect(await revoked.locator("a").getAttribute("href")).to.equal(evidenceUri);
+    await screenshot("disputed-and-revoked");
   });
 
   /** Waits until `locator`'s text equals `text`. */

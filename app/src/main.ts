@@ -337,12 +337,12 @@ async function showRevocation(id: bigint, mine: number) {
     const answer = await apiGet<ContributionAnswer>(apiUrl, `v1/contributions/${id}`);
     const upheld = answer.challenges.find((c) => c.status === "upheld");
     why = upheld
-      ? `revoked in epoch ${answer.revokedEpoch}: challenge #${upheld.challengeId} by ${short(upheld.challenger)} was upheld; ` +
+      ? `in epoch ${answer.revokedEpoch}: challenge #${upheld.challengeId} by ${short(upheld.challenger)} was upheld; ` +
         `evidence ${linkIfSafe(upheld.evidenceUri)}. ` +
         "It earns nothing from the next epoch on; what it earned stays yours."
-      : `revoked in epoch ${answer.revokedEpoch}`;
+      : `in epoch ${answer.revokedEpoch}`;
   } catch (error) {
-    why = `revoked (the API cannot say why: ${escape(explain(error))})`;
+    why = `(the API cannot say why: ${escape(explain(error))})`;
   }
   if (mine !== session) return;
   const cell = document.querySelector(`tr[data-contribution="${id}"] td.status-Revoked`);

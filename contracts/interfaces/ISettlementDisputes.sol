@@ -99,7 +99,8 @@ interface ISettlementDisputes is IAccessControlDefaultAdminRules {
         uint256 slashed,
         uint256 bounty
     );
-    /// @notice Signer `validator` of the settlement upheld wrong by `disputeId` lost `slashed`.
+    /// @notice Signer `validator` of the settlement upheld wrong by `disputeId` lost `slashed` (zero when
+    /// nothing of it was slashable, or staking refused the slash: the settlement is dropped all the same).
     /// @param disputeId The dispute.
     /// @param validator The slashed signer.
     /// @param slashed Stake slashed.

@@ -22,7 +22,7 @@ import {
   settlementDisputesOf,
   settlementKey,
   submitCollected,
-  vetoesOf,
+  attemptOf,
   wasVetoed,
   withRetry,
   withRunner,
@@ -162,14 +162,20 @@ export class Duties {
     // 2. Compute from the index (cached per epoch) and write the artifact whose address is signed. After a
     // veto the same root may return, but never under a vetoed data URI: the artifact carries the attempt
     // (vetoes of the epoch + 1), so every node derives the same new content, hence the same address.
-    const attempt = (await vetoesOf(tributary, next)) + 1;
-    if (this.computed?.epoch !== next) {
-      this.computed = await this.computeAndKeep(next, attempt);
+    const fresh = this.computed?.epoch !== next;
+    if (fresh) this.computed = await this.o.computer.compute(next);
+    const attempt = await attemptOf(tributary, {
+      epoch: next,
+      root: this.computed!.tree.root,
+      cumulativeTotals: this.computed!.computation.cumulativeTotals,
+    });
+    if (fresh) {
+      await this.keep(this.computed!, attempt);
     } else if (this.written?.epoch !== next || this.written.attempt !== attempt) {
-      const file = await this.writeArtifact(this.computed, attempt);
+      const file = await this.writeArtifact(this.computed!, attempt);
       log.info({ epoch: Number(next), attempt, artifact: file, dataUri: this.written!.dataUri }, "artifact written");
     }
-    const settlement = this.computed;
+    const settlement = this.computed!;
     const content = {
       epoch: next,
       root: this.o.fault === "wrong-root" ? keccak256(settlement.tree.root) : settlement.tree.root,
@@ -270,11 +276,11 @@ export class Duties {
   }
 
   /**
-   * Computes `epoch` from the index and writes its artifact as settlement `attempt` of the epoch (file and
-   * database, for the API).
+   * Writes the artifact of a settlement just computed as settlement `attempt` of its epoch (file and
+   * database, for the API), and logs it.
    */
-  private async computeAndKeep(epoch: bigint, attempt: number): Promise<NodeSettlement> {
-    const settlement = await this.o.computer.compute(epoch);
+  private async keep(settlement: NodeSettlement, attempt: number): Promise<void> {
+    const epoch = settlement.epoch;
     const file = await this.writeArtifact(settlement, attempt);
     this.o.log.info(
       {
@@ -289,7 +295,6 @@ export class Duties {
       },
       "settlement computed, artifact written",
     );
-    return settlement;
   }
 
   /** Compares the settlement on chain for `epoch` with this node's computation; alerts when they differ. */
@@ -303,7 +308,13 @@ export class Duties {
     // A node that starts after an epoch was settled computes it here: its artifact is kept too, since
     // the API proves claims against the active epoch's artifact.
     if (!own || !(await this.o.artifacts.get(epoch))) {
-      await this.computeAndKeep(epoch, (await vetoesOf(tributary, epoch)) + 1);
+      const settlement = await this.o.computer.compute(epoch);
+      const attempt = await attemptOf(tributary, {
+        epoch,
+        root: settlement.tree.root,
+        cumulativeTotals: settlement.computation.cumulativeTotals,
+      });
+      await this.keep(settlement, attempt);
       own = (await store.computed(epoch))!;
     }
     if (sameContent(onChain, own) || (await this.isLaterAttempt(epoch, onChain, own))) {
@@ -327,8 +338,14 @@ export class Duties {
         ownDataUri: own.dataUri,
       },
     );
-    // Done once no dispute is to be filed (or one was); a failed attempt is retried on the next poll.
-    if (await this.dispute(epoch, onChain, own)) this.watched = key;
+    // The same root and totals under another data URI pays exactly what this node computed: nothing to
+    // dispute (only its artifact's address differs). Otherwise: done once no dispute is to be filed (or
+    // one was); a failed attempt is retried on the next poll.
+    const samePayout =
+      onChain.root === own.root &&
+      onChain.cumulativeTotals.length === own.cumulativeTotals.length &&
+      onChain.cumulativeTotals.every((t, i) => t === own.cumulativeTotals[i]);
+    if (samePayout || (await this.dispute(epoch, onChain, own))) this.watched = key;
   }
 
   /**
@@ -432,10 +449,10 @@ export class Duties {
     own: { root: string; cumulativeTotals: readonly bigint[]; dataUri: string },
   ): Promise<boolean> {
     if (!sameContent({ ...onChain, dataUri: own.dataUri }, own)) return false;
-    const vetoes = await vetoesOf(this.o.tributary, epoch);
-    if (vetoes === 0) return false;
+    const latest = await attemptOf(this.o.tributary, { epoch, root: own.root, cumulativeTotals: own.cumulativeTotals });
+    if (latest === 1) return false;
     const settlement = await this.o.computer.compute(epoch);
-    for (let attempt = 2; attempt <= vetoes + 1; attempt++) {
+    for (let attempt = 2; attempt <= latest; attempt++) {
       if (artifactDataUri(buildArtifact(this.o.tributary, settlement, { attempt })) === onChain.dataUri) return true;
     }
     return false;

@@ -633,6 +633,22 @@ describe("SettlementDisputes", function () {
         .withArgs(2, DisputeStatus.None);
     });
 
+    it("drops the settlement even when staking refuses the slashes (the contract no longer a slasher)", async function () {
+      await (await staking.removeSlasher(f.deployment.settlementDisputes!)).wait();
+      const signers = await sortedSigners();
+      const before = await Promise.all(signers.map((v) => staking.validators(v)));
+      const tx = disputes.uphold(1, s.badSubmission.message, s.badSubmission.signatures);
+      await expect(tx).to.emit(distributor, "SettlementVetoed").withArgs(1, s.bad.root);
+      for (const signer of signers) await expect(tx).to.emit(disputes, "SignerSlashed").withArgs(1, signer, 0n);
+      await expect(tx).to.emit(disputes, "DisputeUpheld").withArgs(1, 1, signers.length, 0n, 0n);
+      for (const [i, v] of signers.entries()) {
+        expect((await staking.validators(v)).bonded).to.equal(before[i]!.bonded);
+      }
+      expect(await distributor.nextEpochToSettle()).to.equal(1n);
+      // The disputers get their bonds back, with no bounty.
+      await expect(disputes.withdraw(1, D1)).to.emit(disputes, "BondReturned").withArgs(1, D1, BOND, 0n);
+    });
+
     it("until resolveBy − 1; at resolveBy it is refused: ResolutionPeriodOver", async function () {
       const { message, signatures } = s.badSubmission;
       const { resolveBy } = await disputes.disputeOf(1);

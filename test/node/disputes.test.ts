@@ -26,8 +26,11 @@ import { EPOCH_SECONDS } from "../../scripts/lib/scenario.js";
 import { ValidatorNetwork, until } from "../../scripts/lib/network.js";
 
 const TOKEN = (n: number) => parseUnits(String(n), 18);
-/** The honest validator alone (400 of 2 800) cannot settle; the other three (2 400) reach the 2/3 quorum. */
-const STAKES = [TOKEN(400), TOKEN(1_000), TOKEN(800), TOKEN(600)];
+/**
+ * The honest validator alone (600 of 3 000) cannot settle; the other three (2 400) reach the 2/3 quorum.
+ * After the 10 % slash of those three, the honest validator with validators 3 and 4 (1 860 of 2 760) can.
+ */
+const STAKES = [TOKEN(600), TOKEN(1_000), TOKEN(800), TOKEN(600)];
 const CONFIRMATIONS = 1;
 const MAX_DISPUTE_BOND = TOKEN(150);
 
@@ -182,5 +185,25 @@ describe("tributary-node: an honest node disputes a wrong settlement and its sig
     await withdrawDisputeBond(withRunner(tributary(), admin), { disputeId, disputer: honest });
     expect(bounty > 0n).to.equal(true);
     expect((await stakeToken.balanceOf(honest)) - balanceBefore).to.equal(honestBond + bounty);
+
+    // The epoch settles again with the honest content: a dropped settlement with another root forbids
+    // nothing the honest node signed, so it keeps its first attempt (the same data URI) and its signature.
+    // Validators 3 and 4, slashed, now sign what the honest node published; it collects and submits.
+    for (const i of [2, 3]) {
+      const key = await colluder(i);
+      await publishSettlementSignature(
+        tributary(),
+        connectSettlementBoard(net.suite.deployment.settlementBoard!, key),
+        key,
+        right.settlement,
+      );
+    }
+    await until(
+      "the honest settlement to land",
+      async () => (await tributary().distributor.nextEpochToSettle()) > epoch,
+    );
+    const [resettled] = await tributary().distributor.latestSettlement();
+    expect(resettled.root).to.equal(right.settlement.root);
+    expect(net.nodes[0]!.output).to.not.contain('"alert":"conflicting_signature"');
   });
 });

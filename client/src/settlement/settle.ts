@@ -185,7 +185,7 @@ async function settleOnce(tributary: TributaryContracts, parameters: SettleParam
     }
     if (resumed && (await wasVetoed(tributary, journal))) {
       // Exactly what the journal signed was vetoed: the contract refuses it for good.
-      const next = (await vetoesOf(tributary, epoch)) + 1;
+      const next = await attemptOf(tributary, { epoch, root, cumulativeTotals: journal.cumulativeTotals.map(BigInt) });
       throw new SettlementError(
         `governance vetoed the settlement of epoch ${epoch} with root ${root} and data URI ${dataUri}, which is ` +
           `what this run would submit again; if it is right, settle again as attempt ${next} ` +
@@ -426,7 +426,46 @@ function requireAttempt(attempt: number | undefined): number | undefined {
   return attempt;
 }
 
-/** How many times governance vetoed a settlement of `epoch`. */
+/**
+ * The attempt a settlement of `epoch` with this root and these totals is signed as: 1 + how many
+ * settlements of the epoch with the same root and totals were dropped (by a veto or an upheld dispute).
+ * Each drop forbids that exact content for good, so the same root returns only under a new artifact;
+ * a dropped settlement with another root forbids nothing this one would sign, so it does not count.
+ * Every node that computes the same root and totals derives the same attempt, hence the same data URI.
+ */
+export async function attemptOf(
+  tributary: TributaryContracts,
+  settlement: { epoch: bigint; root: string; cumulativeTotals: readonly bigint[] },
+): Promise<number> {
+  const { distributor, deployment } = tributary;
+  const { epoch } = settlement;
+  const [submitted, vetoed] = await Promise.all([
+    rpc("eth_getLogs SettlementSubmitted", () =>
+      distributor.queryFilter(distributor.filters.SettlementSubmitted(epoch), deployment.deployBlock),
+    ),
+    rpc("eth_getLogs SettlementVetoed", () =>
+      distributor.queryFilter(distributor.filters.SettlementVetoed(epoch), deployment.deployBlock),
+    ),
+  ]);
+  if (vetoed.length === 0) return 1;
+  const position = (log: { blockNumber: number; index: number }) => log.blockNumber * 1e6 + log.index;
+  const totals = JSON.stringify(settlement.cumulativeTotals.map(String));
+  let dropped = 0;
+  for (const veto of vetoed) {
+    // A drop always hits the latest submission of the epoch before it.
+    const hit = submitted.filter((s) => position(s) < position(veto)).at(-1);
+    if (
+      hit &&
+      hit.args.root.toLowerCase() === settlement.root.toLowerCase() &&
+      JSON.stringify([...hit.args.cumulativeTotals].map(String)) === totals
+    ) {
+      dropped += 1;
+    }
+  }
+  return dropped + 1;
+}
+
+/** How many times a settlement of `epoch` was dropped (vetoed by governance, or by an upheld dispute). */
 export async function vetoesOf(tributary: TributaryContracts, epoch: bigint): Promise<number> {
   const { distributor, deployment } = tributary;
   const vetoed = await rpc("eth_getLogs SettlementVetoed", () =>

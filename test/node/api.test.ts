@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Wallet, parseUnits, type Signer } from "ethers";
+import { parseUnits } from "ethers";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import {
   challengeContribution,
@@ -24,6 +24,7 @@ import {
 import { EPOCH_SECONDS, createDatanetsAndPools, seedEpoch } from "../../scripts/lib/scenario.js";
 import { ValidatorNetwork, until, type NodeProcess } from "../../scripts/lib/network.js";
 import { actThroughNodes } from "../../scripts/lib/throughNodes.js";
+import { validatorKey } from "./validatorKey.js";
 import { startPostgres, type RunningPostgres } from "../../scripts/lib/postgres.js";
 
 /** Ajv 8 as Fastify installs it, for JSON Schema 2020-12 (OpenAPI 3.1). */
@@ -299,11 +300,7 @@ describe("tributary-node: the rewards API, on a writer node and API-only replica
       evidenceUri,
     });
     // The only validator (whose key its node holds: the test decrypts it) votes to revoke: quorum.
-    const node = net.nodes[0]!;
-    const password = (await readFile(node.passwordFile, "utf8")).trim();
-    const key = (await Wallet.fromEncryptedJson(await readFile(node.keystore, "utf8"), password)).connect(
-      tributary.runner.provider!,
-    ) as Signer;
+    const key = await validatorKey(net.nodes[0]!, tributary.runner.provider!);
     await voteOnChallenge(withRunner(tributary, key), { challengeId, revoke: true });
     const epoch = (await tributary.distributor.currentEpoch()).toString();
     const answer = await until(`contribution ${target.id} to show as revoked`, async () => {

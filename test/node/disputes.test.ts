@@ -9,8 +9,8 @@
 import { expect } from "chai";
 import os from "node:os";
 import path from "node:path";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { Wallet, parseUnits, type Signer } from "ethers";
+import { mkdtemp, rm } from "node:fs/promises";
+import { parseUnits } from "ethers";
 import {
   connectSettlementBoard,
   fundPool,
@@ -24,6 +24,7 @@ import {
 } from "../../client/index.js";
 import { EPOCH_SECONDS } from "../../scripts/lib/scenario.js";
 import { ValidatorNetwork, until } from "../../scripts/lib/network.js";
+import { validatorKey } from "./validatorKey.js";
 
 const TOKEN = (n: number) => parseUnits(String(n), 18);
 /**
@@ -61,12 +62,7 @@ describe("tributary-node: an honest node disputes a wrong settlement and its sig
   const provider = () => net.connection.ethers.provider;
 
   /** Validator `i`'s key, decrypted by the test: the colluders run no node. */
-  async function colluder(i: number): Promise<Signer> {
-    const node = net.nodes[i]!;
-    const password = (await readFile(node.passwordFile, "utf8")).trim();
-    const wallet = await Wallet.fromEncryptedJson(await readFile(node.keystore, "utf8"), password);
-    return wallet.connect(provider()) as Signer;
-  }
+  const colluder = (i: number) => validatorKey(net.nodes[i]!, provider());
 
   it("the wrong root lands, the honest node disputes it (the wrong node does not), governance upholds, every signer is slashed", async function () {
     const admin = net.suite.cast.admin;

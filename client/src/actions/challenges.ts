@@ -136,17 +136,13 @@ export async function challengeContribution(
     challenges.challenge(contentHash, parameters.evidenceUri),
   );
   for (const log of receipt.logs) {
-    try {
-      const parsed = challenges.interface.parseLog(log);
-      if (parsed?.name === "ChallengeOpened") {
-        return {
-          challengeId: parsed.args.challengeId as bigint,
-          bond: parsed.args.bond as bigint,
-          transactionHash: receipt.hash,
-        };
-      }
-    } catch {
-      // the bond token's Transfer
+    const parsed = challenges.interface.parseLog(log);
+    if (parsed?.name === "ChallengeOpened") {
+      return {
+        challengeId: parsed.args.challengeId as bigint,
+        bond: parsed.args.bond as bigint,
+        transactionHash: receipt.hash,
+      };
     }
   }
   throw new SettlementError(`the challenge transaction ${receipt.hash} emitted no ChallengeOpened`);
